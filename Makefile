@@ -1,0 +1,66 @@
+# residency-guard — every target is listed by `make help`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The first Python >= 3.12 found: on PATH, then under pyenv (whose shims refuse versions not selected).
+PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3 $(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3); do \
+	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$p; break; fi; \
+	done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+POLICY ?= policies/gdpr-eea.yaml
+LISTEN_HOST ?= 127.0.0.1
+LISTEN_PORT ?= 8080
+RUN_ARGS ?=
+PYTEST_ARGS ?=
+
+.PHONY: help venv geodb run run-headless test test-fast bench bench-detect lab-dry-run schemas clean distclean
+
+help: ## list every target
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: Python >= 3.12 not found on PATH (tried python3.12, python3.13, python3.14, python3, pyenv)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+venv: $(STAMP) ## create .venv and install the package with its test tools
+
+geodb/build-info.json: $(STAMP) scripts/fetch_geodb.py
+	$(BIN)/python scripts/fetch_geodb.py --out geodb
+
+geodb: geodb/build-info.json ## fetch the default geo database (npm registry) and build GeoIP2-schema .mmdb files
+
+run: $(STAMP) geodb/build-info.json ## start the guard as a proxy on 127.0.0.1:8080 with the dashboard (policies/gdpr-eea.yaml)
+	$(BIN)/residency-guard run --listen-host $(LISTEN_HOST) --listen-port $(LISTEN_PORT) --policy $(POLICY) $(RUN_ARGS)
+
+run-headless: $(STAMP) geodb/build-info.json ## the same without the dashboard (events on stdout log only)
+	$(BIN)/residency-guard run --no-dashboard --listen-host $(LISTEN_HOST) --listen-port $(LISTEN_PORT) --policy $(POLICY) $(RUN_ARGS)
+
+test: $(STAMP) ## run the whole test suite (unit, end-to-end through mitmdump, lab namespaces when root)
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+test-fast: $(STAMP) ## unit tests only (no proxy, no namespaces)
+	$(BIN)/python -m pytest -n 2 -m 'not e2e and not lab' $(PYTEST_ARGS)
+
+bench-detect: $(STAMP) ## detector precision / recall / F1 and MB/s on the development corpus
+	$(BIN)/python scripts/bench_detect.py
+
+bench: $(STAMP) ## proxy overhead: guard vs plain mitmdump (CPU, throughput, latency, RSS); writes bench/results.json
+	$(BIN)/python scripts/bench_proxy.py --out bench/results.json
+
+lab-dry-run: ## print every command the lab access point setup would run
+	bash scripts/lab-ap.sh dry-run
+
+schemas: $(STAMP) ## regenerate the JSON Schemas in schemas/ from the pydantic models
+	$(BIN)/python scripts/gen_schemas.py
+
+clean: ## remove caches and build leftovers
+	rm -rf .pytest_cache .hypothesis build dist addons/*.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean ## also remove the venv and the fetched geo database
+	rm -rf $(VENV) geodb/*.mmdb geodb/.cache geodb/build-info.json

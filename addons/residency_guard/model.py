@@ -1,0 +1,278 @@
+"""Data that flows between the stages: extract → detect → locate → judge → act → record.
+
+The internal records (Field, Hit, Destination, Judgement) are frozen slotted dataclasses: they are made
+for every request and must stay cheap. The on-disk event is a pydantic model, because its JSON Schema is
+published (``schemas/event.schema.json``) and every reader (dashboard, export, diff) validates against it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field as PydField
+
+IdentifierType = Literal[
+    "imei",
+    "meid",
+    "imsi",
+    "iccid",
+    "mac",
+    "serial",
+    "android_id",
+    "ad_id",
+    "phone",
+    "email",
+    "location",
+    "cell_id",
+    "wifi_bssid",
+]
+Category = Literal["device", "subscriber", "online", "location"]
+
+CATEGORY_OF: dict[str, Category] = {
+    "imei": "device",
+    "meid": "device",
+    "serial": "device",
+    "mac": "device",
+    "android_id": "device",
+    "imsi": "subscriber",
+    "iccid": "subscriber",
+    "phone": "subscriber",
+    "ad_id": "online",
+    "email": "online",
+    "location": "location",
+    "cell_id": "location",
+    "wifi_bssid": "location",
+}
+IDENTIFIER_TYPES: tuple[str, ...] = tuple(CATEGORY_OF)
+CATEGORIES: tuple[Category, ...] = ("device", "subscriber", "online", "location")
+
+
+# ---------------------------------------------------------------------------------------------- extract
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One value found in a request, with where it was found and how it was decoded.
+
+    ``where`` names the place in the request (``query.imei``, ``header.x-device``, ``cookie.sid``,
+    ``path[2]``, ``body``); ``chain`` lists the decoding steps applied after that, in order
+    (``("base64", "json:$.IMEI1")``). ``key`` is the innermost key name the value sat under (``IMEI1``),
+    which detectors use as context; None when the value had no key (a path segment, a plain body).
+    """
+
+    where: str
+    chain: tuple[str, ...]
+    value: str
+    key: str | None = None
+
+    @property
+    def location(self) -> str:
+        """``where`` and ``chain`` joined the way events show them: ``body|base64|json:$.IMEI1``."""
+        return "|".join((self.where, *self.chain))
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything extracted from one request, plus what could not be inspected and why."""
+
+    fields: tuple[Field, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return not self.notes
+
+
+# ---------------------------------------------------------------------------------------------- detect
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """An identifier found in a field.
+
+    ``value`` is the normalised identifier (digits only for an IMEI, lower-case colon form for a MAC). It
+    is sensitive: it never leaves the process except masked or fingerprinted (see ``masking``).
+    ``method`` says how it was recognised: ``format`` (structure and checksum), ``context`` (a key name
+    made a weak pattern credible) or ``known-value`` (matched a device profile, possibly hashed).
+    """
+
+    type: str
+    value: str
+    where: str
+    chain: tuple[str, ...]
+    method: Literal["format", "context", "known-value"] = "format"
+    confidence: float = 1.0
+    key: str | None = None
+    device: str | None = None  # profile name when matched as a known value
+
+    @property
+    def category(self) -> Category:
+        return CATEGORY_OF[self.type]
+
+    @property
+    def location(self) -> str:
+        return "|".join((self.where, *self.chain))
+
+
+# ---------------------------------------------------------------------------------------------- locate
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """Where a request goes: the peer actually connected to, and what the geo data says about it.
+
+    ``country`` is an ISO 3166-1 alpha-2 code, or ``"unknown"``. ``geo_source`` says which source
+    answered: ``overlay`` (lab networks file), ``geodb`` (the .mmdb files) or ``none``.
+    """
+
+    host: str
+    ip: str | None
+    port: int
+    country: str = "unknown"
+    asn: int | None = None
+    org: str | None = None
+    domain: str | None = None
+    geo_source: Literal["overlay", "geodb", "none"] = "none"
+
+
+UNKNOWN_COUNTRY = "unknown"
+
+
+# ---------------------------------------------------------------------------------------------- judge
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHit:
+    """One policy rule that fired for a request.
+
+    ``outcome`` is ``violation`` (the rule was broken) or ``exception`` (an exception allowed a transfer
+    that the destination rule alone would have refused; recorded so the legal basis is in the evidence).
+    """
+
+    rule: str
+    outcome: Literal["violation", "exception"]
+    action: Literal["log", "block"]
+    reason: str
+    types: tuple[str, ...] = ()
+    legal_basis: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    verdict: Literal["allowed", "violation"]
+    action: Literal["logged", "blocked"]
+    rules: tuple[RuleHit, ...] = field(default=())
+
+    @property
+    def blocked(self) -> bool:
+        return self.action == "blocked"
+
+
+# ---------------------------------------------------------------------------------------------- record
+
+
+class _EventModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Endpoint(_EventModel):
+    ip: str | None
+    port: int | None
+
+
+class RequestInfo(_EventModel):
+    method: str
+    url: str = PydField(description="URL with identifier values masked")
+    scheme: str
+    http_version: str | None = None
+
+
+class DestinationInfo(_EventModel):
+    host: str
+    ip: str | None
+    port: int
+    country: str = PydField(description="ISO 3166-1 alpha-2, or 'unknown'")
+    asn: int | None
+    org: str | None
+    domain: str | None = PydField(description="registrable domain (public suffix + 1)")
+    geo_source: Literal["overlay", "geodb", "none"]
+    sni: str | None = None
+
+
+class IdentifierInfo(_EventModel):
+    type: str
+    category: Category
+    where: str = PydField(description="place in the request, e.g. 'query.imei' or 'body'")
+    chain: str = PydField(description="where plus decoding steps, e.g. 'body|base64|json:$.IMEI1'")
+    method: Literal["format", "context", "known-value"]
+    confidence: float
+    masked: str
+    fingerprint: str = PydField(description="keyed hash: equal values give equal fingerprints")
+    device: str | None = None
+    value: str | None = PydField(
+        default=None, description="full value; only present when the guard runs with --reveal-identifiers"
+    )
+
+
+class InspectionInfo(_EventModel):
+    complete: bool
+    notes: list[str] = PydField(default_factory=list, description="what could not be inspected, and why")
+
+
+class RuleInfo(_EventModel):
+    rule: str
+    outcome: Literal["violation", "exception"]
+    action: Literal["log", "block"]
+    reason: str
+    types: list[str] = PydField(default_factory=list)
+    legal_basis: str | None = None
+
+
+class Event(_EventModel):
+    """One judged transfer: a request that carried identifiers (or a connection that could not be read).
+
+    One JSON object per line in the events file. Field names follow Suricata EVE where they overlap
+    (``timestamp``, ``flow_id``, ``event_type``).
+    """
+
+    timestamp: str = PydField(description="RFC 3339 UTC time the request was judged")
+    event_type: Literal["transfer", "connection"] = "transfer"
+    flow_id: str
+    client: Endpoint
+    device: str | None = PydField(default=None, description="device profile the client maps to")
+    request: RequestInfo | None
+    destination: DestinationInfo
+    tls: bool
+    identifiers: list[IdentifierInfo]
+    inspection: InspectionInfo
+    policy: str
+    rules: list[RuleInfo]
+    verdict: Literal["allowed", "violation"]
+    action: Literal["logged", "blocked"]
+
+
+# ---------------------------------------------------------------------------------------------- input
+
+
+@dataclass(frozen=True, slots=True)
+class RequestView:
+    """The parts of an HTTP request the pipeline reads, free of mitmproxy types.
+
+    Built from a live mitmproxy flow, a saved flow file or a HAR entry, so that the same pure pipeline
+    judges all three. ``body`` is the raw body as sent (still content-encoded); ``headers`` keeps
+    duplicates and order.
+    """
+
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes = b""
+    http_version: str | None = None
+
+    def header(self, name: str) -> str | None:
+        lname = name.lower()
+        for k, v in self.headers:
+            if k.lower() == lname:
+                return v
+        return None
