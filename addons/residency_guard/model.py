@@ -276,3 +276,53 @@ class RequestView:
             if k.lower() == lname:
                 return v
         return None
+
+
+# ---------------------------------------------------------------------------------------------- session
+
+
+class PolicyInfo(_EventModel):
+    name: str
+    file: str | None = None
+    sha256: str | None = PydField(default=None, description="hash of the policy file as loaded")
+
+
+class GeoDatabaseInfo(_EventModel):
+    path: str
+    database_type: str
+    build_date: str | None = PydField(default=None, description="ISO date the database was built")
+
+
+class SessionRecord(_EventModel):
+    """First line a guard writes to an events file: what judged the events that follow."""
+
+    timestamp: str
+    event_type: Literal["session"] = "session"
+    session_id: str
+    tool_version: str
+    mode: str
+    policy: PolicyInfo
+    profiles: list[str] = PydField(default_factory=list)
+    geodb: list[GeoDatabaseInfo] = PydField(default_factory=list)
+    geo_overlay: str | None = None
+
+
+class StatsRecord(_EventModel):
+    """Cumulative counters since the session started, written periodically and at shutdown.
+
+    Flows without identifiers produce no event, so these are the only record of how much was inspected.
+    """
+
+    timestamp: str
+    event_type: Literal["stats"] = "stats"
+    session_id: str
+    flows: int = PydField(description="requests and connections seen")
+    inspected: int = PydField(description="requests whose content was inspected")
+    with_identifiers: int
+    violations: int
+    blocked: int
+    partial: int = PydField(description="requests only partially inspected (limits, decode errors)")
+    errors: int = PydField(description="internal errors handled by --on-error")
+
+
+RECORD_TYPES = ("session", "transfer", "connection", "stats")
