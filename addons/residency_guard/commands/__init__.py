@@ -1,0 +1,1 @@
+"""Sub-commands of the ``residency-guard`` CLI (see ``residency_guard.cli``)."""

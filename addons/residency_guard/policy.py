@@ -1,0 +1,279 @@
+"""Residency policies: YAML files validated by pydantic models, and the pure judge.
+
+A policy names country groups, says per identifier category where data may go, lists exceptions
+(registrable domains and/or ASNs with the legal basis that covers them), and says what happens to
+identifiers sent in cleartext and to destinations whose country is unknown. ``judge`` turns
+(hits, destination, transport, policy) into a verdict without any I/O.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ConfigError
+from .model import CATEGORIES, CATEGORY_OF, Destination, Hit, Judgement, RuleHit, UNKNOWN_COUNTRY
+from .yamlconf import FieldPathError, load_yaml_with_lines, pydantic_error_to_config_error
+
+Action = Literal["log", "block"]
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+class _PolicyModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CountryGroup(_PolicyModel):
+    """A named set of countries, e.g. the EEA or the EU's adequacy list."""
+
+    description: str | None = None
+    countries: list[str] = Field(min_length=1, description="ISO 3166-1 alpha-2 codes or names of other groups")
+    scope: dict[str, str] = Field(
+        default_factory=dict,
+        description="per-country notes on the limits of the decision (e.g. CA: commercial organisations under PIPEDA)",
+    )
+
+
+class CategoryRule(_PolicyModel):
+    """Where one category of identifiers may go, and what to do when it goes elsewhere."""
+
+    allow: list[str] = Field(default_factory=list, description="countries or group names")
+    action: Action = "block"
+    reason: str | None = Field(default=None, description="shown in events and the 451 answer")
+
+
+class ExceptionRule(_PolicyModel):
+    """A destination allowed despite its country, with the legal basis that covers it."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    domains: list[str] = Field(default_factory=list, description="registrable domains (e.g. hmdglobal.com)")
+    asns: list[int] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list, description="limit to these countries (empty: any)")
+    categories: list[Literal["device", "subscriber", "online", "location"]] = Field(
+        default_factory=list, description="limit to these categories (empty: all)"
+    )
+    legal_basis: str = Field(min_length=3, description="e.g. 'GDPR Art. 46(2)(c) standard contractual clauses'")
+
+    @model_validator(mode="after")
+    def _needs_a_selector(self) -> ExceptionRule:
+        if not self.domains and not self.asns:
+            raise ValueError("an exception needs at least one of 'domains' or 'asns'")
+        return self
+
+
+class CleartextRule(_PolicyModel):
+    """Identifiers sent without TLS: readable by every network on the way, whatever the destination."""
+
+    enabled: bool = True
+    action: Action = "log"
+    reason: str = "identifiers sent over plain HTTP"
+
+
+class UnknownCountryRule(_PolicyModel):
+    """What to do when no geo source knows the destination's country."""
+
+    action: Literal["allow", "log", "block"] = "log"
+    reason: str = "destination country unknown"
+
+
+class Policy(_PolicyModel):
+    name: str = Field(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9._-]*$")
+    description: str | None = None
+    country_groups: dict[str, CountryGroup] = Field(default_factory=dict)
+    default: CategoryRule = Field(description="rule for categories not listed under 'categories'")
+    categories: dict[Literal["device", "subscriber", "online", "location"], CategoryRule] = Field(default_factory=dict)
+    exceptions: list[ExceptionRule] = Field(default_factory=list)
+    cleartext: CleartextRule = Field(default_factory=CleartextRule)
+    unknown_country: UnknownCountryRule = Field(default_factory=UnknownCountryRule)
+
+    @field_validator("country_groups")
+    @classmethod
+    def _group_names(cls, groups: dict[str, CountryGroup]) -> dict[str, CountryGroup]:
+        for name in groups:
+            if _COUNTRY.match(name):
+                raise ValueError(f"group name {name!r} looks like a country code; use a longer name")
+        return groups
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Policy:
+        # Resolving here (not at judge time) is what makes a typo in a group name a start-up error.
+        for gname, group in self.country_groups.items():
+            self._expand(group.countries, ("country_groups", gname, "countries"), seen=(gname,))
+        for cat, rule in {"default": self.default, **self.categories}.items():
+            where = ("default", "allow") if cat == "default" else ("categories", cat, "allow")
+            self._expand(rule.allow, where)
+        for i, exc in enumerate(self.exceptions):
+            self._expand(exc.countries, ("exceptions", i, "countries"))
+        return self
+
+    def _expand(self, items: Sequence[str], where: tuple[str | int, ...], seen: tuple[str, ...] = ()) -> frozenset[str]:
+        out: set[str] = set()
+        for j, item in enumerate(items):
+            if item in self.country_groups:
+                if item in seen:
+                    raise FieldPathError((*where, j), f"group {item!r} includes itself")
+                inner = ("country_groups", item, "countries")
+                out |= self._expand(self.country_groups[item].countries, inner, (*seen, item))
+            elif _COUNTRY.match(item):
+                out.add(item)
+            else:
+                raise FieldPathError((*where, j), f"{item!r} is neither an ISO country code nor a group name")
+        return frozenset(out)
+
+    def allowed_countries(self, category: str) -> frozenset[str]:
+        return self._expand(self.rule_for(category).allow, ("allow",))
+
+    def rule_for(self, category: str) -> CategoryRule:
+        return self.categories.get(category, self.default)  # type: ignore[call-overload]
+
+    def scope_note(self, country: str) -> str | None:
+        for group in self.country_groups.values():
+            if country in group.scope:
+                return group.scope[country]
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedPolicy:
+    """A validated policy with what it was loaded from, and its allow-lists resolved once."""
+
+    policy: Policy
+    file: Path | None
+    sha256: str | None
+    allowed: dict[str, frozenset[str]]
+
+    @property
+    def name(self) -> str:
+        return self.policy.name
+
+    @classmethod
+    def of(cls, policy: Policy, file: Path | None = None, sha256: str | None = None) -> LoadedPolicy:
+        allowed = {cat: policy.allowed_countries(cat) for cat in CATEGORIES}
+        return cls(policy, file, sha256, allowed)
+
+
+def load_policy(path: Path | str) -> LoadedPolicy:
+    """Read and validate a policy file; a ConfigError names the file, the field, the line and the reason."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read policy file: {e.strerror or e}") from e
+    data, lines = load_yaml_with_lines(raw, path)
+    try:
+        policy = Policy.model_validate(data)
+    except ValidationError as e:
+        raise pydantic_error_to_config_error(e, path, lines, what="policy") from None
+    return LoadedPolicy.of(policy, path, hashlib.sha256(raw).hexdigest())
+
+
+# ---------------------------------------------------------------------------------------------- judge
+
+
+def judge(hits: Sequence[Hit], destination: Destination, tls: bool, policy: LoadedPolicy) -> Judgement:
+    """Decide whether sending ``hits`` to ``destination`` breaches ``policy``. Pure.
+
+    Each category of the hits is checked against its allow-list; a category that is not allowed may be
+    rescued by an exception matching the destination's registrable domain or ASN (recorded with its
+    legal basis). Identifiers in cleartext and unknown destination countries have their own rules.
+    """
+    if not hits:
+        return Judgement("allowed", "logged")
+    p = policy.policy
+    rules: list[RuleHit] = []
+    types_by_category: dict[str, list[str]] = {}
+    for hit in hits:
+        types = types_by_category.setdefault(CATEGORY_OF[hit.type], [])
+        if hit.type not in types:
+            types.append(hit.type)
+
+    country = destination.country
+    if country == UNKNOWN_COUNTRY:
+        if p.unknown_country.action != "allow":
+            all_types = tuple(t for ts in types_by_category.values() for t in ts)
+            rules.append(RuleHit("unknown_country", "violation", p.unknown_country.action, p.unknown_country.reason, all_types))
+    else:
+        for category, types in types_by_category.items():
+            if country in policy.allowed[category]:
+                continue
+            exception = _matching_exception(p.exceptions, destination, category)
+            if exception is not None:
+                rules.append(
+                    RuleHit(
+                        f"exception.{exception.name}",
+                        "exception",
+                        "log",
+                        f"{category} identifiers to {country} allowed by exception '{exception.name}'",
+                        tuple(types),
+                        exception.legal_basis,
+                    )
+                )
+                continue
+            rule = p.rule_for(category)
+            reason = rule.reason or f"{category} identifiers may not be sent to {country}"
+            rules.append(RuleHit(f"transfer.{category}", "violation", rule.action, reason, tuple(types)))
+
+    if not tls and p.cleartext.enabled:
+        all_types = tuple(t for ts in types_by_category.values() for t in ts)
+        rules.append(RuleHit("cleartext", "violation", p.cleartext.action, p.cleartext.reason, all_types))
+
+    violations = [r for r in rules if r.outcome == "violation"]
+    verdict = "violation" if violations else "allowed"
+    action = "blocked" if any(r.action == "block" for r in violations) else "logged"
+    return Judgement(verdict, action, tuple(rules))
+
+
+def judge_destination(destination: Destination, policy: LoadedPolicy) -> RuleHit | None:
+    """The rule that refuses ``destination`` for every category, before any payload is seen.
+
+    Used where the request cannot be read (pinned TLS, refused handshakes): a connection is refused
+    only when the policy would block every category of identifier there, with no exception for it.
+    """
+    p = policy.policy
+    if destination.country == UNKNOWN_COUNTRY:
+        if p.unknown_country.action == "block":
+            return RuleHit("unknown_country", "violation", "block", p.unknown_country.reason, ())
+        return None
+    for category in CATEGORIES:
+        if destination.country in policy.allowed[category]:
+            return None
+        if p.rule_for(category).action != "block":
+            return None
+        if _matching_exception(p.exceptions, destination, category) is not None:
+            return None
+    return RuleHit(
+        "transfer.any",
+        "violation",
+        "block",
+        f"no identifier may be sent to {destination.country}; connection refused before the payload",
+        (),
+    )
+
+
+def _matching_exception(exceptions: Sequence[ExceptionRule], dest: Destination, category: str) -> ExceptionRule | None:
+    for exc in exceptions:
+        if exc.categories and category not in exc.categories:
+            continue
+        if exc.countries and dest.country not in exc.countries:
+            continue
+        by_domain = any(_host_in_domain(dest.host, d) for d in exc.domains)
+        by_asn = dest.asn is not None and dest.asn in exc.asns
+        if by_domain or by_asn:
+            return exc
+    return None
+
+
+def _host_in_domain(host: str, domain: str) -> bool:
+    host = host.lower().rstrip(".")
+    domain = domain.lower().rstrip(".")
+    return host == domain or host.endswith("." + domain)
+
+
+def policy_json_schema() -> dict[str, Any]:
+    return Policy.model_json_schema()
