@@ -44,8 +44,19 @@ class CategoryRule(_PolicyModel):
     """Where one category of identifiers may go, and what to do when it goes elsewhere."""
 
     allow: list[str] = Field(default_factory=list, description="countries or group names")
+    deny: list[str] = Field(
+        default_factory=list,
+        description="countries or group names; when given (and 'allow' is empty) every other country is allowed",
+    )
     action: Action = "block"
     reason: str | None = Field(default=None, description="shown in events and the 451 answer")
+
+
+    @model_validator(mode="after")
+    def _allow_or_deny(self) -> CategoryRule:
+        if self.allow and self.deny:
+            raise FieldPathError(("deny",), "give either 'allow' (allow-list) or 'deny' (deny-list), not both")
+        return self
 
 
 class ExceptionRule(_PolicyModel):
@@ -82,6 +93,22 @@ class UnknownCountryRule(_PolicyModel):
     reason: str = "destination country unknown"
 
 
+class RefuseRule(_PolicyModel):
+    """Destinations refused outright, at connection time, before a byte of payload is sent.
+
+    This is what stops pinned or otherwise undecryptable traffic, whose content can never be judged.
+    """
+
+    countries: list[str] = Field(default_factory=list, description="countries or group names")
+    not_in: list[str] = Field(
+        default_factory=list, description="refuse every known country outside these (countries or group names)"
+    )
+    domains: list[str] = Field(default_factory=list, description="registrable domains (matched on SNI or host)")
+    asns: list[int] = Field(default_factory=list)
+    unknown_country: bool = Field(default=False, description="also refuse destinations of unknown country")
+    reason: str = "destination refused by policy before any data was sent"
+
+
 class Policy(_PolicyModel):
     name: str = Field(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9._-]*$")
     description: str | None = None
@@ -91,6 +118,7 @@ class Policy(_PolicyModel):
     exceptions: list[ExceptionRule] = Field(default_factory=list)
     cleartext: CleartextRule = Field(default_factory=CleartextRule)
     unknown_country: UnknownCountryRule = Field(default_factory=UnknownCountryRule)
+    refuse: RefuseRule = Field(default_factory=RefuseRule)
 
     @field_validator("country_groups")
     @classmethod
@@ -106,10 +134,13 @@ class Policy(_PolicyModel):
         for gname, group in self.country_groups.items():
             self._expand(group.countries, ("country_groups", gname, "countries"), seen=(gname,))
         for cat, rule in {"default": self.default, **self.categories}.items():
-            where = ("default", "allow") if cat == "default" else ("categories", cat, "allow")
-            self._expand(rule.allow, where)
+            where = ("default",) if cat == "default" else ("categories", cat)
+            self._expand(rule.allow, (*where, "allow"))
+            self._expand(rule.deny, (*where, "deny"))
         for i, exc in enumerate(self.exceptions):
             self._expand(exc.countries, ("exceptions", i, "countries"))
+        self._expand(self.refuse.countries, ("refuse", "countries"))
+        self._expand(self.refuse.not_in, ("refuse", "not_in"))
         return self
 
     def _expand(self, items: Sequence[str], where: tuple[str | int, ...], seen: tuple[str, ...] = ()) -> frozenset[str]:
@@ -126,8 +157,12 @@ class Policy(_PolicyModel):
                 raise FieldPathError((*where, j), f"{item!r} is neither an ISO country code nor a group name")
         return frozenset(out)
 
-    def allowed_countries(self, category: str) -> frozenset[str]:
-        return self._expand(self.rule_for(category).allow, ("allow",))
+    def country_filter(self, category: str) -> tuple[bool, frozenset[str]]:
+        """(is_deny_list, countries) for one category."""
+        rule = self.rule_for(category)
+        if rule.deny:
+            return True, self._expand(rule.deny, ("deny",))
+        return False, self._expand(rule.allow, ("allow",))
 
     def rule_for(self, category: str) -> CategoryRule:
         return self.categories.get(category, self.default)  # type: ignore[call-overload]
@@ -146,7 +181,9 @@ class LoadedPolicy:
     policy: Policy
     file: Path | None
     sha256: str | None
-    allowed: dict[str, frozenset[str]]
+    filters: dict[str, tuple[bool, frozenset[str]]]
+    refused_countries: frozenset[str]
+    refused_outside: frozenset[str] | None
 
     @property
     def name(self) -> str:
@@ -154,8 +191,14 @@ class LoadedPolicy:
 
     @classmethod
     def of(cls, policy: Policy, file: Path | None = None, sha256: str | None = None) -> LoadedPolicy:
-        allowed = {cat: policy.allowed_countries(cat) for cat in CATEGORIES}
-        return cls(policy, file, sha256, allowed)
+        filters = {cat: policy.country_filter(cat) for cat in CATEGORIES}
+        refused = policy._expand(policy.refuse.countries, ("refuse", "countries"))
+        outside = policy._expand(policy.refuse.not_in, ("refuse", "not_in")) if policy.refuse.not_in else None
+        return cls(policy, file, sha256, filters, refused, outside)
+
+    def permits(self, category: str, country: str) -> bool:
+        is_deny_list, countries = self.filters[category]
+        return (country in countries) != is_deny_list
 
 
 def load_policy(path: Path | str) -> LoadedPolicy:
@@ -200,7 +243,7 @@ def judge(hits: Sequence[Hit], destination: Destination, tls: bool, policy: Load
             rules.append(RuleHit("unknown_country", "violation", p.unknown_country.action, p.unknown_country.reason, all_types))
     else:
         for category, types in types_by_category.items():
-            if country in policy.allowed[category]:
+            if policy.permits(category, country):
                 continue
             exception = _matching_exception(p.exceptions, destination, category)
             if exception is not None:
@@ -229,31 +272,25 @@ def judge(hits: Sequence[Hit], destination: Destination, tls: bool, policy: Load
     return Judgement(verdict, action, tuple(rules))
 
 
-def judge_destination(destination: Destination, policy: LoadedPolicy) -> RuleHit | None:
-    """The rule that refuses ``destination`` for every category, before any payload is seen.
+def judge_connection(destination: Destination, sni: str | None, policy: LoadedPolicy) -> RuleHit | None:
+    """The rule that refuses a connection to ``destination`` outright, or None. Pure.
 
-    Used where the request cannot be read (pinned TLS, refused handshakes): a connection is refused
-    only when the policy would block every category of identifier there, with no exception for it.
+    Only the policy's ``refuse`` section applies here: at connection time nothing of the payload is
+    known, so the per-category rules cannot be judged yet.
     """
-    p = policy.policy
-    if destination.country == UNKNOWN_COUNTRY:
-        if p.unknown_country.action == "block":
-            return RuleHit("unknown_country", "violation", "block", p.unknown_country.reason, ())
+    refuse = policy.policy.refuse
+    country = destination.country
+    if country == UNKNOWN_COUNTRY:
+        hit = refuse.unknown_country
+    else:
+        outside = policy.refused_outside
+        hit = country in policy.refused_countries or (outside is not None and country not in outside)
+    names = [n for n in (sni, destination.host) if n]
+    hit = hit or any(_host_in_domain(n, d) for n in names for d in refuse.domains)
+    hit = hit or (destination.asn is not None and destination.asn in refuse.asns)
+    if not hit:
         return None
-    for category in CATEGORIES:
-        if destination.country in policy.allowed[category]:
-            return None
-        if p.rule_for(category).action != "block":
-            return None
-        if _matching_exception(p.exceptions, destination, category) is not None:
-            return None
-    return RuleHit(
-        "transfer.any",
-        "violation",
-        "block",
-        f"no identifier may be sent to {destination.country}; connection refused before the payload",
-        (),
-    )
+    return RuleHit("refuse", "violation", "block", f"{refuse.reason} ({country})", ())
 
 
 def _matching_exception(exceptions: Sequence[ExceptionRule], dest: Destination, category: str) -> ExceptionRule | None:
