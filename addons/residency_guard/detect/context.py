@@ -1,0 +1,153 @@
+"""Key-name context: what the name a value sat under says about it.
+
+A 15-digit number under ``IMEI1`` is an IMEI; the same number under ``order_id`` is an order number.
+Keys are compared normalised (lower case, letters and digits only: ``SIM1_LTE-IMSI`` → ``sim1lteimsi``).
+Long, specific markers match as substrings; short ones (``ci``, ``sn``, ``tac``) only as the whole key,
+or they would fire inside unrelated names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+# type → (substring markers, whole-key markers)
+_POSITIVE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "imei": (("imei", "deviceimei"), ("deviceid", "devid", "did", "ueid")),
+    "imeisv": (("imeisv", "softwareversionnumber"), ("svn",)),
+    "meid": (("meid",), ("esn", "deviceid", "devid")),
+    "imsi": (("imsi", "subscriberid"), ("subid",)),
+    "iccid": (("iccid", "simserial", "iccidnumber", "simcardid"), ("sim", "simid", "icc")),
+    "mac": (
+        ("macaddr", "macid", "wifimac", "wlanmac", "btmac", "bluetoothaddr", "bluetoothmac", "hwaddr",
+         "ethaddr", "etheraddr", "macaddress"),
+        ("mac", "wlan0", "bdaddr", "hwaddress"),
+    ),
+    "wifi_bssid": (("bssid",), ()),
+    "serial": (("serialno", "serialnumber", "deviceserial", "roserialno", "hwserial", "devsn"), ("serial", "sn", "psn")),
+    "android_id": (("androidid", "ssaid"), ("aid",)),
+    "ad_id": (
+        ("gaid", "idfa", "advertisingid", "advertiserid", "googleadid", "adid", "aaid", "oaid", "adsid",
+         "advertising"),
+        ("ifa", "rida", "afai", "lat_id"),
+    ),
+    "phone": (
+        ("msisdn", "phonenumber", "phoneno", "mobilenumber", "mobileno", "line1number", "cellphone",
+         "telephone", "callingnumber", "callernumber", "mdn"),
+        ("phone", "tel", "mobile", "number", "msisdn1", "msisdn2", "mob"),
+    ),
+    "email": (("email", "mail"), ()),
+    "cell_id": (
+        ("cellid", "cellidentity", "sim1cellid", "sim2cellid", "ecgi", "celltower", "enodeb"),
+        ("cid", "ci", "eci", "nci", "lac", "tac", "enb", "locationareacode", "trackingareacode"),
+    ),
+    "location": (
+        ("latlng", "latlon", "latlong", "geolocation", "coordinates", "gpslocation", "location", "coords"),
+        ("ll", "loc", "geo", "gps", "position", "pos", "point"),
+    ),
+    "lat": (("latitude",), ("lat", "la")),
+    "lon": (("longitude",), ("lon", "lng", "long", "lo")),
+}
+
+# Keys naming things that merely look like identifiers. They lower confidence unless a positive marker
+# for the type also matches.
+_NEGATIVE_SUBSTRINGS = (
+    "order", "ticket", "invoice", "txn", "transaction", "payment", "card", "price", "amount", "timestamp",
+    "time", "date", "build", "version", "hash", "sha1", "sha256", "md5", "checksum", "crc", "etag",
+    "nonce", "session", "trace", "span", "request", "file", "size", "length", "count", "colour", "color",
+    "sku", "isbn", "barcode", "tracking", "sequence", "offset", "duration", "bytes", "receipt", "booking",
+    "reference", "account", "customer", "parcel", "shipment", "coupon", "voucher", "product", "item",
+    "expires", "created", "updated", "epoch", "millis", "nanos", "uuid", "guid", "correlation", "event",
+    "message", "batch", "install", "instance", "firebase", "cart", "digest", "signature", "seed",
+)
+_NEGATIVE_WHOLE = ("ts", "t", "id", "rid", "ean", "upc", "gtin", "seq", "pid", "uid", "tid", "iat", "exp", "nbf", "v")
+
+# Keys of the objects that hold cell tower and Wi-Fi scan records (Mozilla Location Service / Google
+# geolocation API style): a generic ``macAddress`` inside ``wifiAccessPoints`` is a nearby access point.
+CELL_SIBLING_KEYS = frozenset(
+    {"mcc", "mnc", "lac", "tac", "radio", "radiotype", "mobilecountrycode", "mobilenetworkcode",
+     "locationareacode", "trackingareacode", "psc", "pci", "earfcn", "arfcn", "rssi", "rsrp", "rsrq",
+     "signalstrength", "timingadvance", "cellid", "cid", "ci", "eci", "nci"}
+)
+_WIFI_PATH = re.compile(r"wifi|wlan|accesspoint|bssid|scanresult|scanlist|hotspot|neighbou?r", re.I)
+_CELL_PATH = re.compile(r"cell|tower|radio", re.I)
+
+
+def normalize_key(key: str | None) -> str:
+    if not key:
+        return ""
+    return _NON_ALNUM.sub("", key.lower())[:64]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyContext:
+    """What a key name says: the identifier types it names, and whether it names a look-alike."""
+
+    key: str
+    positive: frozenset[str]
+    negative: bool
+
+    def says(self, type_: str) -> bool:
+        return type_ in self.positive
+
+    @property
+    def empty(self) -> bool:
+        return not self.key
+
+
+@lru_cache(maxsize=4096)
+def key_context(key: str | None) -> KeyContext:
+    k = normalize_key(key)
+    if not k:
+        return KeyContext("", frozenset(), False)
+    pos = set()
+    for t, (subs, whole) in _POSITIVE.items():
+        if k in whole or any(s in k for s in subs):
+            pos.add(t)
+    # "macid" in ZZHC, but "imacid"-like false substrings are rare; "mac" inside "machine" is not a MAC.
+    if "mac" in pos and k.startswith("machine"):
+        pos.discard("mac")
+    neg = not pos and (k in _NEGATIVE_WHOLE or any(s in k for s in _NEGATIVE_SUBSTRINGS))
+    return KeyContext(k, frozenset(pos), neg)
+
+
+def merge(a: KeyContext, b: KeyContext) -> KeyContext:
+    if b.empty:
+        return a
+    if a.empty:
+        return b
+    pos = a.positive | b.positive
+    return KeyContext(a.key + "|" + b.key, pos, (a.negative or b.negative) and not pos)
+
+
+def path_is_wifi_scan(location: str) -> bool:
+    return bool(_WIFI_PATH.search(location))
+
+
+def path_is_cell(location: str) -> bool:
+    return bool(_CELL_PATH.search(location))
+
+
+_LABEL = re.compile(r"([A-Za-z][A-Za-z0-9_.\-]{0,40})[\"']?\s*(?:[:=]|=>|\s)\s*[\"']?\s*$")
+_LABEL_SPLIT = re.compile(r"[.\-]")
+
+
+def text_label(text: str, start: int) -> str | None:
+    """The label just before a value in free text: ``IMEI: 35…`` → ``IMEI``; ``mac=…`` → ``mac``.
+
+    Only the same line and the previous 48 characters are considered.
+    """
+    lo = max(0, start - 48)
+    before = text[lo:start]
+    nl = before.rfind("\n")
+    if nl >= 0:
+        before = before[nl + 1 :]
+    m = _LABEL.search(before)
+    if not m:
+        return None
+    label = m.group(1)
+    # "ro.serialno" → "serialno"; "persist.radio.imei" → "imei"
+    return _LABEL_SPLIT.split(label)[-1] or label

@@ -1,0 +1,183 @@
+"""The detect stage: Fields in, Hits out. Pure: no I/O, no clock, no global state but caches."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from ..model import Field, Hit
+from .context import CELL_SIBLING_KEYS, key_context, path_is_cell, path_is_wifi_scan
+from .formats import Found, scan
+from .known import KnownValuePool
+
+if TYPE_CHECKING:
+    from ..profile import DeviceProfile
+
+_WORTH_SCANNING = re.compile(r"[0-9@]", re.ASCII)
+_PARENT_TAIL = re.compile(r"(?:\[['\"]?|[.:/])?$")
+_EARTH_RADIUS_M = 6_371_008.8
+_METRES_PER_DEGREE = 111_320.0
+
+
+def parent_of(f: Field) -> str:
+    """The location of the object a field sits in: ``body|json:$.geo.lat`` → ``body|json:$.geo``.
+
+    Fields of one JSON object (or one query string, one form) share it, which is how the latitude and
+    the longitude of one position are paired.
+    """
+    loc = f.location
+    if not f.key:
+        return loc
+    for suffix in (f.key, f"{f.key}']", f'{f.key}"]', f"{f.key}]"):
+        if loc.endswith(suffix):
+            head = loc[: -len(suffix)]
+            return head[:-2] if head.endswith(("['", '["')) else head.rstrip(".:/[")
+    return loc
+
+
+def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * _EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _decimals(s: str) -> int:
+    s = s.strip()
+    return len(s.partition(".")[2]) if "." in s else 0
+
+
+def _as_coordinate(s: str, limit: float) -> float | None:
+    s = s.strip()
+    if not s or len(s) > 24:
+        return None
+    try:
+        v = float(s)
+    except ValueError:
+        return None
+    return v if math.isfinite(v) and -limit <= v <= limit else None
+
+
+class Detector:
+    """Finds identifiers in extracted fields, by format and as known device-profile values.
+
+    Build it once (the known-value automaton is compiled here) and call ``detect`` per request.
+    """
+
+    def __init__(self, profiles: Sequence[DeviceProfile] = (), min_confidence: float = 0.5):
+        self.profiles = tuple(profiles)
+        self.min_confidence = min_confidence
+        self.pool = KnownValuePool(self.profiles)
+        self._located = [p for p in self.profiles if p.location is not None]
+
+    # ------------------------------------------------------------------------------------------ api
+
+    def detect(self, fields: Iterable[Field], client_ip: str | None = None) -> list[Hit]:
+        client_device = next((p.name for p in self.profiles if p.owns_client(client_ip)), None)
+        best: dict[tuple[str, str, str], Hit] = {}
+        objects: dict[str, list[Field]] = {}
+
+        def add(hit: Hit) -> None:
+            k = (hit.type, hit.value, hit.location)
+            old = best.get(k)
+            if old is None or _rank(hit) > _rank(old):
+                best[k] = hit
+
+        for f in fields:
+            parent = parent_of(f)
+            objects.setdefault(parent, []).append(f)
+            for e in self.pool.find(f.value):
+                chain = (*f.chain, f"known:{e.transform}") if e.transform else f.chain
+                add(Hit(e.type, e.value, f.where, chain, "known-value", 1.0 if not e.transform else 0.99, f.key, e.device))
+            if not _WORTH_SCANNING.search(f.value):
+                continue
+            ctx = key_context(f.key)
+            per_span: dict[tuple[int, int], Found] = {}
+            for found, start, end in scan(f.value, ctx, parent, path_is_wifi_scan(parent)):
+                old = per_span.get((start, end))
+                if old is None or found[2] > old[2]:
+                    per_span[(start, end)] = found
+            for type_, value, conf, method, key in per_span.values():
+                add(Hit(type_, value, f.where, f.chain, method, round(conf, 2), key))
+
+        for parent, members in objects.items():
+            self._pair_coordinates(members, add)
+        hits = [self._attribute(h, best, objects, client_device) for h in best.values()]
+        return [h for h in hits if h is not None]
+
+    # ------------------------------------------------------------------------------------- helpers
+
+    def _pair_coordinates(self, members: list[Field], add) -> None:
+        lat_f = lon_f = None
+        for f in members:
+            ctx = key_context(f.key)
+            if lat_f is None and ctx.says("lat") and not ctx.says("lon"):
+                lat_f = f
+            elif lon_f is None and ctx.says("lon") and not ctx.says("lat"):
+                lon_f = f
+        if lat_f is None or lon_f is None:
+            return
+        lat, lon = _as_coordinate(lat_f.value, 90), _as_coordinate(lon_f.value, 180)
+        if lat is None or lon is None or (lat == 0 and lon == 0):
+            return
+        decimals = min(_decimals(lat_f.value), _decimals(lon_f.value))
+        conf = 0.85 if decimals >= 2 else 0.5 if decimals == 1 else 0.3
+        value = f"{lat_f.value.strip()},{lon_f.value.strip()}"
+        add(Hit("location", value, lat_f.where, lat_f.chain, "context", conf, lat_f.key))
+
+    def _near_profile(self, value: str) -> str | None:
+        if not self._located:
+            return None
+        try:
+            a, b = value.split(",")
+            lat, lon = float(a), float(b)
+        except ValueError:
+            return None
+        decimals = min(_decimals(a), _decimals(b))
+        if decimals < 1:
+            return None
+        # A coordinate rounded to d decimals stands for a cell of 10^-d degrees: the phone is somewhere
+        # in it, so the radius is widened by half that cell's diagonal.
+        slack = 0.5 * 10 ** (-decimals) * _METRES_PER_DEGREE * math.sqrt(2)
+        for p in self._located:
+            loc = p.location
+            if _distance_m(lat, lon, loc.lat, loc.lon) <= loc.radius_m + slack:
+                return p.name
+        return None
+
+    def _attribute(self, h: Hit, best, objects, client_device: str | None) -> Hit | None:
+        if h.method != "known-value":
+            if h.type == "cell_id" and h.confidence < 0.85:
+                h = self._cell_siblings(h, objects)
+            devices = self.pool.by_value.get((h.type, h.value))
+            if h.type == "location":
+                near = self._near_profile(h.value)
+                devices = [near] if near else None
+            if devices:
+                device = client_device if client_device in devices else devices[0]
+                return Hit(h.type, h.value, h.where, h.chain, "known-value", 1.0, h.key, device)
+            if h.confidence < self.min_confidence:
+                return None
+        if h.device is None and client_device is not None:
+            return Hit(h.type, h.value, h.where, h.chain, h.method, h.confidence, h.key, client_device)
+        if h.method == "known-value" and client_device and h.device != client_device:
+            devices = self.pool.by_value.get((h.type, h.value), [])
+            if client_device in devices:
+                return Hit(h.type, h.value, h.where, h.chain, h.method, h.confidence, h.key, client_device)
+        return h
+
+    @staticmethod
+    def _cell_siblings(h: Hit, objects: dict[str, list[Field]]) -> Hit:
+        """A bare ``cid`` is credible as a cell id when its object also holds MCC/MNC/LAC-like keys."""
+        probe = Field(h.where, h.chain, h.value, h.key)
+        parent = parent_of(probe)
+        siblings = {key_context(f.key).key for f in objects.get(parent, ()) if f.key != h.key}
+        if len(siblings & CELL_SIBLING_KEYS) >= 1 or path_is_cell(parent):
+            return Hit(h.type, h.value, h.where, h.chain, h.method, 0.85, h.key, h.device)
+        return h
+
+
+def _rank(h: Hit) -> tuple[int, float]:
+    return (1 if h.method == "known-value" else 0, h.confidence)

@@ -1,0 +1,313 @@
+"""Format detectors: candidate spans found by one combined regex, then validated and scored.
+
+``scan(text, ctx, whole_key)`` yields ``(type, normalised value, confidence, method, key)``. Candidates
+come from a single pass of ``_CANDIDATES`` (every alternative is anchored by a look-behind that fails
+inside a longer run, so hostile input such as a megabyte of digits or hex is scanned in linear time);
+validation uses python-stdnum and phonenumbers. Scores are explained in the package docstring.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from functools import lru_cache
+
+import phonenumbers
+from stdnum import imei as std_imei
+from stdnum import imsi as std_imsi
+from stdnum import luhn
+from stdnum import meid as std_meid
+
+from .context import KeyContext, key_context, merge, text_label
+from .normalize import mac_to_colon
+
+_H = "[0-9A-Fa-f]"
+_CANDIDATES = re.compile(
+    rf"(?P<mac>(?<![0-9A-Fa-f:-]){_H}{{2}}([:-]){_H}{{2}}(?:\2{_H}{{2}}){{4}}(?!{_H}|[:-]{_H}))"
+    rf"|(?P<cisco>(?<![0-9A-Fa-f.]){_H}{{4}}\.{_H}{{4}}\.{_H}{{4}}(?!{_H}|\.{_H}))"
+    rf"|(?P<uuid>(?<![0-9A-Fa-f-]){_H}{{8}}-{_H}{{4}}-{_H}{{4}}-{_H}{{4}}-{_H}{{12}}(?![0-9A-Fa-f-]))"
+    r"|(?P<imeidash>(?<![0-9-])[0-9]{2}[- ][0-9]{6}[- ][0-9]{6}[- ][0-9]{1,2}(?![0-9]|-[0-9]))"
+    r"|(?P<latlon>(?<![0-9.])-?[0-9]{1,2}\.[0-9]{1,12}\s?,\s?-?[0-9]{1,3}\.[0-9]{1,12}(?![0-9.]))"
+    r"|(?P<phone>(?<![0-9A-Za-z+])(?:\+|00)[1-9][0-9 ().\-]{5,18}[0-9](?![0-9]))"
+    r"|(?P<digits>(?<![0-9])[0-9]{8,20}[Ff]?(?![0-9]))"
+    rf"|(?P<hex>(?<![0-9A-Fa-f]){_H}{{8,16}}(?!{_H}))",
+    re.ASCII,
+)
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9\-])",
+    re.ASCII,
+)
+# File-name "TLDs": foo@2x.png is an image, not an address.
+_NOT_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "json", "xml", "html", "htm",
+                       "ico", "bmp", "tiff", "mp4", "mp3", "woff", "woff2", "ttf", "otf", "map", "txt",
+                       "zip", "gz", "so", "dex", "apk", "jar", "kt", "java", "py", "md"})
+
+# GSMA reporting body identifiers: the first two digits of every issued TAC.
+_IMEI_RBI = frozenset({"01", "10", "30", "33", "35", "44", "45", "49", "50", "51", "52", "53", "54", "86", "91", "98", "99"})
+PLACEHOLDER_DIGITS = frozenset({"000000000000000", "111111111111111", "222222222222222", "123456789012345",
+                                "0" * 20, "0" * 19, "89" + "0" * 18, "89" + "0" * 17, "0" * 16, "0" * 14})
+PLACEHOLDER_MACS = frozenset({"000000000000", "ffffffffffff", "020000000000"})
+_ZERO_UUID = "00000000-0000-0000-0000-000000000000"
+_PHONE_REGIONS = ("NO", "SE", "DK", "FI", "DE", "FR", "GB", "NL", "ES", "IT", "PL", "CN", "US", "IN")
+
+Found = tuple[str, str, float, str, str | None]  # type, value, confidence, method, key
+
+
+@lru_cache(maxsize=8192)
+def imsi_operator(digits: str) -> tuple[bool, bool]:
+    """(known MCC/MNC, operator operational) for a 14-15 digit string; cached on its 6-digit prefix."""
+    return _imsi_prefix(digits[:6], len(digits))
+
+
+@lru_cache(maxsize=8192)
+def _imsi_prefix(prefix: str, length: int) -> tuple[bool, bool]:
+    probe = prefix + "0" * (length - 6)
+    if not std_imsi.is_valid(probe):
+        return False, False
+    info = std_imsi.info(probe)
+    return True, str(info.get("status", "")).lower().startswith("operational")
+
+
+def _luhn(d: str) -> bool:
+    return luhn.is_valid(d)
+
+
+def _repetitive(d: str) -> bool:
+    return len(set(d)) <= 2
+
+
+def classify_digits(d: str, ctx: KeyContext) -> list[Found]:
+    """Decimal runs: IMEI (15, Luhn), IMEISV (16), IMSI (15, MCC/MNC), ICCID (19-20, 89…), MEID (18), cell ids."""
+    out: list[Found] = []
+    trailing_f = d[-1] in "Ff"
+    if trailing_f:
+        d = d[:-1]
+    n = len(d)
+    if d in PLACEHOLDER_DIGITS or (n >= 8 and _repetitive(d)):
+        return out
+    key = ctx.key or None
+    neg = -0.35 if ctx.negative else 0.0
+    if n == 15 and not trailing_f:
+        if _luhn(d):
+            if ctx.says("imei") or ctx.says("meid") or ctx.says("imeisv"):
+                out.append(("imei", d, 0.95, "context", key))
+            elif not ctx.says("imsi") and not ctx.says("iccid"):
+                base = 0.7 if d[:2] in _IMEI_RBI else 0.45
+                out.append(("imei", d, base + neg, "format", key))
+        known, operational = imsi_operator(d)
+        if known:
+            if ctx.says("imsi"):
+                out.append(("imsi", d, 0.95, "context", key))
+            elif not ctx.positive:
+                out.append(("imsi", d, (0.55 if operational else 0.4) + neg, "format", key))
+    elif n == 14 and not trailing_f and (ctx.says("imei") and not ctx.says("meid")):
+        out.append(("imei", d + luhn.calc_check_digit(d), 0.7, "context", key))
+    elif n == 14 and not trailing_f and ctx.says("meid") and std_meid.is_valid(d):
+        out.append(("meid", d, 0.9, "context", key))
+    elif n == 16 and not trailing_f and (ctx.says("imeisv") or ctx.says("imei")) and d[:2] in _IMEI_RBI:
+        # IMEISV: TAC + serial + 2-digit software version, no check digit; report the IMEI it contains.
+        imei = d[:14] + luhn.calc_check_digit(d[:14])
+        out.append(("imei", imei, 0.85, "context", key))
+    elif n == 18 and not trailing_f and std_meid.is_valid(d):
+        if ctx.says("meid"):
+            out.append(("meid", d, 0.9, "context", key))
+    elif 18 <= n <= 20 and d.startswith("89"):
+        if ctx.says("iccid"):
+            out.append(("iccid", d, 0.95, "context", key))
+        elif not ctx.positive or ctx.says("imei"):
+            conf = (0.75 if _luhn(d) else 0.4) + (0.15 if trailing_f else 0.0) + neg
+            if n == 18:
+                conf -= 0.2
+            out.append(("iccid", d, min(conf, 0.95), "format", key))
+    if n <= 12 and not trailing_f and ctx.says("cell_id") and not ctx.says("imei"):
+        v = int(d)
+        # 0, -1 and Integer.MAX_VALUE are Android's "unavailable" values; LAC/TAC are 16-bit.
+        if 0 < v < (1 << 36) and v != 2147483647:
+            short = ctx.key in ("lac", "tac", "locationareacode", "trackingareacode")
+            if not short or v <= 0xFFFF:
+                strong = any(s in ctx.key for s in ("cellid", "cellidentity", "ecgi", "eci", "nci"))
+                out.append(("cell_id", d, 0.85 if strong else 0.55, "context", key))
+    return out
+
+
+def classify_hex(h: str, ctx: KeyContext) -> list[Found]:
+    out: list[Found] = []
+    n = len(h)
+    lo = h.lower()
+    key = ctx.key or None
+    if n == 12 and (ctx.says("mac") or ctx.says("wifi_bssid")) and lo not in PLACEHOLDER_MACS:
+        if not int(lo[:2], 16) & 1:
+            t = "wifi_bssid" if ctx.says("wifi_bssid") else "mac"
+            out.append((t, mac_to_colon(lo), 0.85, "context", key))
+    elif n == 14 and std_meid.is_valid(h) and not h.isdigit():
+        if ctx.says("meid") or ctx.says("imei"):
+            out.append(("meid", h.upper(), 0.9, "context", key))
+    elif n == 8 and ctx.key == "esn" and lo != "00000000":
+        out.append(("meid", h.upper(), 0.75, "context", key))
+    elif n == 16 and lo != "0" * 16 and not _repetitive(lo):
+        if ctx.says("android_id"):
+            out.append(("android_id", lo, 0.85, "context", key))
+        elif ctx.key in ("deviceid", "devid", "did") and not ctx.says("imei") or ctx.key == "deviceid":
+            out.append(("android_id", lo, 0.6, "context", key))
+    return out
+
+
+def classify_mac(raw: str, ctx: KeyContext, location: str, wifi_path: bool) -> list[Found]:
+    hex12 = re.sub(r"[^0-9a-f]", "", raw.lower())
+    if hex12 in PLACEHOLDER_MACS or int(hex12[:2], 16) & 1:  # multicast/broadcast: not a device
+        return []
+    value = mac_to_colon(hex12)
+    key = ctx.key or None
+    if ctx.says("wifi_bssid") or (wifi_path and not ctx.says("mac")) or (wifi_path and ctx.key in ("mac", "macaddress")):
+        return [("wifi_bssid", value, 0.85, "context", key)]
+    if ctx.says("mac"):
+        return [("mac", value, 0.95, "context", key)]
+    if ctx.negative:
+        return [("mac", value, 0.45, "format", key)]
+    randomised = int(hex12[:2], 16) & 2
+    return [("mac", value, 0.7 if randomised else 0.8, "format", key)]
+
+
+def classify_uuid(raw: str, ctx: KeyContext) -> list[Found]:
+    lo = raw.lower()
+    if lo == _ZERO_UUID or not ctx.says("ad_id"):
+        return []
+    try:
+        value = str(uuid.UUID(lo))
+    except ValueError:
+        return []
+    return [("ad_id", value, 0.9, "context", ctx.key or None)]
+
+
+def classify_phone(raw: str, ctx: KeyContext, whole: bool) -> list[Found]:
+    digits_only = re.sub(r"[^0-9+]", "", raw)
+    if digits_only.startswith("00"):
+        digits_only = "+" + digits_only[2:]
+    if len(digits_only) > 17 or len(digits_only) < 7:
+        return []
+    num = _parse_phone(digits_only, ctx.says("phone"))
+    if num is None:
+        return []
+    value = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+    key = ctx.key or None
+    if ctx.says("phone"):
+        return [("phone", value, 0.9, "context", key)]
+    if not raw.startswith("+") or ctx.negative:
+        return []
+    return [("phone", value, 0.7, "format", key)]
+
+
+def _parse_phone(s: str, national_ok: bool) -> phonenumbers.PhoneNumber | None:
+    try:
+        if s.startswith("+"):
+            num = phonenumbers.parse(s, None)
+            return num if phonenumbers.is_valid_number(num) else None
+        if not national_ok:
+            return None
+        for region in _PHONE_REGIONS:
+            num = phonenumbers.parse(s, region)
+            if phonenumbers.is_valid_number_for_region(num, region):
+                return num
+    except phonenumbers.NumberParseException:
+        return None
+    return None
+
+
+def classify_email(raw: str, ctx: KeyContext) -> list[Found]:
+    tld = raw.rsplit(".", 1)[-1].lower()
+    if tld in _NOT_TLDS:
+        return []
+    conf = 0.95 if ctx.says("email") else 0.85
+    return [("email", raw.lower(), conf, "context" if ctx.says("email") else "format", ctx.key or None)]
+
+
+def parse_latlon(raw: str) -> tuple[float, float, int] | None:
+    """``"59.9139,10.7522"`` → (lat, lon, fewest decimals); None when out of range or null island."""
+    try:
+        a, b = (p.strip() for p in raw.split(","))
+        lat, lon = float(a), float(b)
+    except ValueError:
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
+        return None
+    decimals = min(len(a.partition(".")[2]), len(b.partition(".")[2]))
+    return lat, lon, decimals
+
+
+def classify_latlon(raw: str, ctx: KeyContext) -> list[Found]:
+    parsed = parse_latlon(raw)
+    if parsed is None:
+        return []
+    _, _, decimals = parsed
+    value = re.sub(r"\s", "", raw)
+    if ctx.says("location"):
+        return [("location", value, 0.85 if decimals >= 2 else 0.5, "context", ctx.key or None)]
+    if decimals >= 4 and not ctx.negative:
+        return [("location", value, 0.6, "format", ctx.key or None)]
+    return [("location", value, 0.3, "format", ctx.key or None)]  # kept for profile radius matching
+
+
+def _embedded_in_long_hex(text: str, start: int, end: int) -> bool:
+    """A digit run inside a long hex string (a hash, a key) is part of that string, not an identifier."""
+    left = start
+    while left > 0 and start - left < 64 and text[left - 1] in "0123456789abcdefABCDEF":
+        left -= 1
+    right = end
+    while right < len(text) and right - end < 64 and text[right] in "0123456789abcdefABCDEF":
+        right += 1
+    return (left < start or right > end) and right - left >= 24
+
+
+def scan(text: str, ctx: KeyContext, location: str = "", wifi_path: bool = False) -> Iterator[tuple[Found, int, int]]:
+    """Every identifier-shaped span in ``text`` with its classification; (found, start, end)."""
+    stripped = text.strip()
+    whole_offset = text.find(stripped) if stripped else 0
+    if ctx.says("cell_id") and stripped.isascii() and stripped.isdigit() and len(stripped) < 8:
+        for f in classify_digits(stripped, ctx):
+            yield f, whole_offset, whole_offset + len(stripped)
+        return
+    for m in _CANDIDATES.finditer(text):
+        kind = m.lastgroup
+        start, end = m.span()
+        raw = m.group()
+        whole = start == whole_offset and end == whole_offset + len(stripped)
+        c = ctx
+        if not whole:
+            label = text_label(text, start)
+            if label is not None:
+                c = merge(key_context(label), ctx) if not ctx.positive else merge(ctx, key_context(label))
+            elif len(stripped) > 64:
+                # A long text whose own key is generic ("log", "body") gives no context to a span in it.
+                c = key_context(None) if not ctx.positive else ctx
+        found: list[Found]
+        if kind == "digits":
+            if _embedded_in_long_hex(text, start, end):
+                continue
+            found = classify_digits(raw, c)
+        elif kind == "hex":
+            found = classify_hex(raw, c)
+        elif kind in ("mac", "cisco"):
+            found = classify_mac(raw, c, location, wifi_path)
+        elif kind == "uuid":
+            found = classify_uuid(raw, c)
+        elif kind == "imeidash":
+            d = re.sub(r"[^0-9]", "", raw)
+            if len(d) == 15 and std_imei.is_valid(d) and d not in PLACEHOLDER_DIGITS:
+                found = [("imei", d, 0.95 if c.says("imei") else 0.85, "format", c.key or None)]
+            elif len(d) == 16:
+                found = [("imei", d[:14] + luhn.calc_check_digit(d[:14]), 0.8, "format", c.key or None)]
+            else:
+                found = []
+        elif kind == "phone":
+            found = classify_phone(raw, c, whole)
+        elif kind == "latlon":
+            found = classify_latlon(raw, c)
+        else:
+            found = []
+        for f in found:
+            yield f, start, end
+    if "@" in text:
+        for m in _EMAIL.finditer(text):
+            for f in classify_email(m.group(), ctx):
+                yield f, m.start(), m.end()

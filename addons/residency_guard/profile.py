@@ -1,0 +1,215 @@
+"""Device profiles: the identifiers of a lab's own test phones, read from YAML.
+
+The lab knows its phone's real IMEI, ICCID, MAC… A profile lists them so the detector can recognise
+them however they are transformed (hashed, re-cased, base64'd: see ``detect.known``), and attribute a
+request to a phone by the client address it came from (``clients``) or by what it carries.
+
+Every value is validated on load (IMEI Luhn check, IMSI MCC/MNC, MAC syntax…): a typo in a profile
+would otherwise silently make the guard blind to that identifier. A broken profile raises
+``ConfigError`` naming the file, the field path, the line and the reason.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError
+from .detect.normalize import (
+    normalize_ad_id,
+    normalize_android_id,
+    normalize_email,
+    normalize_iccid,
+    normalize_imei,
+    normalize_imsi,
+    normalize_mac,
+    normalize_phone,
+    normalize_serial,
+)
+
+
+class Location(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    radius_m: float = Field(default=1000.0, gt=0, le=100_000, description="how close counts as this phone's place")
+
+
+class DeviceProfile(BaseModel):
+    """One test phone: its identifiers and the client addresses it uses in the lab."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=64)
+    imei: list[str] = Field(default_factory=list, description="15-digit IMEIs (Luhn-checked); one per slot")
+    imsi: list[str] = Field(default_factory=list)
+    iccid: list[str] = Field(default_factory=list)
+    mac: list[str] = Field(default_factory=list, description="Wi-Fi and Bluetooth MACs, any common spelling")
+    serial: list[str] = Field(default_factory=list)
+    android_id: list[str] = Field(default_factory=list)
+    ad_id: list[str] = Field(default_factory=list)
+    phone: list[str] = Field(default_factory=list, description="MSISDNs in E.164 (+47…)")
+    email: list[str] = Field(default_factory=list)
+    location: Location | None = None
+    clients: list[str] = Field(default_factory=list, description="client IPs or CIDRs this phone uses")
+
+    @field_validator("imei")
+    @classmethod
+    def _imei(cls, v: list[str]) -> list[str]:
+        return [normalize_imei(x) for x in v]
+
+    @field_validator("imsi")
+    @classmethod
+    def _imsi(cls, v: list[str]) -> list[str]:
+        return [normalize_imsi(x) for x in v]
+
+    @field_validator("iccid")
+    @classmethod
+    def _iccid(cls, v: list[str]) -> list[str]:
+        return [normalize_iccid(x) for x in v]
+
+    @field_validator("mac")
+    @classmethod
+    def _mac(cls, v: list[str]) -> list[str]:
+        return [normalize_mac(x) for x in v]
+
+    @field_validator("serial")
+    @classmethod
+    def _serial(cls, v: list[str]) -> list[str]:
+        return [normalize_serial(x) for x in v]
+
+    @field_validator("android_id")
+    @classmethod
+    def _android_id(cls, v: list[str]) -> list[str]:
+        return [normalize_android_id(x) for x in v]
+
+    @field_validator("ad_id")
+    @classmethod
+    def _ad_id(cls, v: list[str]) -> list[str]:
+        return [normalize_ad_id(x) for x in v]
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, v: list[str]) -> list[str]:
+        return [normalize_phone(x) for x in v]
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, v: list[str]) -> list[str]:
+        return [normalize_email(x) for x in v]
+
+    @field_validator("clients")
+    @classmethod
+    def _clients(cls, v: list[str]) -> list[str]:
+        out = []
+        for x in v:
+            try:
+                out.append(str(ipaddress.ip_network(x.strip(), strict=False)))
+            except ValueError:
+                raise ValueError(f"not an IP address or CIDR: {x!r}") from None
+        return out
+
+    def owns_client(self, ip: str | None) -> bool:
+        """True when ``ip`` (IPv4-mapped IPv6 accepted) is one of this phone's client addresses."""
+        addr = parse_ip(ip)
+        if addr is None:
+            return False
+        return any(addr in ipaddress.ip_network(net) for net in self.clients)
+
+    def values(self) -> dict[str, list[str]]:
+        """Identifier type → normalised values (location excluded)."""
+        return {
+            t: list(getattr(self, t))
+            for t in ("imei", "imsi", "iccid", "mac", "serial", "android_id", "ad_id", "phone", "email")
+            if getattr(self, t)
+        }
+
+
+def parse_ip(ip: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    if not ip:
+        return None
+    try:
+        addr = ipaddress.ip_address(ip.strip().split("%", 1)[0])
+    except ValueError:
+        return None
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        return addr.ipv4_mapped
+    return addr
+
+
+def profile_for_client(profiles: Sequence[DeviceProfile], ip: str | None) -> DeviceProfile | None:
+    for p in profiles:
+        if p.owns_client(ip):
+            return p
+    return None
+
+
+# ------------------------------------------------------------------------------------------- loading
+
+
+def _line_index(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
+    """Map each field path in a composed YAML document to its 1-based line."""
+    lines = {path: node.start_mark.line + 1}
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            key = k.value if isinstance(k, yaml.ScalarNode) else None
+            lines[(*path, key)] = k.start_mark.line + 1
+            lines.update({p: ln for p, ln in _line_index(v, (*path, key)).items() if p != (*path, key)})
+            lines.setdefault((*path, key), v.start_mark.line + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines.update(_line_index(item, (*path, i)))
+    return lines
+
+
+_VALUE_ERROR_PREFIX = re.compile(r"^Value error, ")
+
+
+def load_profile(path: str | Path) -> DeviceProfile:
+    """Read and validate one device profile file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: cannot read device profile: {getattr(e, 'strerror', None) or e}") from e
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{path}{where}: not valid YAML: {getattr(e, 'problem', None) or e}") from e
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: a device profile must be a mapping with at least 'name'")
+    lines = _line_index(node) if node is not None else {}
+    try:
+        return DeviceProfile.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = tuple(err["loc"])
+        line = None
+        for n in range(len(loc), -1, -1):
+            if loc[:n] in lines:
+                line = lines[loc[:n]]
+                break
+        field_path = ".".join(str(x) if not isinstance(x, int) else f"[{x}]" for x in loc).replace(".[", "[")
+        reason = _VALUE_ERROR_PREFIX.sub("", err["msg"])
+        where = f":{line}" if line else ""
+        more = f" (and {e.error_count() - 1} more error(s))" if e.error_count() > 1 else ""
+        raise ConfigError(f"{path}{where}: {field_path or 'profile'}: {reason}{more}") from None
+
+
+def load_profiles(paths: Sequence[str | Path]) -> list[DeviceProfile]:
+    profiles = [load_profile(p) for p in paths]
+    names = [p.name for p in profiles]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise ConfigError(f"device profile names must be unique: {', '.join(dup)} used twice")
+    return profiles
