@@ -1,0 +1,158 @@
+"""Policies: loading with clear errors, and the pure judge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from residency_guard.errors import ConfigError
+from residency_guard.model import Destination, Hit
+from residency_guard.policy import LoadedPolicy, Policy, judge, judge_connection, load_policy
+
+REPO = Path(__file__).resolve().parents[1]
+GDPR = load_policy(REPO / "policies" / "gdpr-eea.yaml")
+STRICT = load_policy(REPO / "policies" / "lab-strict.yaml")
+DOJ = load_policy(REPO / "policies" / "us-doj-bulk-data.yaml")
+
+
+def hit(type_: str) -> Hit:
+    return Hit(type=type_, value="x", where="body", chain=())
+
+
+def dest(country: str, host: str = "example.test", asn: int | None = None, domain: str | None = None) -> Destination:
+    return Destination(host=host, ip="192.0.2.1", port=80, country=country, asn=asn, domain=domain)
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "policies").glob("*.yaml")), ids=lambda p: p.name)
+def test_shipped_policies_load(path):
+    assert load_policy(path).name == path.stem
+
+
+def test_norway_is_a_country_not_false():
+    # YAML 1.1 reads NO as a boolean; the loader must keep it a string.
+    assert GDPR.permits("device", "NO")
+    assert STRICT.permits("device", "NO")
+
+
+def test_device_identifiers_to_china_over_https_are_blocked():
+    j = judge([hit("imei"), hit("mac")], dest("CN"), tls=True, policy=GDPR)
+    assert (j.verdict, j.action) == ("violation", "blocked")
+    assert [r.rule for r in j.rules] == ["transfer.device"]
+    assert set(j.rules[0].types) == {"imei", "mac"}
+
+
+def test_each_category_is_judged_on_its_own():
+    j = judge([hit("imei"), hit("iccid"), hit("cell_id")], dest("CN"), tls=True, policy=GDPR)
+    assert {r.rule for r in j.rules} == {"transfer.device", "transfer.subscriber", "transfer.location"}
+
+
+def test_eea_and_adequate_countries_are_allowed_over_https():
+    for country in ("DE", "NO", "IS", "CH", "JP", "GB", "BR", "RE"):
+        j = judge([hit("imei")], dest(country), tls=True, policy=GDPR)
+        assert (j.verdict, j.action, j.rules) == ("allowed", "logged", ()), country
+
+
+def test_cleartext_is_flagged_but_only_logged():
+    j = judge([hit("imei")], dest("DE"), tls=False, policy=GDPR)
+    assert (j.verdict, j.action) == ("violation", "logged")
+    assert [r.rule for r in j.rules] == ["cleartext"]
+
+
+def test_united_states_only_through_a_named_exception_with_legal_basis():
+    blocked = judge([hit("ad_id")], dest("US", host="tracker.example.com", domain="example.com"), True, GDPR)
+    assert blocked.action == "blocked"
+    allowed = judge([hit("ad_id")], dest("US", host="firebaselogging.googleapis.com", domain="googleapis.com"), True, GDPR)
+    assert (allowed.verdict, allowed.action) == ("allowed", "logged")
+    (rule,) = allowed.rules
+    assert rule.outcome == "exception" and rule.rule == "exception.google-dpf"
+    assert "Data Privacy Framework" in rule.legal_basis
+
+
+def test_exception_is_limited_to_its_countries():
+    sg = judge([hit("imei")], dest("SG", host="activation.hmdglobal.com"), True, GDPR)
+    assert sg.verdict == "allowed" and sg.rules[0].rule == "exception.hmd-activation-sg"
+    cn = judge([hit("imei")], dest("CN", host="activation.hmdglobal.com"), True, GDPR)
+    assert cn.action == "blocked"
+
+
+def test_exception_by_asn():
+    policy = LoadedPolicy.of(
+        Policy.model_validate(
+            {
+                "name": "p",
+                "default": {"allow": ["DE"], "action": "block"},
+                "exceptions": [{"name": "aws-sg", "asns": [16509], "legal_basis": "SCCs signed 2024"}],
+            }
+        )
+    )
+    assert judge([hit("imei")], dest("SG", asn=16509), True, policy).verdict == "allowed"
+    assert judge([hit("imei")], dest("SG", asn=4134), True, policy).verdict == "violation"
+
+
+def test_unknown_country_follows_its_rule():
+    j = judge([hit("imei")], dest("unknown"), True, GDPR)
+    assert (j.verdict, j.action, j.rules[0].rule) == ("violation", "logged", "unknown_country")
+    j = judge([hit("imei")], dest("unknown"), True, STRICT)
+    assert j.action == "blocked"
+
+
+def test_no_hits_no_verdict():
+    assert judge([], dest("CN"), False, GDPR).verdict == "allowed"
+
+
+def test_deny_list_policy():
+    assert DOJ.permits("device", "US") and not DOJ.permits("device", "HK")
+    assert judge([hit("imei")], dest("RU"), True, DOJ).action == "blocked"
+    assert judge([hit("imei")], dest("FR"), True, DOJ).verdict == "allowed"
+
+
+def test_connection_refusal_only_where_the_policy_refuses_outright():
+    assert judge_connection(dest("CN"), None, GDPR) is None  # gdpr-eea judges content, not connections
+    assert judge_connection(dest("CN"), None, DOJ).rule == "refuse"
+    assert judge_connection(dest("US"), None, DOJ) is None
+    assert judge_connection(dest("DE"), None, STRICT).rule == "refuse"
+    assert judge_connection(dest("NO"), None, STRICT) is None
+    assert judge_connection(dest("unknown"), None, STRICT).rule == "refuse"
+
+
+def test_connection_refusal_by_sni_domain():
+    policy = LoadedPolicy.of(
+        Policy.model_validate(
+            {"name": "p", "default": {"allow": ["NO"]}, "refuse": {"domains": ["vnet.cn"], "reason": "ZZHC"}}
+        )
+    )
+    assert judge_connection(dest("NO", host="192.0.2.1"), "zzhc.vnet.cn", policy).rule == "refuse"
+    assert judge_connection(dest("NO", host="192.0.2.1"), "vnet.cn.example.org", policy) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("name: p\ndefault:\n  allow: [EEA]\n", ":3: default.allow[0]: 'EEA' is neither"),
+        ("name: p\ndefault:\n  action: drop\n", ":3: default.action: Input should be 'log' or 'block'"),
+        ("name: p\ndefault: {}\ncategories:\n  devices: {allow: [DE]}\n", ":4: categories.devices (key)"),
+        ("name: p\ndefault: {}\nexceptions:\n  - name: x\n    legal_basis: SCC\n", "exceptions[0]"),
+        ("name: p\ndefault: {}\nsurprise: 1\n", ":3: surprise: Extra inputs are not permitted"),
+        ("name: p\ndefault:\n  allow: [DE\n", "invalid YAML"),
+        ("", "file is empty"),
+        (
+            "name: p\ncountry_groups:\n  A1: {countries: [A1]}\ndefault: {}\n",
+            "country_groups.A1",
+        ),
+        ("name: p\ncountry_groups:\n  LOOP: {countries: [LOOP]}\ndefault: {}\n", "includes itself"),
+        ("name: p\ndefault: {allow: [DE], deny: [CN]}\n", "not both"),
+    ],
+)
+def test_broken_policy_names_file_field_line_and_reason(tmp_path, text, expected):
+    path = tmp_path / "broken.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        load_policy(path)
+    assert str(path) in str(err.value)
+    assert expected in str(err.value)
+
+
+def test_missing_policy_file(tmp_path):
+    with pytest.raises(ConfigError, match="cannot read policy file"):
+        load_policy(tmp_path / "nope.yaml")
