@@ -29,6 +29,7 @@ first and ``read_events`` follows them in that order.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 import warnings
@@ -212,17 +213,28 @@ class Record:
     data: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class FileDigest:
+    """A file as it was read: evidence that a report was built from these exact bytes."""
+
+    path: Path
+    sha256: str
+    bytes: int
+
+
 @dataclass
 class EventsReader:
     """Iterates the records of an events file (rotated files first), counting the lines it skipped.
 
     ``skipped`` lists ``"file:line"`` of every torn or non-object line; each also raises a TornLineWarning.
+    ``digests`` holds the SHA-256 of each file's bytes as they were read (a live file may grow later).
     """
 
     path: Path
     rotated: bool = True
     missing_ok: bool = False
     skipped: list[str] = field(default_factory=list)
+    digests: list[FileDigest] = field(default_factory=list)
 
     @property
     def files(self) -> list[Path]:
@@ -235,8 +247,12 @@ class EventsReader:
         if not files and not self.missing_ok:
             raise FileNotFoundError(f"no events file at {self.path}")
         for f in files:
+            digest = hashlib.sha256()
+            size = 0
             with open(f, "rb") as fh:
                 for number, raw in enumerate(fh, start=1):
+                    digest.update(raw)
+                    size += len(raw)
                     if not raw.strip():
                         continue
                     data = parse_line(raw, f"{f}:{number}")
@@ -244,6 +260,7 @@ class EventsReader:
                         self.skipped.append(f"{f}:{number}")
                         continue
                     yield Record(f, number, data)
+            self.digests.append(FileDigest(f, digest.hexdigest(), size))
 
 
 def read_events(path: Path, *, rotated: bool = True) -> Iterator[dict[str, Any]]:

@@ -1,0 +1,110 @@
+"""``residency-guard export``: turn an events file into compliance evidence, optionally gating CI.
+
+JSON (default): one report document per guard session (see ``evidence.report``). When the events file
+holds several sessions and no ``--session`` is given, each goes to its own file, named after the output
+with the session id before the suffix (``report.json`` → ``report.<session_id>.json``).
+ECS: Elastic Common Schema NDJSON, one document per event, all selected sessions in one stream.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+from typing import IO
+
+import orjson
+
+from ..evidence.cli_support import error, note, warnings_to_stderr, write_output
+from ..evidence.ecs import ecs_document
+from ..evidence.gate import EXIT_GATE, EXIT_INPUT, EXIT_OK, EXIT_STATUS_HELP, add_fail_on_argument, gate_tripped
+from ..evidence.report import build_report
+from ..evidence.sessions import EventsFile, EvidenceError, Session, load_sessions
+
+NAME = "export"
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        NAME,
+        help="export an events file as a compliance report (JSON) or ECS NDJSON; optional CI gate",
+        description="Export the events a guard recorded as evidence: one JSON report per session "
+        "(metadata, summary counts, events) or Elastic Common Schema NDJSON.",
+        epilog=EXIT_STATUS_HELP,
+    )
+    parser.add_argument("events", type=Path, metavar="EVENTS", help="events file (rotated files are read too)")
+    parser.add_argument("-o", "--output", default="-", metavar="FILE", help="output file ('-' = stdout, the default)")
+    parser.add_argument("--all", action="store_true", help="include every event, not only violations")
+    parser.add_argument("--format", choices=("json", "ecs"), default="json", help="output format (default: json)")
+    parser.add_argument("--session", metavar="ID", help="export only the session with this id")
+    parser.add_argument(
+        "--reveal-identifiers",
+        action="store_true",
+        help="keep full identifier values recorded by a guard run with --reveal-identifiers "
+        "(default: masked values only)",
+    )
+    add_fail_on_argument(parser)
+    parser.set_defaults(func=run)
+    return parser
+
+
+def _session_output(output: str, session: Session, index: int) -> str:
+    path = Path(output)
+    label = re.sub(r"[^A-Za-z0-9._-]", "_", session.session_id or f"session{index}")
+    return str(path.with_name(f"{path.stem}.{label}{path.suffix or '.json'}"))
+
+
+def run(args: argparse.Namespace) -> int:
+    with warnings_to_stderr(NAME):
+        try:
+            loaded = load_sessions(args.events)
+        except EvidenceError as e:
+            error(NAME, str(e))
+            return EXIT_INPUT
+    sessions = loaded.sessions or [Session()]
+    if not loaded.sessions:
+        note(NAME, f"{args.events}: no records; exporting an empty session")
+    if args.session is not None:
+        sessions = [s for s in sessions if s.session_id == args.session]
+        if not sessions:
+            known = ", ".join(str(s.session_id) for s in loaded.sessions) or "none"
+            error(NAME, f"{args.events}: no session {args.session!r} (sessions: {known})")
+            return EXIT_INPUT
+    try:
+        if args.format == "ecs":
+            write_output(args.output, lambda fh: _write_ecs(fh, sessions, args))
+        elif len(sessions) == 1:
+            write_output(args.output, lambda fh: _write_report(fh, sessions[0], loaded, args))
+        elif args.output == "-":
+            error(NAME, f"{args.events} holds {len(sessions)} sessions: give -o FILE (one file each) or --session ID")
+            return EXIT_INPUT
+        else:
+            for index, session in enumerate(sessions, start=1):
+                target = _session_output(args.output, session, index)
+                write_output(target, lambda fh, s=session: _write_report(fh, s, loaded, args))
+                note(NAME, f"wrote {target}")
+    except OSError as e:
+        error(NAME, f"cannot write {args.output}: {e.strerror or e}")
+        return EXIT_INPUT
+    events = [e for s in sessions for e in s.events]
+    violations = sum(e.verdict == "violation" for e in events)
+    blocked = sum(e.action == "blocked" for e in events)
+    if args.output != "-":
+        note(NAME, f"{len(events)} events, {violations} violations, {blocked} blocked → {args.output}")
+    if gate_tripped(events, args.fail_on):
+        note(NAME, f"gate tripped (--fail-on {args.fail_on}): {violations} violations, {blocked} blocked")
+        return EXIT_GATE
+    return EXIT_OK
+
+
+def _write_report(fh: IO[bytes], session: Session, loaded: EventsFile, args: argparse.Namespace) -> None:
+    report = build_report(session, loaded, include_all=args.all, reveal_identifiers=args.reveal_identifiers)
+    fh.write(orjson.dumps(report.model_dump(mode="json"), option=orjson.OPT_INDENT_2) + b"\n")
+
+
+def _write_ecs(fh: IO[bytes], sessions: list[Session], args: argparse.Namespace) -> None:
+    for session in sessions:
+        for event in session.events:
+            if args.all or event.verdict == "violation":
+                doc = ecs_document(event, session.record, reveal_identifiers=args.reveal_identifiers)
+                fh.write(orjson.dumps(doc) + b"\n")
