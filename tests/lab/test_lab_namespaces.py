@@ -1,0 +1,377 @@
+"""The lab access point, end to end, in network namespaces: a "phone" whose traffic the AP's own firewall
+rules (scripts/lab-ap.sh rules) redirect to the guard running in transparent mode, in front of origin
+servers that the geo overlay places in China (192.0.2.10) and Germany (198.51.100.10).
+
+Needs root, iproute2 and nft (or iptables); skipped with the reason otherwise. Nothing leaves the machine:
+the namespaces have no route to the host and use documentation ranges only.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+import ssl
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import netns_lab as nl
+
+REASON = nl.why_lab_cannot_run()
+pytestmark = [pytest.mark.lab, pytest.mark.skipif(REASON is not None, reason=REASON or "")]
+
+HERE = Path(__file__).parent
+FIXTURES = HERE / "fixtures"
+BIN = Path(sys.executable).parent
+# One port per proxy so each can run while another is still up; the AP rules are re-applied to point at
+# the proxy a test talks to (which also checks that `lab-ap.sh rules` replaces its own rules cleanly).
+MITMDUMP_PORT, GDPR_PORT, STRICT_PORT = 8070, 8080, 8081
+POLICIES = nl.REPO / "policies"
+
+IMEI, ICCID, IMSI, MAC = "352099001761481", "89860318640220133897", "460031234567890", "a4:50:46:1e:2b:3c"
+ZZHC_BODY = {
+    "REGVER": "8.0",
+    "MODEL": "TA-1046",
+    "SWVER": "00CN_1_34E",
+    "UETYPE": "1",
+    "SIM1ICCID": ICCID,
+    "SIM1LTEIMSI": IMSI,
+    "SIM1TYPE": "2",
+    "MACID": MAC,
+    "OSVER": "Android 8.1.0",
+    "IMEI1": IMEI,
+    "SIM1CELLID": "20817153",
+    "REGDATE": "2019-02-14 10:31:05",
+}
+
+
+def android_base64(data: bytes) -> bytes:
+    """Base64 the way android.util.Base64.DEFAULT writes it: a newline after every 76 characters."""
+    return base64.encodebytes(data)
+
+
+# ------------------------------------------------------------------------------------------ client side
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes
+    issuer: str | None = None
+
+
+def http_exchange(ip: str, port: int, request: bytes, *, tls: ssl.SSLContext | None = None, sni: str | None = None) -> Reply:
+    sock = socket.create_connection((ip, port), timeout=10)
+    issuer = None
+    try:
+        if tls is not None:
+            sock = tls.wrap_socket(sock, server_hostname=sni)
+            issuer = dict(x[0] for x in sock.getpeercert()["issuer"]).get("commonName")
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    finally:
+        sock.close()
+    head, _, body = data.partition(b"\r\n\r\n")
+    return Reply(status=int(head.split(b" ", 2)[1]), body=body, issuer=issuer)
+
+
+def build_request(method: str, host: str, path: str, body: bytes = b"", content_type: str | None = None) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", "Connection: close", "User-Agent: lab-phone"]
+    if content_type:
+        lines.append(f"Content-Type: {content_type}")
+    if body or method == "POST":
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def udp_probe(ip: str, port: int) -> bytes | str:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.settimeout(3)
+    try:
+        sock.connect((ip, port))
+        sock.send(b"probe")
+        return sock.recv(512)
+    except ConnectionRefusedError:
+        return "refused"
+    except TimeoutError:
+        return "timeout"
+    finally:
+        sock.close()
+
+
+# ------------------------------------------------------------------------------------------ fixtures
+
+
+@dataclass
+class Topology:
+    lab: nl.Lab
+    root: Path
+    origin_log: Path
+    ruleset: str
+    redirect_port: int
+
+    def redirect_to(self, port: int) -> None:
+        if port != self.redirect_port:
+            self.ruleset = self.lab.apply_ap_rules(port, self.root / "ap-state")
+            self.redirect_port = port
+
+    def origin_records(self, event: str, local: str | None = None) -> list[dict]:
+        records = [json.loads(line) for line in self.origin_log.read_text().splitlines() if line.strip()]
+        return [r for r in records if r["event"] == event and (local is None or r["local"] == local)]
+
+    def from_phone(self, fn):
+        return nl.in_netns(self.lab.phone, fn)
+
+
+@pytest.fixture(scope="module")
+def topology(tmp_path_factory) -> Iterator[Topology]:
+    nl.remove_leftovers()
+    root = tmp_path_factory.mktemp("lab")
+    lab = nl.Lab.build()
+    origin = None
+    try:
+        ruleset = lab.apply_ap_rules(GDPR_PORT, root / "ap-state")
+        origin_log = root / "origin.jsonl"
+        origin = lab.spawn(
+            lab.server,
+            [
+                sys.executable, str(FIXTURES / "origin.py"), "--bind", nl.CN_ORIGIN, "--bind", nl.DE_ORIGIN,
+                "--log", str(origin_log), "--cert-dir", str(root), "--ready", str(root / "origin.ready"),
+            ],
+            root / "origin.out",
+        )  # fmt: skip
+        nl.wait_for(lambda: (root / "origin.ready").exists(), 30, "origin servers", origin)
+        yield Topology(lab=lab, root=root, origin_log=origin_log, ruleset=ruleset, redirect_port=GDPR_PORT)
+    finally:
+        if origin is not None:
+            nl.stop(origin)
+        lab.destroy()
+
+
+@dataclass
+class Guard:
+    port: int
+    confdir: Path
+    events: Path
+    output: Path
+
+    @property
+    def ca(self) -> Path:
+        return self.confdir / "mitmproxy-ca-cert.pem"
+
+    def records(self) -> list[dict]:
+        if not self.events.exists():
+            return []
+        out = []
+        for line in self.events.read_text().splitlines():
+            try:
+                out.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue  # a line still being written
+        return [r for r in out if r.get("event_type") in ("transfer", "connection")]
+
+    def wait_event(self, predicate, timeout: float = 10) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for record in self.records():
+                if predicate(record):
+                    return record
+            time.sleep(0.05)
+        raise AssertionError(
+            f"no matching event within {timeout}s; events: {self.records()}\n"
+            f"guard output:\n{self.output.read_text()[-3000:]}"
+        )
+
+
+def start_guard(
+    topology: Topology, name: str, port: int, argv: list[str], confdir: Path, events: Path
+) -> Iterator[Guard]:
+    output = topology.root / f"{name}.out"
+    proc = topology.lab.spawn(topology.lab.ap, argv, output)
+    guard = Guard(port=port, confdir=confdir, events=events, output=output)
+    try:
+        try:
+            nl.wait_for(lambda: nl.listening(proc.pid, port) and guard.ca.exists(), 30, name, proc)
+        except (RuntimeError, TimeoutError) as e:
+            raise AssertionError(f"{e}\n{output.read_text()[-3000:]}") from None
+        yield guard
+    finally:
+        nl.stop(proc)
+
+
+def guard_argv(topology: Topology, policy: str, port: int, confdir: Path, events: Path) -> list[str]:
+    empty_geodb = topology.root / "empty-geodb"
+    empty_geodb.mkdir(exist_ok=True)
+    return [
+        str(BIN / "residency-guard"), "run",
+        "--mode", "transparent",
+        # nft's redirect sends the phone's connections to the address of the interface they came in on
+        "--listen-host", nl.AP_WIFI_ADDR, "--listen-port", str(port),
+        "--no-dashboard",
+        "--policy", str(POLICIES / policy),
+        "--geo-overlay", str(FIXTURES / "geo-overlay.yaml"),
+        "--geodb", str(empty_geodb),
+        "--events", str(events),
+        "--confdir", str(confdir),
+        "--fingerprint-key", str(topology.root / "fingerprint.key"),
+        # the origins use self-signed certificates
+        "--set", "ssl_insecure=true",
+    ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def gdpr_guard_process(topology) -> Iterator[Guard]:
+    confdir, events = topology.root / "gdpr-conf", topology.root / "gdpr-events.jsonl"
+    argv = guard_argv(topology, "gdpr-eea.yaml", GDPR_PORT, confdir, events)
+    yield from start_guard(topology, "guard-gdpr", GDPR_PORT, argv, confdir, events)
+
+
+@pytest.fixture
+def gdpr_guard(topology, gdpr_guard_process) -> Guard:
+    topology.redirect_to(gdpr_guard_process.port)
+    return gdpr_guard_process
+
+
+@pytest.fixture
+def strict_guard(topology) -> Iterator[Guard]:
+    confdir, events = topology.root / "strict-conf", topology.root / "strict-events.jsonl"
+    argv = guard_argv(topology, "lab-strict.yaml", STRICT_PORT, confdir, events)
+    for guard in start_guard(topology, "guard-strict", STRICT_PORT, argv, confdir, events):
+        topology.redirect_to(guard.port)
+        yield guard
+
+
+# ------------------------------------------------------------------------------------------ the AP rules
+
+
+def test_access_point_rules_in_place(topology):
+    rules = topology.ruleset
+    assert f'iifname "{topology.lab.wifi_if}"' in rules
+    assert f"redirect to :{topology.redirect_port}" in rules
+    assert f'oifname "{topology.lab.uplink_if}" masquerade' in rules
+
+
+def test_quic_is_rejected_and_other_udp_is_forwarded_through_nat(topology):
+    # UDP/443 answered with port-unreachable by the AP (the origin does listen there: it would echo)
+    assert topology.from_phone(lambda: udp_probe(nl.DE_ORIGIN, 443)) == "refused"
+    # UDP elsewhere is routed, and the origin sees the AP's uplink address: the masquerade rule works
+    assert topology.from_phone(lambda: udp_probe(nl.DE_ORIGIN, 4433)) == f"{nl.AP_UPLINK_ADDR} probe".encode()
+
+
+def test_plain_mitmdump_sees_redirected_http_and_https(topology):
+    """The topology and rules alone, with stock mitmdump: both ports reach the transparent proxy."""
+    confdir = topology.root / "mitmdump-conf"
+    argv = [
+        str(BIN / "mitmdump"), "--mode", "transparent", "--listen-host", nl.AP_WIFI_ADDR,
+        "--listen-port", str(MITMDUMP_PORT), "--set", f"confdir={confdir}", "--set", "ssl_insecure=true",
+    ]  # fmt: skip
+    for _guard in start_guard(topology, "mitmdump", MITMDUMP_PORT, argv, confdir, topology.root / "unused.jsonl"):
+        topology.redirect_to(MITMDUMP_PORT)
+        plain = topology.from_phone(
+            lambda: http_exchange(nl.DE_ORIGIN, 80, build_request("GET", "plain.example.de", "/mitmdump-plain"))
+        )
+        ctx = ssl.create_default_context(cafile=str(confdir / "mitmproxy-ca-cert.pem"))
+        secure = topology.from_phone(
+            lambda: http_exchange(
+                nl.DE_ORIGIN, 443, build_request("GET", "tls.example.de", "/mitmdump-tls"), tls=ctx, sni="tls.example.de"
+            )
+        )
+    assert plain.status == 200 and secure.status == 200
+    assert secure.issuer == "mitmproxy"  # the phone talked to the proxy, not to the origin
+    seen = {r["path"]: r for r in topology.origin_records("request", nl.DE_ORIGIN)}
+    # the proxy, not the phone, connected to the origin: it sits in the ap namespace
+    assert seen["/mitmdump-plain"]["peer"] == nl.AP_UPLINK_ADDR
+    assert seen["/mitmdump-tls"]["tls"] is True
+
+
+# ------------------------------------------------------------------------------------------ the guard
+
+
+def test_zzhc_registration_to_china_is_blocked_before_the_origin(topology, gdpr_guard):
+    body = android_base64(json.dumps(ZZHC_BODY).encode())
+    assert b"\n" in body.rstrip(b"\n")  # wrapped like Android's encoder
+    request = build_request("POST", "zzhc.vnet.cn", "/", body, "application/encrypted-json")
+
+    reply = topology.from_phone(lambda: http_exchange(nl.CN_ORIGIN, 80, request))
+
+    assert reply.status == 451
+    assert IMEI.encode() not in reply.body  # the explanation masks identifiers too
+    event = gdpr_guard.wait_event(
+        lambda r: r["destination"]["ip"] == nl.CN_ORIGIN and r["event_type"] == "transfer"
+    )
+    assert event["verdict"] == "violation"
+    assert event["action"] == "blocked"
+    assert event["tls"] is False
+    assert event["destination"]["country"] == "CN"
+    assert event["destination"]["geo_source"] == "overlay"
+    assert event["client"]["ip"] == nl.PHONE_ADDR  # transparent mode keeps the phone's own address
+    assert {"imei", "iccid", "imsi", "mac"} <= {i["type"] for i in event["identifiers"]}
+    text = gdpr_guard.events.read_text()
+    for secret in (IMEI, ICCID, IMSI):
+        assert secret not in text
+    assert topology.origin_records("request", nl.CN_ORIGIN) == []
+
+
+def test_https_with_identifiers_to_germany_passes_and_is_recorded(topology, gdpr_guard):
+    ctx = ssl.create_default_context(cafile=str(gdpr_guard.ca))
+    payload = json.dumps({"imei": IMEI, "model": "TA-1046"}).encode()
+    request = build_request("POST", "api.example.de", "/v1/register", payload, "application/json")
+
+    reply = topology.from_phone(lambda: http_exchange(nl.DE_ORIGIN, 443, request, tls=ctx, sni="api.example.de"))
+
+    assert reply.status == 200
+    assert json.loads(reply.body) == {"resultCode": "0", "resultDesc": "Success"}
+    assert reply.issuer == "mitmproxy"
+    event = gdpr_guard.wait_event(lambda r: r["destination"]["ip"] == nl.DE_ORIGIN and r["event_type"] == "transfer")
+    assert event["verdict"] == "allowed"
+    assert event["action"] == "logged"
+    assert event["tls"] is True
+    assert event["destination"]["country"] == "DE"
+    assert "imei" in {i["type"] for i in event["identifiers"]}
+    (arrived,) = [r for r in topology.origin_records("request", nl.DE_ORIGIN) if r["path"] == "/v1/register"]
+    assert arrived["tls"] is True and arrived["body_bytes"] == len(payload)
+
+
+def test_https_from_a_client_not_trusting_the_ca_is_recorded_as_not_inspected(topology, gdpr_guard):
+    # gdpr-eea judges payloads, not connections: the handshake is let through to the certificate check,
+    # which a pinned app (here: a client with only the system store) refuses
+    untrusting = ssl.create_default_context()
+    request = build_request("POST", "open.example.cn", "/collect", b"{}", "application/json")
+
+    with pytest.raises(ssl.SSLCertVerificationError):
+        topology.from_phone(lambda: http_exchange(nl.CN_ORIGIN, 443, request, tls=untrusting, sni="open.example.cn"))
+
+    event = gdpr_guard.wait_event(
+        lambda r: r["event_type"] == "connection" and r["destination"].get("sni") == "open.example.cn"
+    )
+    assert event["destination"]["ip"] == nl.CN_ORIGIN
+    assert event["destination"]["country"] == "CN"
+    assert event["inspection"]["complete"] is False
+    assert any("not inspected" in note for note in event["inspection"]["notes"])
+    assert [r for r in topology.origin_records("request", nl.CN_ORIGIN) if r["path"] == "/collect"] == []
+
+
+def test_strict_policy_refuses_the_connection_to_china_before_any_handshake(topology, strict_guard):
+    accepted_before = len(topology.origin_records("accept", nl.CN_ORIGIN))
+    untrusting = ssl.create_default_context()
+    request = build_request("GET", "open.example.cn", "/strict", b"")
+
+    with pytest.raises((ssl.SSLError, ConnectionError)) as failure:
+        topology.from_phone(lambda: http_exchange(nl.CN_ORIGIN, 443, request, tls=untrusting, sni="open.example.cn"))
+    # refused, not "certificate not trusted": the guard never got as far as presenting one
+    assert not isinstance(failure.value, ssl.SSLCertVerificationError)
+
+    event = strict_guard.wait_event(lambda r: r["destination"]["ip"] == nl.CN_ORIGIN)
+    assert event["event_type"] == "connection"
+    assert event["action"] == "blocked"
+    assert event["verdict"] == "violation"
+    assert event["destination"]["country"] == "CN"
+    # not a single TCP connection reached the origin
+    assert len(topology.origin_records("accept", nl.CN_ORIGIN)) == accepted_before
