@@ -30,7 +30,7 @@ _POSITIVE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "serial": (("serialno", "serialnumber", "deviceserial", "roserialno", "hwserial", "devsn"), ("serial", "sn", "psn")),
     "android_id": (("androidid", "ssaid"), ("aid",)),
     "ad_id": (
-        ("gaid", "idfa", "advertisingid", "advertiserid", "googleadid", "adid", "aaid", "oaid", "adsid",
+        ("gaid", "idfa", "advertisingid", "resettabledeviceid", "advertiserid", "googleadid", "adid", "aaid", "oaid", "adsid",
          "advertising"),
         ("ifa", "rida", "afai", "lat_id"),
     ),

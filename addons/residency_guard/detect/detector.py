@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 
 from ..model import Field, Hit
 from .context import CELL_SIBLING_KEYS, key_context, path_is_cell, path_is_wifi_scan
-from .formats import Found, scan
+from .context import normalize_key
+from .formats import Found, classify_phone, scan
 from .known import KnownValuePool
 
 if TYPE_CHECKING:
     from ..profile import DeviceProfile
 
+_COUNTRY_CODE_KEYS = frozenset({"countrycode", "cc", "dialcode", "callingcode", "phonecountrycode", "countrycallingcode"})
 _WORTH_SCANNING = re.compile(r"[0-9@]", re.ASCII)
 _PARENT_TAIL = re.compile(r"(?:\[['\"]?|[.:/])?$")
 _EARTH_RADIUS_M = 6_371_008.8
@@ -85,15 +87,19 @@ class Detector:
             if old is None or _rank(hit) > _rank(old):
                 best[k] = hit
 
-        for f in fields:
-            parent = parent_of(f)
+        fields = list(fields)
+        parents = [parent_of(f) for f in fields]
+        for f, parent in zip(fields, parents):
             objects.setdefault(parent, []).append(f)
+        for f, parent in zip(fields, parents):
             for e in self.pool.find(f.value):
                 chain = (*f.chain, f"known:{e.transform}") if e.transform else f.chain
                 add(Hit(e.type, e.value, f.where, chain, "known-value", 1.0 if not e.transform else 0.99, f.key, e.device))
             if not _WORTH_SCANNING.search(f.value):
                 continue
             ctx = key_context(f.key)
+            if ctx.says("phone") and self._phone_with_sibling_country_code(f, objects[parent], ctx, add):
+                continue
             per_span: dict[tuple[int, int], Found] = {}
             for found, start, end in scan(f.value, ctx, parent, path_is_wifi_scan(parent)):
                 old = per_span.get((start, end))
@@ -108,6 +114,22 @@ class Detector:
         return [h for h in hits if h is not None]
 
     # ------------------------------------------------------------------------------------- helpers
+
+    @staticmethod
+    def _phone_with_sibling_country_code(f: Field, siblings: list[Field], ctx, add) -> bool:
+        """``{"country_code": 47, "phone": "41234567"}``: the number is national, its country is next to it."""
+        digits = f.value.strip()
+        if not (digits.isascii() and digits.isdigit() and 4 <= len(digits) <= 14):
+            return False
+        for s in siblings:
+            if normalize_key(s.key) in _COUNTRY_CODE_KEYS:
+                cc = s.value.strip().lstrip("+")
+                if cc.isascii() and cc.isdigit() and len(cc) <= 3:
+                    found = classify_phone(f"+{cc}{digits.lstrip('0')}", ctx, True)
+                    for type_, value, conf, method, key in found:
+                        add(Hit(type_, value, f.where, f.chain, method, conf, key))
+                    return bool(found)
+        return False
 
     def _pair_coordinates(self, members: list[Field], add) -> None:
         lat_f = lon_f = None

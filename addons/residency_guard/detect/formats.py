@@ -30,7 +30,7 @@ _CANDIDATES = re.compile(
     r"|(?P<imeidash>(?<![0-9-])[0-9]{2}[- ][0-9]{6}[- ][0-9]{6}[- ][0-9]{1,2}(?![0-9]|-[0-9]))"
     r"|(?P<latlon>(?<![0-9.])-?[0-9]{1,2}\.[0-9]{1,12}\s?,\s?-?[0-9]{1,3}\.[0-9]{1,12}(?![0-9.]))"
     r"|(?P<phone>(?<![0-9A-Za-z+])(?:\+|00)[1-9][0-9 ().\-]{5,18}[0-9](?![0-9]))"
-    r"|(?P<digits>(?<![0-9])[0-9]{8,20}[Ff]?(?![0-9]))"
+    r"|(?P<digits>(?<![0-9])[0-9]{8,20}[Ff]?(?![0-9A-Fa-f]))"
     rf"|(?P<hex>(?<![0-9A-Fa-f]){_H}{{8,16}}(?!{_H}))",
     re.ASCII,
 )
@@ -63,9 +63,12 @@ def imsi_operator(digits: str) -> tuple[bool, bool]:
 @lru_cache(maxsize=8192)
 def _imsi_prefix(prefix: str, length: int) -> tuple[bool, bool]:
     probe = prefix + "0" * (length - 6)
-    if not std_imsi.is_valid(probe):
+    try:
+        if not std_imsi.is_valid(probe):
+            return False, False
+        info = std_imsi.info(probe)
+    except ValueError:  # stdnum's numbering database has gaps for some MCCs
         return False, False
-    info = std_imsi.info(probe)
     return True, str(info.get("status", "")).lower().startswith("operational")
 
 
@@ -148,7 +151,7 @@ def classify_hex(h: str, ctx: KeyContext) -> list[Found]:
     elif n == 16 and lo != "0" * 16 and not _repetitive(lo):
         if ctx.says("android_id"):
             out.append(("android_id", lo, 0.85, "context", key))
-        elif ctx.key in ("deviceid", "devid", "did") and not ctx.says("imei") or ctx.key == "deviceid":
+        elif ctx.key in ("deviceid", "devid", "did", "udid"):
             out.append(("android_id", lo, 0.6, "context", key))
     return out
 
@@ -205,6 +208,10 @@ def _parse_phone(s: str, national_ok: bool) -> phonenumbers.PhoneNumber | None:
             return num if phonenumbers.is_valid_number(num) else None
         if not national_ok:
             return None
+        if not s.startswith("0"):  # international number written without its "+" (X-MSISDN: 4741234567)
+            num = phonenumbers.parse("+" + s, None)
+            if phonenumbers.is_valid_number(num):
+                return num
         for region in _PHONE_REGIONS:
             num = phonenumbers.parse(s, region)
             if phonenumbers.is_valid_number_for_region(num, region):
@@ -248,6 +255,32 @@ def classify_latlon(raw: str, ctx: KeyContext) -> list[Found]:
     return [("location", value, 0.3, "format", ctx.key or None)]  # kept for profile radius matching
 
 
+_SERIAL_VALUE = re.compile(r"[A-Za-z0-9]{6,20}", re.ASCII)
+_SERIAL_IN_TEXT = re.compile(
+    r"(?i:serial[ _-]?(?:no|number)?|serialno|\bsn)[\]\"']?\s*[:=]\s*[\[\"']?([A-Za-z0-9]{6,20})(?![A-Za-z0-9])", re.ASCII
+)
+_SERIAL_PLACEHOLDERS = frozenset({"unknown", "0123456789abcdef", "0123456789", "123456789", "none", "null"})
+
+
+def classify_serial(raw: str, ctx: KeyContext) -> list[Found]:
+    """Serial numbers have no format: a key naming one is the only evidence (see also known values)."""
+    if raw.lower() in _SERIAL_PLACEHOLDERS or _repetitive(raw) or not any(c.isdigit() for c in raw):
+        return []
+    if ctx.key in ("sn", "psn") and (raw.isdigit() or raw.isalpha()):
+        return []
+    return [("serial", raw, 0.6, "context", ctx.key or None)]
+
+
+def _negative_words_before(text: str, start: int) -> bool:
+    before = text[max(0, start - 40) : start].lower()
+    return any(w in before for w in _NEGATIVE_TEXT_WORDS)
+
+
+_NEGATIVE_TEXT_WORDS = ("order", "ticket", "invoice", "transaction", "tracking", "booking", "receipt",
+                        "reference", "confirmation", "payment", "card", "account", "parcel", "version",
+                        "build", "checksum", "hash", "bytes", "timestamp", "request id", "session")
+
+
 def _embedded_in_long_hex(text: str, start: int, end: int) -> bool:
     """A digit run inside a long hex string (a hash, a key) is part of that string, not an identifier."""
     left = start
@@ -267,6 +300,14 @@ def scan(text: str, ctx: KeyContext, location: str = "", wifi_path: bool = False
         for f in classify_digits(stripped, ctx):
             yield f, whole_offset, whole_offset + len(stripped)
         return
+    if ctx.positive == {"serial"} and _SERIAL_VALUE.fullmatch(stripped):
+        for f in classify_serial(stripped, ctx):
+            yield f, whole_offset, whole_offset + len(stripped)
+        return
+    if len(stripped) > 24 and ("serial" in text or "sn" in text or "SERIAL" in text or "SN" in text):
+        for m in _SERIAL_IN_TEXT.finditer(text):
+            for f in classify_serial(m.group(1), key_context("serial")):
+                yield f, m.start(1), m.end(1)
     for m in _CANDIDATES.finditer(text):
         kind = m.lastgroup
         start, end = m.span()
@@ -280,11 +321,13 @@ def scan(text: str, ctx: KeyContext, location: str = "", wifi_path: bool = False
             elif len(stripped) > 64:
                 # A long text whose own key is generic ("log", "body") gives no context to a span in it.
                 c = key_context(None) if not ctx.positive else ctx
+            if not c.positive and _negative_words_before(text, start):
+                c = key_context("order")
         found: list[Found]
         if kind == "digits":
             if _embedded_in_long_hex(text, start, end):
                 continue
-            found = classify_digits(raw, c)
+            found = classify_phone(raw, c, whole) if c.says("phone") else classify_digits(raw, c)
         elif kind == "hex":
             found = classify_hex(raw, c)
         elif kind in ("mac", "cisco"):
