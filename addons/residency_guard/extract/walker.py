@@ -1,0 +1,626 @@
+"""The recursive decoder: turns request parts into Fields, undoing encodings under hard limits.
+
+One ``Walker`` serves one request. Every value goes through ``text()``, which emits it as a Field or,
+when it is an encoding of something else (JSON, form, base64, hex, %-escapes, JWT, XML, a URL with a
+query), emits what it decodes to, each with the decoding steps appended to its chain. The rule for
+what is emitted:
+
+- a container (JSON object/array, form, XML document, NDJSON, multipart, protobuf message) is replaced
+  by its leaves: the container text itself is not a Field;
+- a scalar transform (base64 or hex of plain text, a %-escaped string, a URL) keeps the original value
+  *and* adds the decoded one, so detectors see both forms.
+
+Budget: ``Limits.max_decoded_bytes`` counts every byte a transforming step produces (decompression,
+base64, hex, %-unescaping, JWT payloads, numbers rendered from protobuf varints); parsing steps only
+slice what was already counted. Once it is spent no further transform runs, but leaves already decoded
+are still emitted. The other limits stop the walk (``_Stop``) after leaving a note.
+"""
+
+from __future__ import annotations
+
+import binascii
+import json
+import re
+import time
+from urllib.parse import unquote, unquote_plus
+
+import defusedxml.ElementTree as DefusedET
+from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
+from xml.etree.ElementTree import ParseError
+
+from ..limits import Limits
+from ..model import Field
+from . import multipart as mp
+from . import protobuf
+from .codings import GZIP_MAGIC, ZSTD_MAGIC, decompress, looks_like_zlib
+from .sniff import (
+    MIN_BASE64,
+    base64_bytes,
+    codec_for,
+    has_percent_escape,
+    hex_bytes,
+    is_binary,
+    json_member,
+    jwt_payload,
+    looks_like_form,
+    media_kind,
+    parse_content_type,
+    plausible_text,
+    printable_runs,
+    shown_name,
+)
+
+RATIO_FLOOR = 64 << 10
+"""Output always allowed from a compressed input, whatever its ratio: tiny bodies of repetitive JSON
+compress far beyond 100:1 without being bombs."""
+JSON_MAX_NESTING = 100
+XML_MAX_NESTING = 100
+MAX_NOTES = 32
+MAX_MULTIPART_PARTS = 1000
+CODINGS = {"gzip": "gzip", "x-gzip": "gzip", "deflate": "deflate", "br": "br", "zstd": "zstd"}
+TRANSFORM_STEPS = frozenset(
+    {"gzip", "deflate", "br", "zstd", "zlib", "base64", "hex", "urldecode", "jwt", "quoted-printable"}
+)
+"""Chain steps that produce new bytes (charged to ``max_decoded_bytes``); the rest slice or parse."""
+
+
+class _Stop(Exception):
+    """A request-wide limit was reached; the walk ends with the fields found so far."""
+
+
+class _JsonObject(list):
+    """A JSON object as its (key, value) pairs: keeps duplicate keys, which a dict would silently drop."""
+
+    __slots__ = ()
+
+
+_JSON = json.JSONDecoder(
+    object_pairs_hook=_JsonObject, parse_float=str, parse_int=str, parse_constant=str, strict=False
+)
+"""Numbers stay as their source text: big integers keep every digit, decimals keep their precision."""
+
+
+_MAY_BE_ENCODED_SHORT = re.compile(r"[{\[<%=]")
+"""Characters without which no decoder applies to a value shorter than MIN_BASE64."""
+
+
+def _local(tag: object) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else "?"
+
+
+class Walker:
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.fields: list[Field] = []
+        self.notes: list[str] = []
+        self.decoded = 0
+        self.exhausted = False
+        self.deadline = time.perf_counter() + limits.max_seconds
+        self._max_items = limits.max_items
+        self._max_depth = limits.max_depth
+        self._noted: set[str] = set()
+
+    # ------------------------------------------------------------------------------------ bookkeeping
+
+    def note(self, where: str, chain: tuple[str, ...], message: str) -> None:
+        """Record what was not inspected. ``message`` must never contain input values."""
+        text = f"{'|'.join((where, *chain))}: {message}"
+        if text in self._noted:
+            return
+        self._noted.add(text)
+        if len(self.notes) < MAX_NOTES:
+            self.notes.append(text)
+        elif len(self.notes) == MAX_NOTES:
+            self.notes.append("further notes suppressed")
+
+    def emit(self, where: str, chain: tuple[str, ...], value: str, key: str | None) -> None:
+        fields = self.fields
+        if len(fields) >= self._max_items:
+            self.note("request", (), f"field limit ({self._max_items}) reached; rest not inspected")
+            raise _Stop
+        fields.append(Field(where, chain, value, key))
+        if not len(fields) & 63:
+            self.check_time()
+
+    def check_time(self) -> None:
+        if time.perf_counter() > self.deadline:
+            self.note("request", (), f"time budget ({self.limits.max_seconds:g} s) exceeded; rest not inspected")
+            raise _Stop
+
+    def spend(self, where: str, chain: tuple[str, ...], size: int) -> bool:
+        """Reserve ``size`` decoded bytes; False (noted once) when the request's budget cannot cover it."""
+        if self.exhausted or self.decoded + size > self.limits.max_decoded_bytes:
+            if not self.exhausted:
+                self.exhausted = True
+                self.note(
+                    where, chain,
+                    f"decoded-size limit ({self.limits.max_decoded_bytes} bytes) reached; further encodings not decoded",
+                )  # fmt: skip
+            return False
+        self.decoded += size
+        return True
+
+    def too_deep(self, where: str, chain: tuple[str, ...]) -> bool:
+        if len(chain) < self._max_depth:
+            return False
+        self.note(where, (), f"decoding depth limit ({self._max_depth}) reached; deeper encodings not decoded")
+        return True
+
+    # ------------------------------------------------------------------------------------------ values
+
+    def text(self, where: str, chain: tuple[str, ...], key: str | None, s: str, strict: bool = False) -> bool:
+        """Emit ``s`` or what it decodes to; True when it was a container whose leaves were emitted instead.
+
+        ``strict`` marks text that is expected to be structured (a declared body type, or the output of
+        a transform): a failed parse is then worth a note.
+        """
+        n = len(s)
+        if n < 4 or s.isdigit():
+            self.emit(where, chain, s, key)
+            return False
+        if len(chain) >= self._max_depth:
+            if n >= MIN_BASE64:
+                self.too_deep(where, chain)
+            self.emit(where, chain, s, key)
+            return False
+        body = s.strip() if s[0].isspace() or s[-1].isspace() else s
+        first = body[:1]
+        if first == "{" or first == "[":
+            if self.json_text(where, chain, key, body, strict):
+                return True
+        elif first == "<":
+            if body[-1:] == ">" and self.xml_text(where, chain, key, body, strict):
+                return True
+        elif n >= MIN_BASE64:
+            if first == "e" and (payload := jwt_payload(body)) is not None:
+                if self.spend(where, chain, len(payload)):
+                    decoded = plausible_text(payload)
+                    if decoded is not None and self.json_text(where, chain + ("jwt",), key, decoded, True):
+                        return True
+            for step, decode in (("hex", hex_bytes), ("base64", base64_bytes)):
+                if self.exhausted:
+                    break
+                data = decode(body)
+                if data is None:
+                    continue
+                if not self.spend(where, chain, len(data)):
+                    break
+                outcome = self.payload(where, chain + (step,), key, data)
+                if outcome is not None:
+                    if not outcome:
+                        self.emit(where, chain, s, key)
+                    return outcome
+        if "%" in body and has_percent_escape(body):
+            decoded = unquote(body, errors="replace")
+            if decoded != body and self.spend(where, chain, len(decoded)):
+                outcome = self.text(where, chain + ("urldecode",), key, decoded)
+                if not outcome:
+                    self.emit(where, chain, s, key)
+                return outcome
+        if "=" in body and looks_like_form(body):
+            return self.form(where, chain, body)
+        if first == "h" and "?" in body and body.startswith(("http://", "https://")):
+            self.emit(where, chain, s, key)
+            self.url_query(where, chain, body.partition("?")[2].partition("#")[0], "query:")
+            return False
+        self.emit(where, chain, s, key)
+        return False
+
+    def payload(self, where: str, chain: tuple[str, ...], key: str | None, data: bytes) -> bool | None:
+        """Bytes decoded from a value: walk them when they are compressed, JSON or plain text.
+
+        None when they look like none of these (a base64-looking token that decodes to noise): the
+        caller then keeps the value as it was.
+        """
+        for _ in range(3):  # base64 of gzip of zlib … ; deeper stacks end at the depth limit anyway
+            if data[:2] == GZIP_MAGIC:
+                step = "gzip"
+            elif data[:4] == ZSTD_MAGIC:
+                step = "zstd"
+            elif looks_like_zlib(data) and len(data) > 2:
+                step = "zlib"
+            else:
+                break
+            if self.too_deep(where, chain):
+                return None
+            inflated = self.inflate(step, data, where, chain)
+            if inflated is None:
+                if step == "zlib":
+                    break  # two text characters can pass for a zlib header
+                return None
+            data, chain = inflated, chain + (step,)
+        decoded = plausible_text(data)
+        if decoded is None:
+            return None
+        return self.text(where, chain, key, decoded, strict=True)
+
+    def inflate(self, coding: str, data: bytes, where: str, chain: tuple[str, ...]) -> bytes | None:
+        """Decompress under the request budget and the ratio limit; None when nothing came out."""
+        room = self.limits.max_decoded_bytes - self.decoded
+        if self.exhausted or room <= 0:
+            self.spend(where, chain, 1)
+            return None
+        ratio_cap = max(self.limits.max_ratio * len(data), RATIO_FLOOR)
+        result = decompress(coding, data, min(room, ratio_cap), self.deadline)
+        self.decoded += len(result.data)
+        if result.error:
+            kept = f"; {len(result.data)} bytes decoded before it" if result.data else ""
+            self.note(where, chain, f"{coding} decode failed ({result.error}){kept}")
+        if result.cut:
+            if ratio_cap < room:
+                self.note(
+                    where, chain,
+                    f"{coding} expands more than {self.limits.max_ratio}:1 (decompression bomb?); "
+                    f"cut at {len(result.data)} bytes",
+                )  # fmt: skip
+            else:
+                self.exhausted = True
+                self.note(
+                    where, chain,
+                    f"{coding} output reached the decoded-size limit ({self.limits.max_decoded_bytes} bytes); cut",
+                )  # fmt: skip
+        if result.timed_out:
+            self.note(where, chain, f"{coding} decoding ran out of time; cut at {len(result.data)} bytes")
+            raise _Stop
+        if not result.data and result.error:
+            return None
+        return result.data
+
+    # ------------------------------------------------------------------------------------- structures
+
+    def json_text(self, where: str, chain: tuple[str, ...], key: str | None, s: str, strict: bool) -> bool:
+        try:
+            obj = _JSON.decode(s)
+        except json.JSONDecodeError as exc:
+            if exc.msg == "Extra data" and "\n" in s and self.ndjson(where, chain, s, strict):
+                return True
+            if strict:
+                self.note(where, chain, f"json invalid at char {exc.pos} ({exc.msg})")
+            return False
+        except RecursionError:
+            self.note(where, chain, "json nested too deeply to parse; kept as text")
+            return False
+        if isinstance(obj, str):
+            self.text(where, chain + ("json:$",), key, obj)
+            return True
+        if type(obj) is not _JsonObject and type(obj) is not list:
+            return False
+        self.walk_json(where, chain, obj)
+        return True
+
+    def ndjson(self, where: str, chain: tuple[str, ...], s: str, strict: bool) -> bool:
+        lines = s.splitlines()
+        parsed = 0
+        for index, line in enumerate(lines):
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                obj = _JSON.decode(line)
+            except (json.JSONDecodeError, RecursionError) as exc:
+                if strict or parsed:
+                    pos = f" at char {exc.pos}" if isinstance(exc, json.JSONDecodeError) else ""
+                    self.note(where, chain, f"ndjson line {index} invalid{pos}")
+                if not parsed and index > 0:
+                    return False
+                self.emit(where, chain + (f"ndjson[{index}]",), line, None)
+                continue
+            parsed += 1
+            step = chain + (f"ndjson[{index}]",)
+            if type(obj) is _JsonObject or type(obj) is list:
+                self.walk_json(where, step, obj)
+            elif isinstance(obj, str):
+                self.text(where, step + ("json:$",), None, obj)
+        return parsed > 0
+
+    def walk_json(self, where: str, chain: tuple[str, ...], root: list) -> None:
+        # The hot loop for JSON bodies: short values that no decoder could apply to are appended
+        # directly instead of going through text()/emit().
+        text = self.text
+        fields = self.fields
+        append = fields.append
+        max_items = self._max_items
+        special = _MAY_BE_ENCODED_SHORT.search
+        member = json_member
+        stack: list[tuple[list, str, str | None, int]] = [(root, "$", None, 0)]
+        while stack:
+            node, path, key, depth = stack.pop()
+            if depth >= JSON_MAX_NESTING:
+                self.note(where, chain, f"json nested deeper than {JSON_MAX_NESTING} levels; inner values skipped")
+                continue
+            later = []
+            prefix = "json:" + path
+            if type(node) is _JsonObject:
+                for index, (name, value) in enumerate(node):
+                    segment = member(name)
+                    if segment is None:
+                        segment = f"[#{index}]"
+                        self.emit(where, chain + ("json-key:" + path + segment,), name, None)
+                        name = None
+                    kind = type(value)
+                    if kind is str:
+                        if len(value) < MIN_BASE64 and (value.isdigit() or not special(value)):
+                            if len(fields) >= max_items:
+                                self.emit(where, chain, value, name)  # notes the limit and stops
+                            append(Field(where, chain + (prefix + segment,), value, name))
+                        else:
+                            text(where, chain + (prefix + segment,), name, value)
+                    elif kind is _JsonObject or kind is list:
+                        later.append((value, path + segment, name, depth + 1))
+            else:
+                for index, value in enumerate(node):
+                    kind = type(value)
+                    if kind is str:
+                        if len(value) < MIN_BASE64 and (value.isdigit() or not special(value)):
+                            if len(fields) >= max_items:
+                                self.emit(where, chain, value, key)
+                            append(Field(where, chain + (f"{prefix}[{index}]",), value, key))
+                        else:
+                            text(where, chain + (f"{prefix}[{index}]",), key, value)
+                    elif kind is _JsonObject or kind is list:
+                        later.append((value, f"{path}[{index}]", key, depth + 1))
+            if later:
+                later.reverse()
+                stack.extend(later)
+            self.check_time()
+
+    def form(self, where: str, chain: tuple[str, ...], s: str) -> bool:
+        """``a=1&b=2`` (values %-unescaped, '+' as space); True when at least one pair was found."""
+        found = False
+        for index, pair in enumerate(s.split("&")):
+            name, eq, value = pair.partition("=")
+            if not eq:
+                if pair.strip():
+                    self.text(where, chain + (f"form[{index}]",), None, unquote_plus(pair, errors="replace"))
+                continue
+            found = True
+            name = unquote_plus(name, errors="replace")
+            value = unquote_plus(value, errors="replace")
+            if shown_name(name) is None:
+                self.emit(where, chain + (f"form[{index}]", "key"), name, None)
+                if value:
+                    self.text(where, chain + (f"form[{index}]",), None, value)
+            elif value:
+                self.text(where, chain + ("form:" + name,), name, value)
+        return found
+
+    def url_query(self, where: str, chain: tuple[str, ...], query: str, label: str) -> None:
+        """Query parameters. With ``label`` "" each becomes its own ``where`` (``query.imei``); otherwise
+        a chain step (``query:imei``) under ``where`` (a URL found inside a value)."""
+        for index, part in enumerate(query.split("&")):
+            if not part:
+                continue
+            name, eq, value = part.partition("=")
+            name = unquote_plus(name, errors="replace")
+            value = unquote_plus(value, errors="replace")
+            if not eq or (not value and shown_name(name) is None):
+                # A bare token (``?eyJpbWVpIjoi…``) is data, not a name.
+                if label:
+                    self.text(where, chain + (f"query[{index}]",), None, name)
+                else:
+                    self.text("query", (), None, name)
+                continue
+            if shown_name(name) is None:
+                position = f"query[{index}]"
+                w, c = (where, chain + (position,)) if label else (position, ())
+                self.emit(w, c + ("key",), name, None)
+                name = None
+            elif label:
+                w, c = where, chain + (label + name,)
+            else:
+                w, c = "query." + name, ()
+            if value:
+                self.text(w, c, name, value)
+
+    def xml_text(self, where: str, chain: tuple[str, ...], key: str | None, s: str, strict: bool) -> bool:
+        try:
+            root = DefusedET.fromstring(s, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        except EntitiesForbidden:
+            self.note(where, chain, "xml entity declarations refused (entity expansion attack?); kept as text")
+            return False
+        except ExternalReferenceForbidden:
+            self.note(where, chain, "xml external reference refused; kept as text")
+            return False
+        except ParseError as exc:
+            if strict:
+                line, column = getattr(exc, "position", (0, 0))
+                self.note(where, chain, f"xml invalid at line {line}, column {column}")
+            return False
+        except (DefusedXmlException, ValueError, RecursionError):
+            if strict:
+                self.note(where, chain, "xml could not be parsed")
+            return False
+        self.walk_xml(where, chain, root)
+        return True
+
+    def walk_xml(self, where: str, chain: tuple[str, ...], root) -> None:
+        stack = [(root, "/" + (shown_name(_local(root.tag)) or "*"), 0)]
+        while stack:
+            element, path, depth = stack.pop()
+            tag = shown_name(_local(element.tag))
+            for attr, value in element.attrib.items():
+                name = shown_name(_local(attr))
+                if value:
+                    self.text(where, chain + (f"xml:{path}@{name or '*'}",), name, value)
+            children = list(element)
+            own = [element.text] + [child.tail for child in children]
+            for piece in own:
+                if piece and not piece.isspace():
+                    self.text(where, chain + ("xml:" + path,), tag, piece.strip())
+            if not children:
+                continue
+            if depth + 1 >= XML_MAX_NESTING:
+                self.note(where, chain, f"xml nested deeper than {XML_MAX_NESTING} levels; inner elements skipped")
+                continue
+            names = [shown_name(_local(child.tag)) or "*" for child in children]
+            repeated = {n for n in names if names.count(n) > 1} if len(names) > 1 else ()
+            seen: dict[str, int] = {}
+            later = []
+            for child, name in zip(children, names):
+                if name in repeated:
+                    seen[name] = seen.get(name, 0) + 1
+                    later.append((child, f"{path}/{name}[{seen[name]}]", depth + 1))
+                else:
+                    later.append((child, f"{path}/{name}", depth + 1))
+            later.reverse()
+            stack.extend(later)
+
+    # ---------------------------------------------------------------------------------------- bodies
+
+    def content(
+        self, where: str, chain: tuple[str, ...], key: str | None, data: bytes, content_type: str | None
+    ) -> None:
+        """A body or multipart part, after its content codings: dispatch on the declared type, sniffing
+        when the type is absent, generic or wrong."""
+        if not data:
+            return
+        self.check_time()
+        media, params = parse_content_type(content_type)
+        kind = media_kind(media)
+        if kind == "skip":
+            self.note(where, chain, "media type not inspected")
+            return
+        if self.too_deep(where, chain):
+            return
+        if kind == "multipart":
+            self.multipart(where, chain, data, params.get("boundary"))
+            return
+        if kind == "grpc" and self.grpc(where, chain, data):
+            return
+        codec = codec_for(params.get("charset"))
+        text: str | None
+        if codec == "utf-8":
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = None
+            binary = text is None or is_binary(data)
+        else:
+            text = data.decode(codec, errors="replace")
+            binary = False
+        if binary:
+            if self.binary(where, chain, key, data, kind):
+                return
+            if kind in ("", "protobuf", "grpc"):
+                runs = printable_runs(data, len(data))
+                self.note(where, chain, f"binary content not decoded ({len(data)} bytes); printable strings kept")
+                if runs:
+                    self.emit(where, chain + ("strings",), runs, key)
+                return
+            if text is None:
+                self.note(where, chain, "invalid UTF-8; undecodable bytes replaced")
+                text = data.decode("utf-8", errors="replace")
+        self.typed_text(where, chain, key, text, kind)
+
+    def typed_text(self, where: str, chain: tuple[str, ...], key: str | None, text: str, kind: str) -> None:
+        body = text.strip()
+        if not body:
+            return
+        first = body[0]
+        if kind == "json" and first not in "{[":
+            try:
+                obj = _JSON.decode(body)
+            except (json.JSONDecodeError, RecursionError):
+                obj = None
+            if isinstance(obj, str):
+                self.text(where, chain + ("json:$",), key, obj)
+                return
+        if kind == "ndjson" and self.ndjson(where, chain, body, True):
+            return
+        if kind == "form" and first not in "{[<" and "=" in body:
+            self.form(where, chain, body)
+            return
+        if kind == "xml" and first == "<":
+            if not self.xml_text(where, chain, key, body, True):
+                self.emit(where, chain, text, key)
+            return
+        self.text(where, chain, key, text, strict=kind == "json" or first in "{[")
+
+    def binary(self, where: str, chain: tuple[str, ...], key: str | None, data: bytes, kind: str) -> bool:
+        """Compressed data without a Content-Encoding, or a protobuf message; False when neither."""
+        for magic, step in ((GZIP_MAGIC, "gzip"), (ZSTD_MAGIC, "zstd")):
+            if data.startswith(magic):
+                inflated = self.inflate(step, data, where, chain)
+                if inflated is not None:
+                    self.content(where, chain + (step,), key, inflated, None)
+                return True
+        if looks_like_zlib(data):
+            inflated = self.inflate("zlib", data, where, chain)
+            if inflated is not None:
+                self.content(where, chain + ("zlib",), key, inflated, None)
+                return True
+        return self.protobuf(where, chain, data, quiet=kind not in ("protobuf", "grpc"))
+
+    def protobuf(self, where: str, chain: tuple[str, ...], data: bytes, quiet: bool = False) -> bool:
+        remaining = self._max_items - len(self.fields)
+        try:
+            walked = protobuf.walk(data, max_nesting=min(32, 4 * self._max_depth), max_items=remaining + 1)
+        except protobuf.ProtobufError as exc:
+            if not quiet:
+                self.note(where, chain, f"protobuf invalid ({exc})")
+            return False
+        if walked.too_deep:
+            self.note(where, chain, "protobuf nested too deeply; inner messages skipped")
+        for scalar in walked.scalars:
+            step = chain + ("protobuf:" + scalar.path,)
+            if scalar.kind == "string":
+                self.text(where, step, None, scalar.value)
+            elif self.spend(where, chain, len(scalar.value)):
+                self.emit(where, step, scalar.value, None)
+        return True
+
+    def grpc(self, where: str, chain: tuple[str, ...], data: bytes) -> bool:
+        """gRPC length-prefixed messages (1 flag byte, 4-byte big-endian length)."""
+        pos, index, n = 0, 0, len(data)
+        frames = []
+        while pos + 5 <= n:
+            length = int.from_bytes(data[pos + 1 : pos + 5], "big")
+            if pos + 5 + length > n:
+                break
+            frames.append((data[pos] & 1, data[pos + 5 : pos + 5 + length]))
+            pos += 5 + length
+        if pos != n or not frames:
+            return False
+        for index, (compressed, message) in enumerate(frames):
+            step = chain + (f"grpc[{index}]",)
+            if compressed:
+                if not self.binary(where, step, None, message, "grpc"):
+                    self.note(where, step, "compressed grpc message not decoded")
+            elif message:
+                self.protobuf(where, step, message)
+        return True
+
+    def multipart(self, where: str, chain: tuple[str, ...], data: bytes, boundary: str | None) -> None:
+        raw_boundary = boundary.encode("latin-1", "replace") if boundary else mp.guess_boundary(data)
+        if not raw_boundary:
+            self.note(where, chain, "multipart without boundary; read as text")
+            self.content(where, chain, None, data, "text/plain")
+            return
+        split = mp.split(data, raw_boundary, MAX_MULTIPART_PARTS)
+        if split.problem:
+            self.note(where, chain, f"multipart: {split.problem}")
+        if not split.parts:
+            self.content(where, chain, None, data, "text/plain")
+            return
+        for index, part in enumerate(split.parts):
+            name = part.name
+            label = f"multipart:{name}" if name and shown_name(name) else f"multipart[{index}]"
+            step = chain + (label,)
+            key = name if name and shown_name(name) else None
+            if part.filename and shown_name(part.filename) is None:
+                self.emit(where, step + ("filename",), part.filename, None)
+            body = part.body
+            transfer = part.headers.get("content-transfer-encoding", "").strip().lower()
+            if transfer in ("base64", "quoted-printable") and self.spend(where, step, len(body)):
+                try:
+                    body = binascii.a2b_base64(body) if transfer == "base64" else binascii.a2b_qp(body)
+                    step += (transfer,)
+                except binascii.Error:
+                    self.note(where, step, f"{transfer} transfer encoding invalid")
+            coding = CODINGS.get(part.headers.get("content-encoding", "").strip().lower())
+            if coding:
+                inflated = self.inflate(coding, body, where, step)
+                if inflated is None:
+                    continue
+                body, step = inflated, step + (coding,)
+            self.content(where, step, key, body, part.headers.get("content-type", "text/plain"))
