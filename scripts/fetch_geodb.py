@@ -323,6 +323,7 @@ def build_mmdb(
     os.close(fd)
     try:
         writer.to_db_file(tmp_name)
+        os.chmod(tmp_name, 0o644)  # mkstemp creates 0600; the guard may run as another user
         os.replace(tmp_name, out)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
@@ -486,6 +487,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         country_dir, asn_dir = (unpack(t, cache / "unpacked") for t in tarballs)
         print("building .mmdb files …", file=sys.stderr)
         info = convert(country_dir, asn_dir, out, parallel=not args.serial)
+        shutil.rmtree(cache / "unpacked", ignore_errors=True)  # the tarballs stay for --offline
     except GeodbError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

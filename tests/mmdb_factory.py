@@ -19,6 +19,18 @@ from mmdb_writer import MMDBWriter
 from netaddr import IPNetwork, IPSet
 
 
+class _Writer(MMDBWriter):
+    """MMDBWriter whose metadata build time can be set (to test stale-database warnings)."""
+
+    build_epoch: int | None = None
+
+    def _build_meta(self) -> dict[str, Any]:
+        meta = super()._build_meta()
+        if self.build_epoch is not None:
+            meta["build_epoch"] = self.build_epoch
+        return meta
+
+
 def build_mmdb(
     path: Path,
     records: Mapping[str, dict[str, Any]],
@@ -26,9 +38,10 @@ def build_mmdb(
     database_type: str,
     ip_version: int = 6,
     description: str = "residency-guard test database",
+    build_epoch: int | None = None,
 ) -> Path:
     """Write ``records`` (CIDR → record dict) to ``path``; more specific networks may nest in wider ones."""
-    writer = MMDBWriter(
+    writer = _Writer(
         ip_version=ip_version,
         ipv4_compatible=ip_version == 6,
         database_type=database_type,
@@ -38,6 +51,7 @@ def build_mmdb(
     # Wider networks first: mmdb-writer splits an existing leaf when a subnet is inserted into it.
     for cidr, record in sorted(records.items(), key=lambda item: IPNetwork(item[0]).prefixlen):
         writer.insert_network(IPSet([cidr]), record)
+    writer.build_epoch = build_epoch
     path.parent.mkdir(parents=True, exist_ok=True)
     writer.to_db_file(str(path))
     return path

@@ -219,6 +219,20 @@ def test_asn_only_warns_about_country(tmp_path: Path) -> None:
     assert any("no country database" in w for w in warnings)
 
 
+def test_old_database_warns(tmp_path: Path) -> None:
+    two_years_ago = int(time.time()) - 2 * 365 * 86400
+    path = build_mmdb(
+        tmp_path / "old.mmdb", {"192.0.2.0/24": country_record("CN")}, database_type="GeoLite2-Country",
+        build_epoch=two_years_ago,
+    )
+    resolver, warnings = load_default_resolver([path], tmp_path)
+    assert resolver is not None
+    resolver.close()
+    expected_date = time.strftime("%Y-%m-%d", time.gmtime(two_years_ago))
+    assert resolver.databases[0].build_date == expected_date
+    assert any(f"built on {expected_date}, over a year ago" in w for w in warnings)
+
+
 # ---------------------------------------------------------------------------------------------- overlay
 
 OVERLAY = """\
