@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any, ClassVar
@@ -126,14 +127,14 @@ class DashboardApp(App[int]):
         poll_interval: float = 0.2,
         feed_size: int = 500,
         table_rows: int = 500,
-        batch_records: int = 2000,
+        batch_records: int = 1000,
         shutdown_timeout: float = 5.0,
     ) -> None:
         super().__init__()
         self.events_path = Path(events_path)
         self.title = title
         self.poll_interval = poll_interval
-        self.table_rows = table_rows
+        self.table_rows = min(table_rows, feed_size)  # every row shown can still be opened
         self.shutdown_timeout = shutdown_timeout
         self.state = DashboardState(feed_size=feed_size)
         self.follower = EventFollower(self.events_path, max_records=batch_records, on_warning=self._on_follow_warning)
@@ -148,6 +149,7 @@ class DashboardApp(App[int]):
         self._worker: Worker[Any] | None = None
         self._feed_dirty = True
         self._polling = False
+        self._shown: deque[int] = deque()  # sequence numbers in the table, oldest first
 
     # -------------------------------------------------------------------------------------- layout
 
@@ -192,8 +194,8 @@ class DashboardApp(App[int]):
             if accepted:
                 if self.paused:
                     self.pending += len(accepted)
-                elif any(self.filter.matches(e) for _, e in accepted):
-                    self._feed_dirty = True
+                elif not self._feed_dirty:
+                    self._add_to_feed(accepted)
             if not self.paused:
                 self.refresh_panels()
             if len(records) >= self.follower.max_records:
@@ -220,9 +222,9 @@ class DashboardApp(App[int]):
         self.query_one("#session", Static).update(
             render.session_line(state.session, str(self.events_path), "  ".join(status))
         )
-        self.query_one("#totals", Static).update(render.totals_panel(state.totals(), state.rates(time.time())))
-        self.query_one("#types", Static).update(render.types_panel(state))
-        self.query_one("#countries", Static).update(render.countries_panel(state))
+        self.query_one("#totals", Static).update(render.totals_panel(state.totals(), state.rates(time.time())), layout=False)
+        self.query_one("#types", Static).update(render.types_panel(state), layout=False)
+        self.query_one("#countries", Static).update(render.countries_panel(state), layout=False)
         self.query_one("#filters", Static).update(self._filter_line())
         if self._feed_dirty:
             self._rebuild_feed()
@@ -234,21 +236,53 @@ class DashboardApp(App[int]):
         text.append("   t type · c country · v verdict · x clear · Enter details · ? help", style="dim")
         return text
 
+    def _selected_key(self, table: DataTable) -> str | None:
+        """The row the user moved onto (not the top one, which means "follow the newest")."""
+        if table.row_count and table.cursor_row > 0:
+            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return None
+
+    def _restore_cursor(self, table: DataTable, key: str | None) -> None:
+        if key is None:
+            return
+        try:
+            table.move_cursor(row=table.get_row_index(key), animate=False)
+        except Exception:  # the row fell out of the ring or the filter: stay where the table put us
+            pass
+
     def _rebuild_feed(self) -> None:
+        """Refill the table from the ring (filter change, resume): the expensive path."""
         self._feed_dirty = False
         table = self.query_one("#feed", DataTable)
-        selected: str | None = None
-        if table.row_count and table.cursor_row > 0:
-            # The user moved onto a row to look at it: keep that row under the cursor as new ones arrive.
-            selected = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        selected = self._selected_key(table)
         table.clear()
-        for seq, event in self.state.recent(self.filter, limit=self.table_rows):
-            table.add_row(*render.feed_row(event), key=str(seq))
-        if selected is not None:
-            try:
-                table.move_cursor(row=table.get_row_index(selected), animate=False)
-            except Exception:  # the row fell out of the ring or the filter: stay where the table put us
-                pass
+        rows = list(self.state.recent(self.filter, limit=self.table_rows))
+        self._shown = deque(seq for seq, _ in reversed(rows))
+        for seq, event in rows:
+            table.add_row(*render.feed_row(event, seq), key=str(seq))
+        self._restore_cursor(table, selected)
+        self._feed_title(table)
+
+    def _add_to_feed(self, accepted: list[tuple[int, Event]]) -> None:
+        """Add only the new rows, drop the oldest beyond the cap, re-sort: a tick costs O(new rows)."""
+        new = [(seq, e) for seq, e in accepted if self.filter.matches(e)]
+        if not new:
+            return
+        if len(new) >= self.table_rows:
+            self._feed_dirty = True
+            return
+        table = self.query_one("#feed", DataTable)
+        selected = self._selected_key(table)
+        for seq, event in new:
+            table.add_row(*render.feed_row(event, seq), key=str(seq))
+            self._shown.append(seq)
+        while len(self._shown) > self.table_rows:
+            table.remove_row(str(self._shown.popleft()))
+        table.sort("time", key=lambda cell: getattr(cell, "seq", 0), reverse=True)
+        self._restore_cursor(table, selected)
+        self._feed_title(table)
+
+    def _feed_title(self, table: DataTable) -> None:
         table.border_title = f"Events, newest first ({table.row_count} shown)"
 
     # -------------------------------------------------------------------------------------- actions

@@ -241,16 +241,23 @@ class EventFollower:
                 return True
             if not chunk:
                 return True
-            self._split(chunk, source.name, records)
+            consumed = self._split(chunk, source.name, records)
+            if consumed < len(chunk):
+                # Record cap reached mid-chunk (always right after a newline): read the rest next poll.
+                source.handle.seek(consumed - len(chunk), os.SEEK_CUR)
+                return False
         return False
 
-    def _split(self, chunk: bytes, name: str, records: list[dict[str, Any]]) -> None:
+    def _split(self, chunk: bytes, name: str, records: list[dict[str, Any]]) -> int:
+        """Parse the complete lines of ``chunk``; returns how many bytes were consumed."""
         start = 0
         while True:
+            if len(records) >= self.max_records:
+                return start
             nl = chunk.find(b"\n", start)
             if nl < 0:
                 self._buffer(chunk[start:], name)
-                return
+                return len(chunk)
             if self._discarding:
                 self._discarding = False
             elif self._partial:

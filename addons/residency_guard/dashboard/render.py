@@ -162,7 +162,13 @@ def verdict_style(event: Event) -> str:
     return "green"
 
 
-def feed_row(event: Event) -> tuple[Text, ...]:
+class FeedCell(Text):
+    """A feed cell that knows its event's sequence number, so the table can be sorted newest first."""
+
+    seq: int = 0
+
+
+def feed_row(event: Event, seq: int = 0) -> tuple[Text, ...]:
     who = event.device or (f"{event.client.ip}" if event.client.ip else "?")
     types = ",".join(dict.fromkeys(i.type for i in event.identifiers)) or "—"
     violated = [r.rule for r in event.rules if r.outcome == "violation"]
@@ -170,8 +176,10 @@ def feed_row(event: Event) -> tuple[Text, ...]:
     if len(violated) > 1:
         rule += f" +{len(violated) - 1}"
     action = event.action if event.verdict == "violation" else "allowed"
+    when = FeedCell(short_time(event.timestamp))
+    when.seq = seq
     return (
-        Text(short_time(event.timestamp)),
+        when,
         Text(clean(who, 24)),
         Text(clean(types, 30)),
         Text(clean(event.destination.host, 32)),

@@ -183,6 +183,14 @@ DEMO_TRAFFIC = (
 )
 
 
+DEMO_PATTERN = (0, 3, 1, 0, 2, 3, 0, 4, 1, 0, 5, 2)
+"""Which DEMO_TRAFFIC entry each event is: the activation client to CN dominates, as in the Nokia case."""
+
+
+def demo_traffic(n: int) -> tuple:
+    return DEMO_TRAFFIC[DEMO_PATTERN[n % len(DEMO_PATTERN)]]
+
+
 def write_demo_session(path: Path, *, events: int = 60, start: datetime | None = None) -> Path:
     """A session like a lab phone would make: a session record, judged events, periodic stats."""
     start = start or datetime.now(UTC) - timedelta(seconds=events)
@@ -191,7 +199,7 @@ def write_demo_session(path: Path, *, events: int = 60, start: datetime | None =
         writer.append(session_record(start).model_dump(mode="json"))
         counts = dict(flows=0, inspected=0, with_identifiers=0, violations=0, blocked=0, partial=0, errors=0)
         for n in range(1, events + 1):
-            host, ip, country, types, violation, blocked = DEMO_TRAFFIC[(n * 7) % len(DEMO_TRAFFIC)]
+            host, ip, country, types, violation, blocked = demo_traffic(n)
             at = start + timedelta(seconds=n)
             writer.append(
                 event(n=n, at=at, types=types, host=host, ip=ip, country=country, violation=violation, blocked=blocked)
