@@ -401,7 +401,7 @@ cmd_up() {
         cat <<EOF
 Lab AP up: SSID '$SSID' on $WIFI ($AP_ADDR/$PREFIX), NAT via $UPLINK, $BACKEND rules.
 The phone's $([[ $REDIRECT == web ]] && echo "TCP 80/443" || echo "TCP") goes to port $GUARD_PORT: start the guard with
-  residency-guard run --mode transparent --listen-port $GUARD_PORT
+  residency-guard run --mode transparent --listen-host $AP_ADDR --listen-port $GUARD_PORT
 Logs: $STATE_DIR/hostapd.log, $STATE_DIR/dnsmasq.log. Stop with: $PROG down
 EOF
     fi
