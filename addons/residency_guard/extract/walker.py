@@ -22,6 +22,7 @@ import binascii
 import json
 import re
 import time
+from collections import Counter
 from urllib.parse import unquote, unquote_plus
 
 import defusedxml.ElementTree as DefusedET
@@ -35,6 +36,7 @@ from . import protobuf
 from .codings import GZIP_MAGIC, ZSTD_MAGIC, decompress, looks_like_zlib
 from .sniff import (
     MIN_BASE64,
+    MIN_HEX,
     base64_bytes,
     codec_for,
     has_percent_escape,
@@ -155,7 +157,7 @@ class Walker:
         a transform): a failed parse is then worth a note.
         """
         n = len(s)
-        if n < 4 or s.isdigit():
+        if n < 4 or (s.isdigit() and (n < MIN_HEX or n & 1)):
             self.emit(where, chain, s, key)
             return False
         if len(chain) >= self._max_depth:
@@ -453,7 +455,7 @@ class Walker:
                 self.note(where, chain, f"xml nested deeper than {XML_MAX_NESTING} levels; inner elements skipped")
                 continue
             names = [shown_name(_local(child.tag)) or "*" for child in children]
-            repeated = {n for n in names if names.count(n) > 1} if len(names) > 1 else ()
+            repeated = {n for n, count in Counter(names).items() if count > 1} if len(names) > 1 else ()
             seen: dict[str, int] = {}
             later = []
             for child, name in zip(children, names):
