@@ -64,7 +64,7 @@ def test_iptables_backend_dry_run():
     out = proc.stdout
     assert "iptables -t nat -I PREROUTING 1 -j RG_AP_PRE" in out
     assert (
-        "iptables -t nat -A RG_AP_PRE -i wlan0 -m addrtype \\! --dst-type LOCAL -p tcp -m multiport --dports 80,443 "
+        "iptables -t nat -A RG_AP_PRE -i wlan0 -m addrtype \\! --dst-type LOCAL -p tcp -m multiport --dports 80\\,443 "
         "-j REDIRECT --to-ports 8080" in out
     )
     assert "iptables -t filter -A RG_AP_FWD -i wlan0 -p udp --dport 443 -j REJECT" in out
