@@ -15,10 +15,10 @@ import ipaddress
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from .errors import ConfigError
 from .detect.normalize import (
@@ -32,6 +32,27 @@ from .detect.normalize import (
     normalize_phone,
     normalize_serial,
 )
+
+
+def _digits_text(value: Any) -> Any:
+    """An unquoted IMEI in YAML is an int; accept it as the digits it is."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return str(value)
+    return value
+
+
+def _mac_text(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        # YAML 1.1 reads 10:22:33:44:55:66 as a base-60 number.
+        raise ValueError("quote MAC addresses in YAML (\"10:22:33:44:55:66\"): unquoted, they are read as numbers")
+    return value
+
+
+def _network(value: str) -> str:
+    try:
+        return str(ipaddress.ip_network(value.strip(), strict=False))
+    except ValueError:
+        raise ValueError(f"not an IP address or CIDR: {value!r}") from None
 
 
 class Location(BaseModel):
@@ -48,73 +69,25 @@ class DeviceProfile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=1, max_length=64)
-    imei: list[str] = Field(default_factory=list, description="15-digit IMEIs (Luhn-checked); one per slot")
-    imsi: list[str] = Field(default_factory=list)
-    iccid: list[str] = Field(default_factory=list)
-    mac: list[str] = Field(default_factory=list, description="Wi-Fi and Bluetooth MACs, any common spelling")
-    serial: list[str] = Field(default_factory=list)
-    android_id: list[str] = Field(default_factory=list)
-    ad_id: list[str] = Field(default_factory=list)
-    phone: list[str] = Field(default_factory=list, description="MSISDNs in E.164 (+47…)")
-    email: list[str] = Field(default_factory=list)
+    imei: list[Annotated[str, BeforeValidator(_digits_text), AfterValidator(normalize_imei)]] = Field(
+        default_factory=list, description="15-digit IMEIs (Luhn-checked); one per slot"
+    )
+    imsi: list[Annotated[str, BeforeValidator(_digits_text), AfterValidator(normalize_imsi)]] = Field(default_factory=list)
+    iccid: list[Annotated[str, BeforeValidator(_digits_text), AfterValidator(normalize_iccid)]] = Field(default_factory=list)
+    mac: list[Annotated[str, BeforeValidator(_mac_text), AfterValidator(normalize_mac)]] = Field(
+        default_factory=list, description="Wi-Fi and Bluetooth MACs, any common spelling"
+    )
+    serial: list[Annotated[str, AfterValidator(normalize_serial)]] = Field(default_factory=list)
+    android_id: list[Annotated[str, AfterValidator(normalize_android_id)]] = Field(default_factory=list)
+    ad_id: list[Annotated[str, AfterValidator(normalize_ad_id)]] = Field(default_factory=list)
+    phone: list[Annotated[str, AfterValidator(normalize_phone)]] = Field(
+        default_factory=list, description="MSISDNs in E.164 (+47…)"
+    )
+    email: list[Annotated[str, AfterValidator(normalize_email)]] = Field(default_factory=list)
     location: Location | None = None
-    clients: list[str] = Field(default_factory=list, description="client IPs or CIDRs this phone uses")
-
-    @field_validator("imei")
-    @classmethod
-    def _imei(cls, v: list[str]) -> list[str]:
-        return [normalize_imei(x) for x in v]
-
-    @field_validator("imsi")
-    @classmethod
-    def _imsi(cls, v: list[str]) -> list[str]:
-        return [normalize_imsi(x) for x in v]
-
-    @field_validator("iccid")
-    @classmethod
-    def _iccid(cls, v: list[str]) -> list[str]:
-        return [normalize_iccid(x) for x in v]
-
-    @field_validator("mac")
-    @classmethod
-    def _mac(cls, v: list[str]) -> list[str]:
-        return [normalize_mac(x) for x in v]
-
-    @field_validator("serial")
-    @classmethod
-    def _serial(cls, v: list[str]) -> list[str]:
-        return [normalize_serial(x) for x in v]
-
-    @field_validator("android_id")
-    @classmethod
-    def _android_id(cls, v: list[str]) -> list[str]:
-        return [normalize_android_id(x) for x in v]
-
-    @field_validator("ad_id")
-    @classmethod
-    def _ad_id(cls, v: list[str]) -> list[str]:
-        return [normalize_ad_id(x) for x in v]
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, v: list[str]) -> list[str]:
-        return [normalize_phone(x) for x in v]
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, v: list[str]) -> list[str]:
-        return [normalize_email(x) for x in v]
-
-    @field_validator("clients")
-    @classmethod
-    def _clients(cls, v: list[str]) -> list[str]:
-        out = []
-        for x in v:
-            try:
-                out.append(str(ipaddress.ip_network(x.strip(), strict=False)))
-            except ValueError:
-                raise ValueError(f"not an IP address or CIDR: {x!r}") from None
-        return out
+    clients: list[Annotated[str, AfterValidator(_network)]] = Field(
+        default_factory=list, description="client IPs or CIDRs this phone uses"
+    )
 
     def owns_client(self, ip: str | None) -> bool:
         """True when ``ip`` (IPv4-mapped IPv6 accepted) is one of this phone's client addresses."""

@@ -84,7 +84,7 @@ class Device:
 
 
 CORPUS_PHONE = dict(
-    imei="352099001761481", imei2="352099001761499", imsi="242019999000001", iccid="8947019999000000011",
+    imei="352099001761481", imei2="352099001761499", imsi="242019999000001", iccid="8947019999000000014",
     meid="A0000049990001", mac="a4:50:46:0f:1e:2d", serial="CRPS7PLUS0042", android_id="0f1e2d3c4b5a6978",
     ad_id="5d0e6c2a-9b7f-4e1d-8a3c-0f1e2d3c4b5a", phone="+4799999901", email="test-phone-1@example.com",
     lat=59.91331, lon=10.73894,
@@ -94,7 +94,7 @@ CORPUS_PROFILE_YAML = """\
 name: corpus-phone
 imei: ["352099001761481", "352099001761499"]
 imsi: ["242019999000001"]
-iccid: ["8947019999000000011"]
+iccid: ["8947019999000000014"]
 mac: ["a4:50:46:0f:1e:2d"]
 serial: ["CRPS7PLUS0042"]
 android_id: ["0f1e2d3c4b5a6978"]
@@ -600,7 +600,8 @@ def build() -> list[dict]:
     n = 0
     for round_ in range(7):
         for t in IDENTIFIER_TEMPLATES:
-            use_corpus = round_ % 2 == 0
+            # A keyless protobuf UUID is only visible as the profile's known value: always the corpus phone.
+            use_corpus = round_ % 2 == 0 or t is t_protobuf
             d = corpus_dev if use_corpus else Device(rng)
             r = t(rng, d)
             r["client_ip"] = "10.42.0.23" if use_corpus else f"10.42.1.{rng.randrange(2, 250)}"

@@ -43,7 +43,7 @@ email         address (not ``name@2x.png``-style file names)                    
 location      lat/lon sibling keys (≥ 2 decimals; 0.50 with 1; 0.30 integers)            0.85
 location      ``"lat,lon"`` string under a location key; without key needs ≥ 4 decimals    0.85/0.60
 cell_id       number under cellId/eci/SIM1CELLID…, or cid/ci/lac/tac next to mcc/mnc      0.85
-cell_id       number under a bare cid/ci/lac/tac                                          0.55
+cell_id       number under a bare cid/ci/lac/tac (not reported alone)                      0.45
 ============  ==========================================================================  =====
 
 A key naming a look-alike (order, ticket, timestamp, hash, version, request, session…) lowers a

@@ -130,7 +130,7 @@ def classify_digits(d: str, ctx: KeyContext) -> list[Found]:
             short = ctx.key in ("lac", "tac", "locationareacode", "trackingareacode")
             if not short or v <= 0xFFFF:
                 strong = any(s in ctx.key for s in ("cellid", "cellidentity", "ecgi", "eci", "nci"))
-                out.append(("cell_id", d, 0.85 if strong else 0.55, "context", key))
+                out.append(("cell_id", d, 0.85 if strong else 0.45, "context", key))
     return out
 
 

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 import ahocorasick
 import phonenumbers
-from stdnum import luhn
 
 if TYPE_CHECKING:
     from ..profile import DeviceProfile
@@ -120,8 +119,12 @@ class KnownValuePool:
                         for form, name in transforms(s):
                             entries.setdefault(form, []).append(KnownEntry(profile.name, type_, value, name, ""))
         for pattern, es in entries.items():
-            # Hash forms are tried case-sensitively as written; dedupe identical entries.
-            self._automaton.add_word(pattern, (len(pattern), tuple(dict.fromkeys(es))))
+            # One entry per (device, identifier) for a pattern: base64 and base64url of a digest are often
+            # the same text, and a plain spelling beats a transform.
+            unique: dict[tuple[str, str, str], KnownEntry] = {}
+            for e in sorted(es, key=lambda e: e.transform != ""):
+                unique.setdefault((e.device, e.type, e.value), e)
+            self._automaton.add_word(pattern, (len(pattern), tuple(unique.values())))
         self.size = len(entries)
         if entries:
             self._automaton.make_automaton()
@@ -147,6 +150,3 @@ def _bounded(text: str, start: int, end: int, kind: str) -> bool:
         return not (before.isdigit() or after.isdigit())
     return not (before.isalnum() or after.isalnum())
 
-
-def check_digit_ok(d: str) -> bool:
-    return luhn.is_valid(d)

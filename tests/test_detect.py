@@ -1,0 +1,313 @@
+"""Detectors, one type at a time, plus hostile input. Values are fake but structurally valid."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import time
+
+import pytest
+
+from residency_guard.detect import Detector
+from residency_guard.model import Field
+
+IMEI = "352099001761481"
+IMSI_NO = "242019999000001"
+ICCID = "8947019999000000014"
+MAC = "a4:50:46:0f:1e:2d"
+
+
+def F(value: str, key: str | None = None, where: str = "body", chain: tuple[str, ...] = ()) -> Field:
+    if key is not None and not chain and where == "body":
+        chain = (f"json:$.{key}",)
+    return Field(where, chain, value, key)
+
+
+def types(hits) -> set[str]:
+    return {h.type for h in hits}
+
+
+def one(hits, type_):
+    found = [h for h in hits if h.type == type_]
+    assert len(found) == 1, hits
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def det() -> Detector:
+    return Detector()
+
+
+# ------------------------------------------------------------------------------------------ imei
+
+
+@pytest.mark.parametrize("value", [IMEI, "35-209900-176148-1", "IMEI:352099001761481", "35 209900 176148 1"])
+def test_imei_spellings_normalise_to_digits(det, value):
+    h = one(det.detect([F(value, "deviceImei")]), "imei")
+    assert h.value == IMEI and h.confidence >= 0.85
+
+
+def test_imei_without_key_by_luhn_and_reporting_body(det):
+    h = one(det.detect([Field("path[2]", (), IMEI)]), "imei")
+    assert h.method == "format" and 0.5 <= h.confidence < 0.95
+
+
+def test_imei_bad_check_digit_is_not_an_imei(det):
+    assert "imei" not in types(det.detect([F("352099001761482", "imei")]))
+
+
+def test_imeisv_reports_the_imei_it_contains(det):
+    h = one(det.detect([F("3520990017614823", "imeisv")]), "imei")
+    assert h.value == IMEI
+
+
+def test_imei_under_order_key_is_not_flagged(det):
+    assert det.detect([F(IMEI, "order_id")]) == []
+
+
+def test_meid_key_holding_an_imei_is_reported_as_imei(det):
+    # ZZHC quirk: some clients put an IMEI into MEID.
+    assert types(det.detect([F(IMEI, "MEID")])) == {"imei"}
+
+
+# ------------------------------------------------------------------------------------------ meid
+
+
+@pytest.mark.parametrize("value", ["A0000049990001", "a0000049990001", "270113177609991297"])
+def test_meid_hex_and_decimal_under_key(det, value):
+    assert types(det.detect([F(value, "MEID")])) == {"meid"}
+
+
+def test_meid_like_hex_without_key_is_ignored(det):
+    assert det.detect([F("A0000049990001", "blob")]) == []
+
+
+# ------------------------------------------------------------------------------------------ imsi
+
+
+def test_imsi_under_key_and_operator_check(det):
+    h = one(det.detect([F(IMSI_NO, "SIM1LTEIMSI")]), "imsi")
+    assert h.value == IMSI_NO and h.confidence >= 0.9
+
+
+@pytest.mark.parametrize("value", ["111111111111111", "222222222222222", "000000000000000", "100990123456789"])
+def test_imsi_placeholders_and_unknown_mcc_ignored(det, value):
+    assert det.detect([F(value, "SIM2CDMAIMSI")]) == []
+
+
+# ------------------------------------------------------------------------------------------ iccid
+
+
+@pytest.mark.parametrize("value", [ICCID, ICCID + "F", ICCID + "f"])
+def test_iccid_trailing_f_dropped(det, value):
+    assert one(det.detect([F(value, "SIM1ICCID")]), "iccid").value == ICCID
+
+
+def test_iccid_luhn_is_evidence_not_required(det):
+    bad_luhn = ICCID[:-1] + ("2" if ICCID[-1] != "2" else "3")
+    assert one(det.detect([F(bad_luhn, "iccid")]), "iccid").confidence >= 0.9
+    # Without a key, a failing Luhn leaves too little evidence.
+    assert det.detect([Field("path[1]", (), bad_luhn)]) == []
+    assert types(det.detect([Field("path[1]", (), ICCID)])) == {"iccid"}
+
+
+def test_all_zero_iccid_is_a_placeholder(det):
+    assert det.detect([F("0" * 20, "SIM2ICCID"), F("89" + "0" * 18, "iccid")]) == []
+
+
+# ------------------------------------------------------------------------------------------ mac / bssid
+
+
+@pytest.mark.parametrize("value", ["a4:50:46:0f:1e:2d", "A4-50-46-0F-1E-2D", "a450.460f.1e2d", "A450460F1E2D"])
+def test_mac_spellings(det, value):
+    assert one(det.detect([F(value, "MACID")]), "mac").value == MAC
+
+
+def test_bare_hex_mac_needs_a_key(det):
+    assert det.detect([F("a450460f1e2d", "token")]) == []
+
+
+@pytest.mark.parametrize("value", ["02:00:00:00:00:00", "00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff", "01:00:5e:00:00:fb"])
+def test_mac_placeholders_broadcast_multicast_ignored(det, value):
+    assert det.detect([F(value, "wifiMac")]) == []
+
+
+def test_bssid_in_wifi_scan_object(det):
+    fields = [
+        Field("body", ("json:$.wifiAccessPoints[0].macAddress",), "3c:28:6d:01:02:03", "macAddress"),
+        Field("body", ("json:$.wifiAccessPoints[0].signalStrength",), "-51", "signalStrength"),
+        Field("body", ("json:$.bssid",), "3c:28:6d:01:02:04", "bssid"),
+        Field("body", ("json:$.wifiMac",), MAC, "wifiMac"),
+    ]
+    hits = det.detect(fields)
+    assert {(h.type, h.value) for h in hits} == {
+        ("wifi_bssid", "3c:28:6d:01:02:03"), ("wifi_bssid", "3c:28:6d:01:02:04"), ("mac", MAC)}
+
+
+# ------------------------------------------------------------------------------------------ ids
+
+
+def test_android_id_needs_key(det):
+    assert one(det.detect([F("0F1E2D3C4B5A6978", "android_id")]), "android_id").value == "0f1e2d3c4b5a6978"
+    assert det.detect([F("0f1e2d3c4b5a6978", "span_id")]) == []
+
+
+@pytest.mark.parametrize("key", ["gaid", "adid", "idfa", "advertising_id", "ifa", "resettable_device_id"])
+def test_ad_id_with_key(det, key):
+    h = one(det.detect([F("5D0E6C2A-9B7F-4E1D-8A3C-0F1E2D3C4B5A", key)]), "ad_id")
+    assert h.value == "5d0e6c2a-9b7f-4e1d-8a3c-0f1e2d3c4b5a"
+
+
+def test_ad_id_zero_uuid_and_request_uuid_ignored(det):
+    assert det.detect([F("00000000-0000-0000-0000-000000000000", "gaid"),
+                       F("5d0e6c2a-9b7f-4e1d-8a3c-0f1e2d3c4b5a", "request_id")]) == []
+
+
+def test_serial_under_key_and_in_getprop_text(det):
+    assert one(det.detect([F("R58M12ABC3X", "serialNumber")]), "serial").value == "R58M12ABC3X"
+    assert types(det.detect([F("[ro.build.id]: [PPR1]\n[ro.serialno]: [R58M12ABC3X]\n", "log")])) == {"serial"}
+    assert det.detect([F("unknown", "serial")]) == []
+
+
+# ------------------------------------------------------------------------------------------ phone / email
+
+
+@pytest.mark.parametrize("value,key", [("+4741234567", "msisdn"), ("004741234567", "phone"), ("4741234567", "x-msisdn"),
+                                       ("+47 412 34 567", "note")])
+def test_phone_forms(det, value, key):
+    assert one(det.detect([F(value, key)]), "phone").value == "+4741234567"
+
+
+def test_phone_national_with_sibling_country_code(det):
+    fields = [Field("body", ("json:$.country_code",), "1", "country_code"), Field("body", ("json:$.phone",), "6502531658", "phone")]
+    assert one(det.detect(fields), "phone").value == "+16502531658"
+
+
+def test_phone_national_without_plus_or_key_ignored(det):
+    assert det.detect([F("41234567", "qty")]) == []
+
+
+def test_email_and_image_names(det):
+    assert one(det.detect([F("Kari.Nordmann@Example.com", "user")]), "email").value == "kari.nordmann@example.com"
+    assert det.detect([F("/img/logo@2x.png", "src")]) == []
+
+
+# ------------------------------------------------------------------------------------------ location / cell
+
+
+def test_location_from_sibling_keys_keeps_precision(det):
+    fields = [Field("body", ("json:$.device.geo.lat",), "59.913312", "lat"),
+              Field("body", ("json:$.device.geo.lon",), "10.738941", "lon"),
+              Field("body", ("json:$.other.lat",), "1.5", "lat")]
+    h = one(det.detect(fields), "location")
+    assert h.value == "59.913312,10.738941"
+
+
+def test_location_pair_string_and_ranges(det):
+    assert one(det.detect([F("59.9133,10.7389", "ll")]), "location").value == "59.9133,10.7389"
+    assert det.detect([F("0.0,0.0", "ll"), F("95.1234,10.1234", "ll")]) == []
+    assert det.detect([Field("query.lat", (), "123.45", "lat"), Field("query.lon", (), "10.1", "lon")]) == []
+
+
+@pytest.mark.parametrize("key", ["cellId", "CELLID", "SIM1CELLID", "eci"])
+def test_cell_id_keys(det, key):
+    assert one(det.detect([F("26443522", key)]), "cell_id").value == "26443522"
+
+
+def test_cell_id_short_key_needs_cell_siblings(det):
+    lone = [Field("query.cid", (), "555123", "cid")]
+    assert det.detect(lone) == []  # Google Analytics-style client id, not a cell
+    tower = [Field("body", ("json:$.cells[0].cid",), "555123", "cid"), Field("body", ("json:$.cells[0].mcc",), "242", "mcc")]
+    assert types(det.detect(tower)) == {"cell_id"}
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "2147483647", "abc"])
+def test_cell_id_unavailable_values(det, value):
+    assert det.detect([F(value, "cellId")]) == []
+
+
+# ------------------------------------------------------------------------------------------ text
+
+
+def test_logcat_free_text(det):
+    log = (f"03-20 10:11:12.345 D PhoneInfo: IMEI: {IMEI}\n"
+           f"03-20 10:11:12.346 D Sub: imsi={IMSI_NO}\n"
+           f"03-20 10:11:12.348 I WifiService: wlan0 HWaddr {MAC}\n"
+           "03-20 10:11:13.000 I Choreographer: Skipped 42 frames! order 490154203237518\n")
+    hits = det.detect([Field("body", ("multipart:logcat",), log, None)])
+    assert {(h.type, h.value) for h in hits} == {("imei", IMEI), ("imsi", IMSI_NO), ("mac", MAC)}
+
+
+def test_dedup_same_type_value_location(det):
+    hits = det.detect([F(IMEI, "imei"), F(IMEI, "imei")])
+    assert len(hits) == 1
+
+
+# ------------------------------------------------------------------------------------------ hostile
+
+
+def test_huge_digit_run_is_fast_and_not_an_identifier(det):
+    t = time.perf_counter()
+    assert det.detect([F("1" * 1_000_000, "imei"), F("3" * 1_000_000, None)]) == []
+    assert time.perf_counter() - t < 2.0
+
+
+def test_megabyte_of_hex_is_linear(det):
+    blob = hashlib.sha256(b"x").hexdigest() * (1_000_000 // 64)
+    t = time.perf_counter()
+    det.detect([Field("body", ("hex",), blob, None)])
+    assert time.perf_counter() - t < 2.0
+
+
+def test_unicode_digits_are_not_identifiers(det):
+    arabic = "".join(chr(0x0660 + int(c)) for c in IMEI)
+    fullwidth = "".join(chr(0xFF10 + int(c)) for c in IMEI)
+    assert det.detect([F(arabic, "imei"), F(fullwidth, "imei"), F(arabic + ":" + fullwidth, "mac")]) == []
+
+
+def test_pathological_separators_and_at_signs(det):
+    t = time.perf_counter()
+    det.detect([F("a" * 200_000 + "@", None), F("-1" * 200_000, None), F("1:" * 200_000, None), F("+1 " * 100_000, None)])
+    assert time.perf_counter() - t < 3.0
+
+
+def test_hashes_without_profile_are_not_identifiers(det):
+    fields = [F(hashlib.md5(IMEI.encode()).hexdigest(), "imei_md5"), F(hashlib.sha256(b"x").hexdigest(), "sha256")]
+    assert det.detect(fields) == []
+
+
+def test_min_confidence_threshold():
+    strict = Detector(min_confidence=0.9)
+    assert strict.detect([Field("path[2]", (), IMEI)]) == []
+    assert types(strict.detect([F(IMEI, "imei")])) == {"imei"}
+
+
+# ------------------------------------------------------------------------------------------ zzhc
+
+
+def zzhc_fields() -> list[Field]:
+    obj = {"REGVER": "8.0", "MEID": "A0000049990001", "MODEL": "TA-1062", "SWVER": "00CN_1_34E",
+           "SIM1CDMAIMSI": "111111111111111", "SIM1ICCID": ICCID, "SIM1LTEIMSI": "460110123456789",
+           "SIM2ICCID": "0" * 20, "MACID": MAC, "IMEI1": IMEI, "IMEI2": "352099001761499", "SIM1CELLID": "26443522",
+           "REGDATE": "2019-03-20 10:11:12"}
+    return [Field("body", ("base64", f"json:$.{k}"), v, k) for k, v in obj.items()]
+
+
+def test_zzhc_without_profile(det):
+    hits = det.detect(zzhc_fields())
+    assert types(hits) == {"imei", "meid", "imsi", "iccid", "mac", "cell_id"}
+    assert {h.value for h in hits if h.type == "imei"} == {IMEI, "352099001761499"}
+    assert all(h.device is None for h in hits)
+
+
+def test_zzhc_through_extract_if_available():
+    extract = pytest.importorskip("residency_guard.extract")
+    from residency_guard.model import RequestView
+
+    obj = {f.key: f.value for f in zzhc_fields()}
+    b64 = base64.b64encode(json.dumps(obj).encode()).decode()
+    body = "\n".join(b64[i : i + 76] for i in range(0, len(b64), 76)).encode()
+    view = RequestView("POST", "http://zzhc.vnet.cn/", (("Content-Type", "application/encrypted-json"),), body)
+    hits = Detector().detect(extract.extract_request(view).fields)
+    assert types(hits) == {"imei", "meid", "imsi", "iccid", "mac", "cell_id"}
