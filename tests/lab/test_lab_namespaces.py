@@ -375,3 +375,28 @@ def test_strict_policy_refuses_the_connection_to_china_before_any_handshake(topo
     assert event["destination"]["country"] == "CN"
     # not a single TCP connection reached the origin
     assert len(topology.origin_records("accept", nl.CN_ORIGIN)) == accepted_before
+
+
+@pytest.mark.skipif(nl.shutil.which("iptables") is None, reason="iptables not installed")
+def test_iptables_backend_gives_the_same_interception(topology, gdpr_guard):
+    lab, state = topology.lab, topology.root / "ap-state"
+    common = ["--wifi", lab.wifi_if, "--uplink", lab.uplink_if, "--subnet", nl.PHONE_SUBNET, "--state-dir", str(state)]
+    nl.sh("ip", "netns", "exec", lab.ap, "bash", str(nl.LAB_AP), *common, "--backend", "nft", "rules-down")
+    try:
+        saved = lab.apply_ap_rules(gdpr_guard.port, state, "--backend", "iptables")
+        assert f"--to-ports {gdpr_guard.port}" in saved
+        assert topology.from_phone(lambda: udp_probe(nl.DE_ORIGIN, 443)) == "refused"
+        assert topology.from_phone(lambda: udp_probe(nl.DE_ORIGIN, 4433)) == f"{nl.AP_UPLINK_ADDR} probe".encode()
+        request = build_request("GET", "telemetry.example.de", f"/ping?imei={IMEI}")
+        reply = topology.from_phone(lambda: http_exchange(nl.DE_ORIGIN, 80, request))
+        assert reply.status == 200
+        event = gdpr_guard.wait_event(
+            lambda r: r["request"] is not None and r["request"]["url"].startswith("http://telemetry.example.de/ping")
+        )
+        assert event["client"]["ip"] == nl.PHONE_ADDR
+        assert IMEI not in event["request"]["url"]
+    finally:
+        nl.sh("ip", "netns", "exec", lab.ap, "bash", str(nl.LAB_AP), *common, "--backend", "iptables", "rules-down")
+        leftover = nl.sh("ip", "netns", "exec", lab.ap, "iptables-save").stdout
+        topology.ruleset = lab.apply_ap_rules(topology.redirect_port, state)
+    assert "RG_AP" not in leftover
