@@ -62,9 +62,13 @@ def split(data: bytes, boundary: bytes, max_parts: int) -> Split:
         if data.startswith(b"--", pos):
             return Split(parts)
         nxt = data.find(b"\n" + delimiter, pos)
-        chunk = data[pos : len(data) if nxt < 0 else nxt]
-        if chunk.endswith(b"\r"):
-            chunk = chunk[:-1]
+        if nxt < 0:
+            chunk = data[pos:]
+            chunk = chunk[:-2] if chunk.endswith(b"\r\n") else chunk[:-1] if chunk.endswith(b"\n") else chunk
+        else:
+            chunk = data[pos:nxt]
+            if chunk.endswith(b"\r"):
+                chunk = chunk[:-1]
         parts.append(_part(chunk))
         if nxt < 0:
             return Split(parts, "missing closing delimiter")

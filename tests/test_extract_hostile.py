@@ -1,0 +1,327 @@
+"""EXTRACT stage under malformed and hostile input: it must finish quickly, within its limits, and say
+what it could not inspect, without ever raising or quoting input in its notes."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import time
+import zlib
+from functools import lru_cache
+
+import brotli
+import pytest
+import zstandard
+
+from residency_guard.extract import TRANSFORM_STEPS, extract_request
+from residency_guard.limits import DEFAULT_LIMITS, Limits
+from residency_guard.model import Extraction, RequestView
+
+IMEI = "352099001761481"
+GIB = 1 << 30
+
+
+def request(body: bytes = b"", content_type: str | None = None, *, url: str = "http://h.test/",
+            headers: tuple[tuple[str, str], ...] = (), encoding: str | None = None) -> RequestView:  # fmt: skip
+    hs = list(headers)
+    if content_type is not None:
+        hs.append(("Content-Type", content_type))
+    if encoding is not None:
+        hs.append(("Content-Encoding", encoding))
+    return RequestView("POST", url, tuple(hs), body)
+
+
+def decoded_size(ex: Extraction) -> int:
+    """Characters of field values that some transforming step produced."""
+    return sum(len(f.value) for f in ex.fields if any(step in TRANSFORM_STEPS for step in f.chain))
+
+
+def assert_no_identifier_in_notes(ex: Extraction, *secrets: str) -> None:
+    for note in ex.notes:
+        for secret in (IMEI, *secrets):
+            assert secret not in note
+
+
+# ------------------------------------------------------------------------------------------ malformed
+
+
+def test_bad_gzip_noted():
+    ex = extract_request(request(b"\x1f\x8b\x08\x00garbage-not-deflate" * 3, "application/json", encoding="gzip"))
+    assert any(n.startswith("body: gzip decode failed (") for n in ex.notes), ex.notes
+
+
+def test_truncated_gzip_keeps_partial_output():
+    body = json.dumps({"imei": IMEI, "pad": bytes(range(256)).hex() * 20, "tail": "t"}).encode()
+    ex = extract_request(request(gzip.compress(body)[:-40], "application/json", encoding="gzip"))
+    assert any("gzip decode failed" in n for n in ex.notes), ex.notes
+    # the partial JSON could not be parsed: kept as text so pattern detectors still scan it
+    assert any("json invalid at char" in n for n in ex.notes), ex.notes
+    text = [f for f in ex.fields if f.location == "body|gzip"]
+    assert text and IMEI in text[0].value
+    assert_no_identifier_in_notes(ex)
+
+
+def test_truncated_json_noted_and_kept_as_text():
+    body = b'{"device": {"imei": "' + IMEI.encode() + b'", "mac": "a4:50'
+    ex = extract_request(request(body, "application/json"))
+    assert ex.notes == (f"body: json invalid at char {len(body)} (Unterminated string starting at)",) or any(
+        n.startswith("body: json invalid at char") for n in ex.notes
+    )
+    assert [f.value for f in ex.fields if f.location == "body"] == [body.decode()]
+    assert_no_identifier_in_notes(ex)
+
+
+def test_truncated_json_after_base64_noted():
+    body = base64.b64encode(b'{"IMEI1": "' + IMEI.encode() + b'", "MAC')
+    ex = extract_request(request(body, "application/encrypted-json"))
+    assert any(n.startswith("body|base64: json invalid at char") for n in ex.notes), ex.notes
+    assert any(f.location == "body|base64" and IMEI in f.value for f in ex.fields)
+    assert_no_identifier_in_notes(ex)
+
+
+def test_invalid_base64_transfer_encoding_in_multipart():
+    body = (
+        b'--b1\r\nContent-Disposition: form-data; name="d"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+        b"abc$%^&*def\r\n--b1--\r\n"
+    )
+    ex = extract_request(request(body, "multipart/form-data; boundary=b1"))
+    assert "body|multipart:d: base64 transfer encoding invalid" in ex.notes
+
+
+def test_base64_looking_body_that_is_not_base64_is_kept_raw():
+    body = b"QUJD" * 5 + b"!"  # not base64 (bang), starts like it
+    ex = extract_request(request(body, "text/plain"))
+    assert [(f.location, f.value) for f in ex.fields] == [("body", body.decode())]
+
+
+def test_broken_multipart():
+    no_close = b'--b1\r\nContent-Disposition: form-data; name="imei"\r\n\r\n' + IMEI.encode() + b"\r\n"
+    ex = extract_request(request(no_close, "multipart/form-data; boundary=b1"))
+    assert "body: multipart: missing closing delimiter" in ex.notes
+    assert [f.value for f in ex.fields if f.location == "body|multipart:imei"] == [IMEI]
+
+    wrong_boundary = no_close.replace(b"--b1", b"--zz")
+    ex = extract_request(request(wrong_boundary, "multipart/form-data; boundary=b1"))
+    assert "body: multipart: no boundary delimiter found" in ex.notes
+    assert any(IMEI in f.value for f in ex.fields)  # read as text instead
+
+    ex = extract_request(request(b"just text " + IMEI.encode(), "multipart/form-data"))
+    assert "body: multipart without boundary; read as text" in ex.notes
+    assert any(IMEI in f.value for f in ex.fields)
+
+
+def test_truncated_protobuf():
+    msg = b"\x0a\x0f" + IMEI.encode() + b"\x12\x40" + b"\x08\x01"  # second field claims 64 bytes
+    ex = extract_request(request(msg, "application/x-protobuf"))
+    assert "body: protobuf invalid (length past end)" in ex.notes
+    assert any(IMEI in f.value for f in ex.fields if f.location == "body|strings")
+
+
+def test_random_binary_not_taken_for_protobuf_silently():
+    blob = bytes(range(256)) * 4
+    ex = extract_request(request(blob, "application/octet-stream"))
+    assert ex.notes == (f"body: binary content not decoded ({len(blob)} bytes); printable strings kept",)
+
+
+def test_bad_xml():
+    ex = extract_request(request(b"<a><imei>" + IMEI.encode() + b"</a>", "application/xml"))
+    assert len(ex.notes) == 1 and ex.notes[0].startswith("body: xml invalid at line 1, column ")
+    assert [f.location for f in ex.fields] == ["body"]
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<lolz>&lol9;</lolz>"""
+
+
+def test_billion_laughs_refused_quickly():
+    start = time.perf_counter()
+    ex = extract_request(request(BILLION_LAUGHS, "application/xml"))
+    assert time.perf_counter() - start < 0.5
+    assert ex.notes == ("body: xml entity declarations refused (entity expansion attack?); kept as text",)
+    assert [f.value for f in ex.fields] == [BILLION_LAUGHS.decode()]
+
+
+def test_external_entity_refused():
+    xxe = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>'
+    ex = extract_request(request(xxe, "text/xml"))
+    assert len(ex.notes) == 1 and "refused" in ex.notes[0]
+    assert not any("root:" in f.value for f in ex.fields)
+
+
+def test_invalid_utf8_in_json_body():
+    body = b'{"imei": "' + IMEI.encode() + b'", "name": "\xff\xfe bad"}'
+    ex = extract_request(request(body, "application/json"))
+    assert ex.notes == ("body: invalid UTF-8; undecodable bytes replaced",)
+    assert [f.value for f in ex.fields if f.location == "body|json:$.imei"] == [IMEI]
+
+
+def test_invalid_utf8_in_url_and_headers_do_not_break():
+    ex = extract_request(request(url="http://h.test/%ff%fe/x?a=%ff" + IMEI, headers=(("X-A", "\udcff\x00"),)))
+    assert any(IMEI in f.value for f in ex.fields)
+
+
+# ----------------------------------------------------------------------------------------------- bombs
+
+
+@lru_cache(maxsize=None)
+def gzip_bomb() -> bytes:
+    # 64 gzip members of 16 MiB of zeros each: 1 GiB decompressed, about 1 MiB on the wire
+    member = gzip.compress(b"\0" * (16 << 20), compresslevel=9)
+    return member * (GIB // (16 << 20))
+
+
+@lru_cache(maxsize=None)
+def zstd_bomb() -> bytes:
+    zeros = b"\0" * (16 << 20)
+    writer = zstandard.ZstdCompressor(level=3).compressobj()
+    return b"".join(writer.compress(zeros) for _ in range(GIB // len(zeros))) + writer.flush()
+
+
+@lru_cache(maxsize=None)
+def brotli_bomb() -> bytes:
+    zeros = b"\0" * (16 << 20)
+    writer = brotli.Compressor(quality=5)
+    return b"".join(writer.process(zeros) for _ in range(GIB // len(zeros))) + writer.finish()
+
+
+@pytest.mark.parametrize(("coding", "make"), [("gzip", gzip_bomb), ("zstd", zstd_bomb), ("br", brotli_bomb)])
+def test_decompression_bomb_cut_quickly(coding, make):
+    bomb = make()
+    limits = Limits(max_body_bytes=2 << 20)
+    start = time.perf_counter()
+    ex = extract_request(request(bomb, "application/json", encoding=coding), limits)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 1.0, elapsed
+    assert any(n.startswith(f"body: {coding} expands more than 100:1") or "decoded-size limit" in n for n in ex.notes)
+    assert decoded_size(ex) <= limits.max_decoded_bytes
+
+
+def test_gzip_bomb_hits_decoded_size_limit():
+    # with a generous ratio the absolute budget is what stops it
+    limits = Limits(max_body_bytes=2 << 20, max_ratio=100_000, max_decoded_bytes=1 << 20)
+    ex = extract_request(request(gzip_bomb(), "text/plain", encoding="gzip"), limits)
+    assert "body: gzip output reached the decoded-size limit (1048576 bytes); cut" in ex.notes
+    assert decoded_size(ex) <= limits.max_decoded_bytes
+
+
+def test_bomb_inside_base64_value():
+    blob = base64.b64encode(gzip.compress(b"\0" * (16 << 20))).decode()
+    ex = extract_request(request(json.dumps({"d": blob}).encode(), "application/json"))
+    assert any("gzip expands more than 100:1" in n for n in ex.notes), ex.notes
+    assert decoded_size(ex) <= DEFAULT_LIMITS.max_decoded_bytes
+
+
+def test_small_repetitive_body_is_not_a_bomb():
+    body = json.dumps({"events": [{"imei": IMEI, "type": "ping"}] * 500}).encode()
+    compressed = gzip.compress(body)
+    assert len(body) / len(compressed) > 100
+    ex = extract_request(request(compressed, "application/json", encoding="gzip"))
+    assert ex.notes == ()
+    assert len(ex.fields) == 1000
+
+
+# ----------------------------------------------------------------------------------------------- limits
+
+
+def test_body_truncated_at_max_body_bytes():
+    limits = Limits(max_body_bytes=100)
+    ex = extract_request(request(b"x" * 1000, "text/plain"), limits)
+    assert "body: truncated at 100 bytes of 1000" in ex.notes
+    assert [len(f.value) for f in ex.fields] == [100]
+
+
+def test_deep_json_does_not_escape():
+    deep = b"[" * 10_000 + b'"' + IMEI.encode() + b'"' + b"]" * 10_000
+    ex = extract_request(request(deep, "application/json"))
+    assert ex.notes == ("body: json nested too deeply to parse; kept as text",)
+    assert any(IMEI in f.value for f in ex.fields)
+
+
+def test_json_nesting_beyond_walk_limit_noted():
+    deep = {"imei": IMEI}
+    for _ in range(150):
+        deep = {"a": deep}
+    ex = extract_request(request(json.dumps({"top": "t1", "deep": deep}).encode(), "application/json"))
+    assert "body: json nested deeper than 100 levels; inner values skipped" in ex.notes
+    assert [f.value for f in ex.fields] == ["t1"]
+
+
+def test_decoding_depth_limit():
+    value = json.dumps({"imei": IMEI})
+    for _ in range(12):
+        value = base64.b64encode(value.encode()).decode()
+    ex = extract_request(request(value.encode(), "text/plain"), Limits(max_depth=4))
+    assert "body: decoding depth limit (4) reached; deeper encodings not decoded" in ex.notes
+    assert all(len(f.chain) <= 4 for f in ex.fields)
+    ex = extract_request(request(value.encode(), "text/plain"), Limits(max_depth=16))
+    assert [f.chain for f in ex.fields if f.value == IMEI] == [("base64",) * 12 + ("json:$.imei",)]
+
+
+def test_max_items():
+    body = json.dumps({f"k{i}": f"v{i}" for i in range(500)}).encode()
+    ex = extract_request(request(body, "application/json", url="http://h.test/a?x=1"), Limits(max_items=100))
+    assert len(ex.fields) == 100
+    assert "request: field limit (100) reached; rest not inspected" in ex.notes
+
+
+def test_time_budget():
+    body = json.dumps([{"a": "b" * 20, "i": str(i)} for i in range(20_000)]).encode()
+    start = time.perf_counter()
+    ex = extract_request(request(body, "application/json"), Limits(max_seconds=0.01, max_body_bytes=4 << 20))
+    assert time.perf_counter() - start < 0.5
+    assert "request: time budget (0.01 s) exceeded; rest not inspected" in ex.notes
+    assert len(ex.fields) < 40_000
+
+
+def test_huge_header_and_url():
+    huge = "A" * (3 << 20)
+    start = time.perf_counter()
+    url = "http://h.test/p?x=" + huge + "&imei=" + IMEI
+    ex = extract_request(RequestView("GET", url, (("X-Big", huge), ("X-Imei", IMEI)), b""))
+    assert time.perf_counter() - start < 1.0
+    assert f"url: truncated at 1048576 characters of {len(url)}" in ex.notes
+    assert "header[0]: truncated at 1048576 characters" in ex.notes
+    assert any(f.location == "header.x-imei" and f.value == IMEI for f in ex.fields)
+
+
+def test_many_query_parameters():
+    url = "http://h.test/?" + "&".join(f"p{i}={i}" for i in range(50_000))
+    ex = extract_request(RequestView("GET", url, (), b""))
+    assert len(ex.fields) == DEFAULT_LIMITS.max_items
+    assert "request: field limit (20000) reached; rest not inspected" in ex.notes
+
+
+def test_never_raises_on_wrong_types():
+    ex = extract_request(RequestView("GET", "http://h.test/?a=1", (("X-A", 12345),), b""))  # type: ignore[arg-type]
+    assert ex.notes and ex.notes[-1].startswith("request: extraction error (")
+    assert [f.value for f in ex.fields] == ["1"]
+
+
+def test_notes_do_not_quote_input():
+    secret = "SECRET-VALUE-1234567"
+    bodies = [
+        (b"\x1f\x8b" + secret.encode(), "application/json", "gzip"),
+        (b'{"x": "' + secret.encode(), "application/json", None),
+        (b"<a>" + secret.encode(), "application/xml", None),
+        (secret.encode() + b"\xff", "application/x-protobuf", None),
+        (secret.encode(), "multipart/form-data; boundary=zz", None),
+        (secret.encode(), "application/json", secret),
+    ]
+    for body, ctype, enc in bodies:
+        ex = extract_request(request(body, ctype, encoding=enc))
+        assert ex.notes
+        for note in ex.notes:
+            assert secret not in note and "SECRET" not in note
