@@ -27,7 +27,7 @@ _POSITIVE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("mac", "wlan0", "bdaddr", "hwaddress"),
     ),
     "wifi_bssid": (("bssid",), ()),
-    "serial": (("serialno", "serialnumber", "deviceserial", "roserialno", "hwserial", "devsn"), ("serial", "sn", "psn")),
+    "serial": (("serialno", "serialnumber", "deviceserial", "roserialno", "hwserial", "devsn", "devicesn"), ("serial", "sn", "psn")),
     "android_id": (("androidid", "ssaid"), ("aid",)),
     "ad_id": (
         ("gaid", "idfa", "advertisingid", "resettabledeviceid", "advertiserid", "googleadid", "adid", "aaid", "oaid", "adsid",
