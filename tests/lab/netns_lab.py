@@ -65,6 +65,10 @@ def why_lab_cannot_run() -> str | None:
     return None
 
 
+def default_backend() -> str:
+    return "nft" if shutil.which("nft") else "iptables"
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -203,17 +207,27 @@ class Lab:
         # forwarded traffic work only through the AP's masquerade rule, which the test thereby checks.
         sh("ip", "-n", self.server, "route", "add", "default", "via", AP_UPLINK_ADDR)
 
-    def apply_ap_rules(self, port: int, state_dir: Path, *extra: str) -> str:
-        """Apply the lab access point's own firewall rules in the ap namespace; returns the ruleset."""
+    def apply_ap_rules(self, port: int, state_dir: Path, backend: str | None = None) -> str:
+        """Apply the lab access point's own firewall rules in the ap namespace; returns the ruleset.
+
+        ``backend`` defaults to what the script itself picks: nft when installed, else iptables.
+        """
+        backend = backend or default_backend()
         sh(
             "ip", "netns", "exec", self.ap, "bash", str(LAB_AP),
             "--wifi", self.wifi_if, "--uplink", self.uplink_if, "--subnet", PHONE_SUBNET,
-            "--port", str(port), "--state-dir", str(state_dir), *extra, "rules",
+            "--port", str(port), "--state-dir", str(state_dir), "--backend", backend, "rules",
         )  # fmt: skip
-        backend = "nft" if "--backend" not in extra or "nft" in extra else "iptables"
         if backend == "nft":
             return sh("ip", "netns", "exec", self.ap, "nft", "list", "ruleset").stdout
         return sh("ip", "netns", "exec", self.ap, "iptables-save").stdout
+
+    def remove_ap_rules(self, state_dir: Path, backend: str | None = None) -> None:
+        sh(
+            "ip", "netns", "exec", self.ap, "bash", str(LAB_AP),
+            "--wifi", self.wifi_if, "--uplink", self.uplink_if, "--subnet", PHONE_SUBNET,
+            "--state-dir", str(state_dir), "--backend", backend or default_backend(), "rules-down",
+        )  # fmt: skip
 
     def spawn(self, netns: str, args: list[str], log: Path, env: dict | None = None) -> subprocess.Popen:
         """Start a process inside ``netns`` (``ip netns exec`` execs it: the Popen pid is the process's)."""
