@@ -292,3 +292,19 @@ def test_write_schema(tmp_path: Path) -> None:
 
     written = write_schema(tmp_path / "report.schema.json")
     assert written.read_text() == (ROOT / "schemas" / "report.schema.json").read_text()
+
+
+def test_installed_command_line_exit_statuses(events_file: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    guard = Path(sys.executable).parent / "residency-guard"
+    out = tmp_path / "cli.json"
+    gate = subprocess.run([guard, "export", events_file, "-o", out, "--fail-on", "block"], capture_output=True, text=True, timeout=60)
+    assert gate.returncode == EXIT_GATE, gate.stderr
+    assert "gate tripped (--fail-on block)" in gate.stderr
+    assert load(out)["summary"]["blocked"] == 1
+    clean = subprocess.run([guard, "export", events_file, "-o", out, "--fail-on", "none"], capture_output=True, timeout=60)
+    assert clean.returncode == EXIT_OK
+    usage = subprocess.run([guard, "export", events_file, "--fail-on", "maybe"], capture_output=True, timeout=60)
+    assert usage.returncode == EXIT_INPUT

@@ -1,0 +1,177 @@
+"""``residency-guard replay CAPTURE``: judge saved traffic with the same pipeline as the live guard.
+
+Reads a mitmproxy flow file (``mitmdump -w``, or ``residency-guard run --set save_stream_file=F``) or a
+HAR file, runs every request through ``pipeline.Inspector`` (extract → detect → locate → judge, the
+code the proxy runs) and writes the events file a live session would have written: a ``session``
+record (mode ``replay``), one event per judged request, a final ``stats`` record. Nothing is sent
+anywhere and no name is resolved (see ``evidence.capture``).
+
+Connection-level refusals are checked once per recorded connection, before its first request when it
+was TLS (the live guard refuses at connect time, before any request is read) and after a plain-HTTP
+request that was not blocked (live, the request hook runs before the upstream connection is made).
+"""
+
+from __future__ import annotations
+
+import argparse
+import uuid
+from pathlib import Path
+
+from .. import __version__
+from ..errors import ConfigError
+from ..eventlog import EventLogError, EventWriter
+from ..evidence.cli_support import error, note
+from ..evidence.gate import EXIT_GATE, EXIT_INPUT, EXIT_OK, EXIT_STATUS_HELP, add_fail_on_argument, gate_tripped
+from ..model import Event, GeoDatabaseInfo, PolicyInfo, SessionRecord, StatsRecord
+
+NAME = "replay"
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        NAME,
+        help="judge a saved capture (mitmproxy flows or HAR) with the live pipeline; optional CI gate",
+        description="Replay a mitmproxy flow file or a HAR through the guard's pipeline and write an events file.",
+        epilog=EXIT_STATUS_HELP,
+    )
+    parser.add_argument("capture", type=Path, metavar="CAPTURE", help="mitmproxy flow file or HAR file")
+    parser.add_argument(
+        "--policy", type=Path, default=None, help="residency policy YAML (default: the guard's, policies/gdpr-eea.yaml)"
+    )
+    parser.add_argument("--profile", type=Path, action="append", default=[], help="device profile YAML; may be repeated")
+    parser.add_argument("--geodb", type=Path, action="append", default=[], help=".mmdb file or directory; may be repeated")
+    parser.add_argument("--geo-overlay", type=Path, default=None, help="lab networks → country YAML, consulted first")
+    parser.add_argument("--events", type=Path, required=True, help="events file to write (appended to if it exists)")
+    parser.add_argument(
+        "--fingerprint-key",
+        type=Path,
+        default=None,
+        help="key file for identifier fingerprints (default: the guard's, ~/.residency-guard/fingerprint.key); "
+        "use the live guard's key to get comparable fingerprints",
+    )
+    parser.add_argument("--reveal-identifiers", action="store_true", help="write full identifier values into events")
+    add_fail_on_argument(parser)
+    parser.set_defaults(func=run)
+    return parser
+
+
+def build_inspector(args: argparse.Namespace):
+    """The inspector and session record the live guard would build from the same options."""
+    from ..addon import DEFAULT_GEODB_DIR, DEFAULT_KEY_FILE, DEFAULT_POLICY
+    from ..detect import Detector
+    from ..limits import Limits
+    from ..locate import GeoOverlay, Locator, load_default_resolver
+    from ..masking import Fingerprinter
+    from ..pipeline import Inspector, utc_now
+    from ..policy import load_policy
+    from ..profile import load_profile
+
+    policy = load_policy(args.policy or DEFAULT_POLICY)
+    profiles = [load_profile(p) for p in args.profile]
+    overlay = GeoOverlay.load(args.geo_overlay) if args.geo_overlay else None
+    resolver, warnings = load_default_resolver(list(args.geodb) or None, DEFAULT_GEODB_DIR)
+    for w in warnings:
+        note(NAME, f"warning: {w}")
+    try:
+        fingerprinter = Fingerprinter.from_key_file(Path(args.fingerprint_key or DEFAULT_KEY_FILE).expanduser())
+    except OSError as e:
+        raise ConfigError(f"cannot use fingerprint key file {args.fingerprint_key}: {e}") from None
+    inspector = Inspector(
+        policy, Locator(resolver, overlay), Detector(profiles), fingerprinter, Limits(), reveal_identifiers=args.reveal_identifiers
+    )
+    session = SessionRecord(
+        timestamp=utc_now(),
+        session_id=uuid.uuid4().hex[:16],
+        tool_version=__version__,
+        mode=f"replay:{args.capture.name}",
+        policy=PolicyInfo(name=policy.name, file=str(policy.file) if policy.file else None, sha256=policy.sha256),
+        profiles=[p.name for p in profiles],
+        geodb=[
+            GeoDatabaseInfo(path=str(d.path), database_type=d.database_type, build_date=d.build_date)
+            for d in (resolver.databases if resolver else [])
+        ],
+        geo_overlay=str(args.geo_overlay) if args.geo_overlay else None,
+    )
+    return inspector, session
+
+
+def replay(capture: Path, inspector, writer: EventWriter, session: SessionRecord) -> tuple[list[Event], StatsRecord]:
+    """Judge every request of ``capture``; append events to ``writer``; returns them and the final stats."""
+    from ..evidence.capture import read_capture
+    from ..pipeline import utc_now
+
+    events: list[Event] = []
+    counters = dict(flows=0, inspected=0, with_identifiers=0, violations=0, blocked=0, partial=0, errors=0)
+    checked: dict[str, bool] = {}  # connection id → refused
+
+    def check_connection(item) -> bool:
+        if item.connection_id in checked:
+            return checked[item.connection_id]
+        destination, rule = inspector.check_connection(item.conn)
+        refused = rule is not None
+        checked[item.connection_id] = refused
+        if refused:
+            counters["flows"] += 1
+            counters["violations"] += 1
+            counters["blocked"] += 1
+            event = inspector.connection_event(
+                item.conn, destination, rule, ["connection refused before any payload was sent"]
+            )
+            writer.append(event)
+            events.append(event)
+        return refused
+
+    for item in read_capture(capture):
+        if item.conn.tls and check_connection(item):
+            continue
+        counters["flows"] += 1
+        result = inspector.inspect(item.view, item.conn)
+        counters["inspected"] += 1
+        counters["with_identifiers"] += bool(result.hits)
+        counters["partial"] += not result.extraction.complete
+        if result.event is not None:
+            counters["violations"] += result.judgement.verdict == "violation"
+            writer.append(result.event)
+            events.append(result.event)
+        if result.judgement.blocked:
+            counters["blocked"] += 1
+        elif not item.conn.tls:
+            check_connection(item)
+    stats = StatsRecord(timestamp=utc_now(), session_id=session.session_id, **counters)
+    writer.append(stats)
+    return events, stats
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..evidence.capture import CaptureError
+
+    try:
+        inspector, session = build_inspector(args)
+    except ConfigError as e:
+        error(NAME, str(e))
+        return EXIT_INPUT
+    try:
+        writer = EventWriter(args.events)
+    except EventLogError as e:
+        error(NAME, str(e))
+        return EXIT_INPUT
+    try:
+        writer.append(session)
+        events, stats = replay(args.capture, inspector, writer, session)
+    except CaptureError as e:
+        error(NAME, str(e))
+        return EXIT_INPUT
+    except EventLogError as e:
+        error(NAME, str(e))
+        return EXIT_INPUT
+    finally:
+        writer.close()
+    note(
+        NAME,
+        f"{stats.flows} requests, {len(events)} events, {stats.violations} violations, {stats.blocked} blocked "
+        f"→ {args.events}",
+    )
+    if gate_tripped(events, args.fail_on):
+        note(NAME, f"gate tripped (--fail-on {args.fail_on})")
+        return EXIT_GATE
+    return EXIT_OK

@@ -1,0 +1,195 @@
+"""Saved traffic for ``replay``: mitmproxy flow files and HAR files, as (RequestView, ConnectionFacts).
+
+Nothing is resolved: a replay judges the address the capture recorded (a flow's server peer, a HAR
+entry's ``serverIPAddress``) or, when there is none, the host alone (an IP-literal host is its own
+address). Resolving today would judge where the name points now, not where the phone's data went.
+
+HAR bodies are stored decoded (``postData.text``); when the request declared a ``Content-Encoding`` the
+body is encoded again so the pipeline sees the request as it was sent, exactly as it does live.
+"""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import orjson
+
+from ..model import RequestView
+from ..pipeline import ConnectionFacts
+
+MAX_HAR_BYTES = 512 << 20
+"""A HAR is one JSON document read whole; past this it is refused instead of exhausting memory."""
+
+
+class CaptureError(Exception):
+    """A capture file cannot be read (missing, not a flow file or HAR, malformed entry)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CapturedRequest:
+    view: RequestView
+    conn: ConnectionFacts
+    connection_id: str
+    """Requests sharing a connection share its connection-level judgement (checked once, as live)."""
+
+
+def _ip_or_none(value: object) -> str | None:
+    if not isinstance(value, str) or not value:
+        return None
+    from ..locate import normalize_ip
+
+    try:
+        return normalize_ip(value.strip("[]"))
+    except ValueError:
+        return None
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return True
+    except ValueError:
+        return False
+
+
+# ----------------------------------------------------------------------------------------- mitmproxy
+
+
+def flow_requests(path: Path) -> Iterator[CapturedRequest]:
+    """HTTP requests of a mitmproxy flow file (``mitmdump -w``), in recorded order."""
+    from mitmproxy import http, io
+    from mitmproxy.exceptions import FlowReadException
+
+    from ..addon import request_view
+
+    try:
+        with open(path, "rb") as fh:
+            for flow in io.FlowReader(fh).stream():
+                if isinstance(flow, http.HTTPFlow):
+                    yield CapturedRequest(request_view(flow), _flow_connection(flow), f"mitm-{flow.server_conn.id}")
+    except FlowReadException as e:
+        raise CaptureError(f"{path}: not a readable mitmproxy flow file: {e}") from e
+    except (ValueError, KeyError, TypeError) as e:
+        raise CaptureError(f"{path}: corrupt flow file: {e}") from e
+
+
+def _flow_connection(flow) -> ConnectionFacts:
+    server = flow.server_conn
+    host = flow.request.pretty_host
+    ip = _ip_or_none(server.peername[0]) if server.peername else None
+    if ip is None and server.address is not None:
+        ip = _ip_or_none(str(server.address[0]))  # transparent / WireGuard: the original destination
+    if ip is None and _is_ip(host):
+        ip = _ip_or_none(host)
+    client = flow.client_conn.peername
+    return ConnectionFacts(
+        flow_id=flow.id,
+        client_ip=_ip_or_none(client[0]) if client else None,
+        client_port=client[1] if client else None,
+        host=host,
+        server_ip=ip,
+        server_port=flow.request.port,
+        tls=flow.request.scheme == "https",
+        sni=server.sni,
+    )
+
+
+# ----------------------------------------------------------------------------------------------- HAR
+
+
+def looks_like_har(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        head = fh.read(4096).lstrip()
+    return head.startswith(b"{") and b'"log"' in head
+
+
+def har_requests(path: Path) -> Iterator[CapturedRequest]:
+    """Requests of a HAR 1.2 file, in entry order; a malformed entry is an error naming its index."""
+    if path.stat().st_size > MAX_HAR_BYTES:
+        raise CaptureError(f"{path}: HAR larger than {MAX_HAR_BYTES >> 20} MiB")
+    try:
+        doc = orjson.loads(path.read_bytes())
+    except orjson.JSONDecodeError as e:
+        raise CaptureError(f"{path}: not valid JSON: {e}") from e
+    entries = doc.get("log", {}).get("entries") if isinstance(doc, dict) and isinstance(doc.get("log"), dict) else None
+    if not isinstance(entries, list):
+        raise CaptureError(f"{path}: not a HAR file (no log.entries list)")
+    for index, entry in enumerate(entries):
+        try:
+            yield _har_entry(entry, index)
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise CaptureError(f"{path}: log.entries[{index}]: malformed entry ({type(e).__name__}: {e})") from e
+
+
+def _har_entry(entry: dict, index: int) -> CapturedRequest:
+    request = entry["request"]
+    url = request["url"]
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"unsupported URL {url[:80]!r}")
+    headers = tuple((str(h["name"]), str(h["value"])) for h in request.get("headers", []))
+    view = RequestView(
+        method=str(request["method"]),
+        url=url,
+        headers=headers,
+        body=_har_body(request.get("postData"), headers),
+        http_version=request.get("httpVersion") or None,
+    )
+    host = parts.hostname
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    server_ip = _ip_or_none(entry.get("serverIPAddress")) or (_ip_or_none(host) if _is_ip(host) else None)
+    tls = parts.scheme == "https"
+    connection = entry.get("connection")
+    return CapturedRequest(
+        view=view,
+        conn=ConnectionFacts(
+            flow_id=f"har-{index}",
+            client_ip=None,
+            client_port=None,
+            host=host,
+            server_ip=server_ip,
+            server_port=port,
+            tls=tls,
+            sni=host if tls and not _is_ip(host) else None,
+        ),
+        connection_id=f"har-conn-{connection}" if connection else f"har-{host}-{server_ip}-{port}",
+    )
+
+
+def _har_body(post: dict | None, headers: tuple[tuple[str, str], ...]) -> bytes:
+    if not post:
+        return b""
+    text = post.get("text")
+    if text is None and post.get("params"):
+        return urlencode([(p["name"], p.get("value", "")) for p in post["params"]]).encode()
+    if not isinstance(text, str):
+        return b""
+    if post.get("encoding") == "base64":  # not in HAR 1.2, but written by some exporters for binary bodies
+        return base64.b64decode(text)
+    body = text.encode("utf-8", "surrogateescape")
+    coding = next((v for k, v in headers if k.lower() == "content-encoding"), None)
+    if coding and coding.strip().lower() not in ("identity", ""):
+        from mitmproxy.net import encoding
+
+        try:
+            body = encoding.encode(body, coding.strip().lower())
+        except ValueError:
+            pass  # unknown coding: the pipeline will note it cannot decode, as it would live
+    return body
+
+
+def read_capture(path: Path) -> Iterator[CapturedRequest]:
+    """Requests of a HAR or mitmproxy flow file, told apart by content."""
+    path = Path(path)
+    try:
+        har = looks_like_har(path)
+    except FileNotFoundError as e:
+        raise CaptureError(f"{path}: no such capture file") from e
+    except OSError as e:
+        raise CaptureError(f"{path}: cannot read: {e.strerror or e}") from e
+    return har_requests(path) if har else flow_requests(path)

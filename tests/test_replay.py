@@ -1,0 +1,214 @@
+"""``residency-guard replay``: saved traffic judged by the live pipeline gives the events the live guard wrote."""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+from pathlib import Path
+
+import httpx
+import orjson
+import pytest
+
+from guard_harness import REPO, ZZHC_HEADERS, origin_server, running_guard, write_overlay, zzhc_body
+from residency_guard.commands import replay
+from residency_guard.eventlog import read_events
+from residency_guard.evidence import EXIT_GATE, EXIT_INPUT, EXIT_OK
+from residency_guard.evidence.capture import CaptureError, read_capture
+
+CN_HOST, DE_HOST = "127.0.0.4", "127.0.0.5"
+OVERLAY = {f"{CN_HOST}/32": "CN", f"{DE_HOST}/32": "DE"}
+POLICY = REPO / "policies" / "gdpr-eea.yaml"
+IMEI = "352099001761481"
+
+
+def run_replay(*argv: str | Path) -> int:
+    parser = argparse.ArgumentParser(prog="residency-guard")
+    replay.add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["replay", *map(str, argv)])
+    return args.func(args)
+
+
+def comparable(event: dict, *, client: bool = True) -> dict:
+    """An event without what differs between two judgements of the same request."""
+    drop = {"timestamp", "flow_id"} | (set() if client else {"client"})
+    return {k: v for k, v in event.items() if k not in drop}
+
+
+def judged(path: Path) -> list[dict]:
+    return [e for e in read_events(path) if e["event_type"] in ("transfer", "connection")]
+
+
+REQUESTS = [
+    # (method, host, path, body, headers)
+    ("POST", CN_HOST, "/", zzhc_body(), ZZHC_HEADERS),
+    ("GET", DE_HOST, f"/v1/activate?imei={IMEI}&model=TA-1046", b"", {}),
+    ("GET", CN_HOST, "/static/logo.png", b"", {}),
+    (
+        "POST",
+        CN_HOST,
+        "/collect",
+        gzip.compress(json.dumps({"device": {"imei": IMEI}}).encode()),
+        {"Content-Type": "application/json", "Content-Encoding": "gzip"},
+    ),
+]
+
+
+def har_for(requests: list[tuple], ports: dict[str, int]) -> dict:
+    entries = []
+    for method, host, path, body, headers in requests:
+        request = {
+            "method": method,
+            "url": f"http://{host}:{ports[host]}{path}",
+            "httpVersion": "HTTP/1.1",
+            "headers": [{"name": "Host", "value": f"{host}:{ports[host]}"}]
+            + [{"name": k, "value": v} for k, v in headers.items()],
+            "queryString": [],
+            "cookies": [],
+            "headersSize": -1,
+            "bodySize": len(body),
+        }
+        if body:
+            text = gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body
+            request["postData"] = {"mimeType": headers.get("Content-Type", ""), "text": text.decode()}
+        entries.append(
+            {
+                "startedDateTime": "2025-03-01T10:00:00.000Z",
+                "time": 1,
+                "request": request,
+                "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1", "headers": [],
+                             "cookies": [], "content": {"size": 0, "mimeType": ""}, "redirectURL": "",
+                             "headersSize": -1, "bodySize": 0},
+                "cache": {},
+                "timings": {"send": 0, "wait": 1, "receive": 0},
+                "serverIPAddress": host,
+            }
+        )
+    return {"log": {"version": "1.2", "creator": {"name": "test", "version": "1"}, "entries": entries}}
+
+
+@pytest.mark.e2e
+def test_replay_of_a_live_capture_gives_the_live_events(tmp_path: Path) -> None:
+    capture = tmp_path / "capture.mitm"
+    with origin_server(CN_HOST) as cn, origin_server(DE_HOST) as de:
+        ports = {CN_HOST: cn.port, DE_HOST: de.port}
+        with running_guard(tmp_path, overlay=OVERLAY, extra_args=["--set", f"save_stream_file={capture}"]) as guard:
+            with httpx.Client(proxy=guard.proxy_url, timeout=10, trust_env=False) as client:
+                statuses = [
+                    client.request(m, f"http://{h}:{ports[h]}{p}", content=b, headers=hd).status_code
+                    for m, h, p, b, hd in REQUESTS
+                ]
+            live = guard.wait_for_events(3)
+        live = guard.events()  # after shutdown: everything the guard wrote
+    assert 451 in statuses and 200 in statuses, statuses  # the capture holds blocked and passed requests
+    assert len(live) >= 3, guard.log()
+    assert capture.stat().st_size > 0
+
+    events = tmp_path / "replayed.jsonl"
+    status = run_replay(
+        capture,
+        "--policy", POLICY,
+        "--geo-overlay", tmp_path / "overlay.yaml",  # written by running_guard
+        "--geodb", tmp_path / "empty-geodb",
+        "--fingerprint-key", tmp_path / "fingerprint.key",
+        "--events", events,
+    )
+    assert status == EXIT_OK
+    replayed = judged(events)
+    assert [comparable(e) for e in replayed] == [comparable(e) for e in live]
+    session = next(read_events(events))
+    assert session["event_type"] == "session" and session["mode"] == "replay:capture.mitm"
+    assert IMEI not in events.read_text()
+
+    # The same requests as a HAR (as a browser or another proxy would export them) judge the same way.
+    har = tmp_path / "capture.har"
+    har.write_text(json.dumps(har_for(REQUESTS, ports)))
+    har_events = tmp_path / "har.jsonl"
+    status = run_replay(
+        har,
+        "--policy", POLICY,
+        "--geo-overlay", tmp_path / "overlay.yaml",
+        "--geodb", tmp_path / "empty-geodb",
+        "--fingerprint-key", tmp_path / "fingerprint.key",
+        "--events", har_events,
+        "--fail-on", "violation",
+    )
+    assert status == EXIT_GATE
+    assert [comparable(e, client=False) for e in judged(har_events)] == [comparable(e, client=False) for e in live]
+
+
+def _geo_args(tmp_path: Path) -> list[str | Path]:
+    (tmp_path / "empty-geodb").mkdir(exist_ok=True)
+    return [
+        "--policy", POLICY,
+        "--geo-overlay", write_overlay(tmp_path / "overlay.yaml", OVERLAY),
+        "--geodb", tmp_path / "empty-geodb",
+        "--fingerprint-key", tmp_path / "fingerprint.key",
+    ]
+
+
+def test_har_replay_gate_and_events(tmp_path: Path) -> None:
+    har = tmp_path / "c.har"
+    har.write_text(json.dumps(har_for(REQUESTS, {CN_HOST: 8000, DE_HOST: 8001})))
+    out = tmp_path / "e.jsonl"
+    assert run_replay(har, *_geo_args(tmp_path), "--events", out, "--fail-on", "block") == EXIT_GATE
+    events = judged(out)
+    by_host = {(e["destination"]["ip"], e["request"]["url"].split("/")[3].split("?")[0]): e for e in events}
+    zzhc = by_host[(CN_HOST, "")]
+    assert zzhc["verdict"] == "violation" and zzhc["action"] == "blocked"
+    assert zzhc["destination"]["port"] == 8000 and zzhc["destination"]["country"] == "CN"
+    assert {"imei", "iccid", "mac"} <= {i["type"] for i in zzhc["identifiers"]}
+    # the gzip body HAR stores decoded was re-encoded, and the pipeline decoded it again
+    collect = by_host[(CN_HOST, "collect")]
+    assert [i["chain"] for i in collect["identifiers"] if i["type"] == "imei"][0].startswith("body|gzip")
+    activate = by_host[(DE_HOST, "v1")]
+    assert activate["destination"]["country"] == "DE"
+    assert not any(e["request"]["url"].endswith("logo.png") for e in events)
+    records = list(read_events(out))
+    assert records[-1]["event_type"] == "stats" and records[-1]["flows"] == len(REQUESTS)
+    assert IMEI not in out.read_text()
+
+
+def test_har_without_server_address_resolves_nothing(tmp_path: Path) -> None:
+    doc = har_for([("GET", "activation.invalid", f"/a?imei={IMEI}", b"", {})], {"activation.invalid": 80})
+    del doc["log"]["entries"][0]["serverIPAddress"]
+    har = tmp_path / "c.har"
+    har.write_text(json.dumps(doc))
+    (item,) = list(read_capture(har))
+    assert item.conn.server_ip is None and item.conn.host == "activation.invalid" and item.conn.server_port == 80
+    out = tmp_path / "e.jsonl"
+    assert run_replay(har, *_geo_args(tmp_path), "--events", out) in (EXIT_OK, EXIT_GATE)
+    (event,) = judged(out)
+    assert event["destination"]["ip"] is None and event["destination"]["country"] == "unknown"
+
+
+def test_bad_captures_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = _geo_args(tmp_path)
+    assert run_replay(tmp_path / "missing.har", *args, "--events", tmp_path / "a.jsonl") == EXIT_INPUT
+    assert "no such capture file" in capsys.readouterr().err
+
+    garbage = tmp_path / "garbage.mitm"
+    garbage.write_bytes(b"\x00\x01 definitely not tnetstring" * 50)
+    assert run_replay(garbage, *args, "--events", tmp_path / "b.jsonl") == EXIT_INPUT
+    assert "flow file" in capsys.readouterr().err
+
+    broken = tmp_path / "broken.har"
+    doc = har_for(REQUESTS[:2], {CN_HOST: 1, DE_HOST: 2})
+    del doc["log"]["entries"][1]["request"]["url"]
+    broken.write_text(json.dumps(doc))
+    out = tmp_path / "c.jsonl"
+    assert run_replay(broken, *args, "--events", out) == EXIT_INPUT
+    assert "log.entries[1]: malformed entry" in capsys.readouterr().err
+    assert len(judged(out)) == 1  # what was judged before the bad entry is kept
+
+    not_har = tmp_path / "x.har"
+    not_har.write_text('{"log": {"entries": 3}}')
+    with pytest.raises(CaptureError, match="no log.entries list"):
+        list(read_capture(not_har))
+
+    assert run_replay(broken, *args[:-2], "--fingerprint-key", tmp_path / "k", "--policy", tmp_path / "nope.yaml",
+                      "--events", tmp_path / "d.jsonl") == EXIT_INPUT
+    with pytest.raises(SystemExit) as exc:
+        run_replay(broken)  # --events is required
+    assert exc.value.code == EXIT_INPUT
