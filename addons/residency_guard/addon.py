@@ -1,0 +1,437 @@
+"""The mitmproxy addon: thin hooks around ``pipeline.Inspector``.
+
+Options are declared in ``load`` and parsed into typed state in ``configure`` (a bad policy, profile or
+overlay raises ``OptionsError`` there, so the proxy refuses to start). Hooks gather the facts of a flow,
+hand them to the inspector, act on the judgement (451, refused connection) and append the event.
+They decide nothing themselves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import time
+import traceback
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+from mitmproxy import ctx, exceptions, http, tls
+from mitmproxy.proxy import server_hooks
+
+from . import __version__
+from .detect import Detector
+from .errors import ConfigError
+from .eventlog import EventLogError, EventWriter
+from .limits import Limits
+from .locate import GeoOverlay, Locator, load_default_resolver, normalize_ip
+from .masking import Fingerprinter
+from .model import Event, GeoDatabaseInfo, PolicyInfo, RequestView, SessionRecord, StatsRecord
+from .pipeline import ConnectionFacts, Inspector, utc_now
+from .policy import LoadedPolicy, load_policy
+from .profile import load_profile
+
+log = logging.getLogger("residency_guard")
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_POLICY = REPO_ROOT / "policies" / "gdpr-eea.yaml"
+DEFAULT_GEODB_DIR = REPO_ROOT / "geodb"
+DEFAULT_KEY_FILE = Path.home() / ".residency-guard" / "fingerprint.key"
+DNS_TTL_SECONDS = 60.0
+
+
+def default_events_path() -> Path:
+    return Path("events") / datetime.now(UTC).strftime("session-%Y%m%dT%H%M%SZ.jsonl")
+
+
+@dataclass
+class Counters:
+    flows: int = 0
+    inspected: int = 0
+    with_identifiers: int = 0
+    violations: int = 0
+    blocked: int = 0
+    partial: int = 0
+    errors: int = 0
+
+
+def request_view(flow: http.HTTPFlow) -> RequestView:
+    """The request as the pipeline sees it: raw (still content-encoded) body, headers in order."""
+    req = flow.request
+    return RequestView(
+        method=req.method,
+        url=req.pretty_url,
+        headers=tuple((k, v) for k, v in req.headers.items(multi=True)),
+        body=req.raw_content or b"",
+        http_version=req.http_version,
+    )
+
+
+def _peer_ip(address: tuple | None) -> str | None:
+    if not address:
+        return None
+    try:
+        return normalize_ip(str(address[0]))
+    except ValueError:
+        return None
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return True
+    except ValueError:
+        return False
+
+
+class ResidencyGuard:
+    def __init__(self) -> None:
+        self.inspector: Inspector | None = None
+        self.writer: EventWriter | None = None
+        self.session_id = uuid.uuid4().hex[:16]
+        self.counters = Counters()
+        self._stats_written: Counters | None = None
+        self._stats_task: asyncio.Task | None = None
+        self._dns: dict[str, tuple[str, float]] = {}
+        self.on_error = "pass"
+        self.warnings: list[str] = []
+
+    # ------------------------------------------------------------------------------------ options
+
+    def load(self, loader) -> None:
+        loader.add_option("guard_policy", str, str(DEFAULT_POLICY), "Residency policy (YAML).")
+        loader.add_option("guard_profiles", Sequence[str], [], "Device profile YAML files (known identifier values).")
+        loader.add_option(
+            "guard_geodb", Sequence[str], [], "MaxMind-format .mmdb files or directories (default: the geodb/ directory)."
+        )
+        loader.add_option("guard_geo_overlay", str, "", "Geo overlay YAML: lab networks mapped to countries, consulted first.")
+        loader.add_option("guard_events", str, "", "Events file (JSON lines); default events/session-<time>.jsonl.")
+        loader.add_option("guard_events_max_bytes", int, 0, "Rotate the events file past this size (0: never).")
+        loader.add_option("guard_fsync", bool, False, "fsync the events file after every event (power-loss safe, slower).")
+        loader.add_option(
+            "guard_on_error",
+            str,
+            "pass",
+            "What to do with a flow when the guard fails on it or cannot record it: pass or block.",
+            choices=("pass", "block"),
+        )
+        loader.add_option(
+            "guard_reveal_identifiers", bool, False, "Write full identifier values into events (default: masked only)."
+        )
+        loader.add_option("guard_fingerprint_key", str, str(DEFAULT_KEY_FILE), "Key file for identifier fingerprints.")
+        loader.add_option("guard_stats_interval", float, 2.0, "Seconds between stats records in the events file.")
+        defaults = Limits()
+        loader.add_option("guard_max_body_bytes", int, defaults.max_body_bytes, "Raw body bytes inspected per request.")
+        loader.add_option(
+            "guard_max_decoded_bytes", int, defaults.max_decoded_bytes, "Bytes produced by decoding per request."
+        )
+        loader.add_option("guard_max_depth", int, defaults.max_depth, "Nested decoding steps per value.")
+        loader.add_option("guard_max_items", int, defaults.max_items, "Values extracted per request.")
+        loader.add_option("guard_max_ms", float, defaults.max_seconds * 1000, "Inspection time budget per request (ms).")
+
+    def configure(self, updated: set[str]) -> None:
+        if not any(name.startswith("guard_") for name in updated) and self.inspector is not None:
+            return
+        opts = ctx.options
+        if opts.guard_on_error not in ("pass", "block"):
+            raise exceptions.OptionsError(f"guard_on_error must be 'pass' or 'block', not {opts.guard_on_error!r}")
+        try:
+            policy = load_policy(opts.guard_policy)
+            profiles = [load_profile(Path(p)) for p in opts.guard_profiles]
+            overlay = GeoOverlay.load(Path(opts.guard_geo_overlay)) if opts.guard_geo_overlay else None
+        except ConfigError as e:
+            raise exceptions.OptionsError(str(e)) from None
+        geodb_paths = [Path(p) for p in opts.guard_geodb] or None
+        resolver, warnings = load_default_resolver(geodb_paths, DEFAULT_GEODB_DIR)
+        for w in warnings:
+            log.warning(w)
+        self.warnings = list(warnings)
+        limits = Limits(
+            max_body_bytes=opts.guard_max_body_bytes,
+            max_decoded_bytes=opts.guard_max_decoded_bytes,
+            max_depth=opts.guard_max_depth,
+            max_items=opts.guard_max_items,
+            max_seconds=opts.guard_max_ms / 1000,
+        )
+        try:
+            fingerprinter = Fingerprinter.from_key_file(Path(opts.guard_fingerprint_key).expanduser())
+        except OSError as e:
+            raise exceptions.OptionsError(f"cannot use fingerprint key file {opts.guard_fingerprint_key}: {e}") from None
+        self.inspector = Inspector(
+            policy,
+            Locator(resolver, overlay),
+            Detector(profiles),
+            fingerprinter,
+            limits,
+            reveal_identifiers=opts.guard_reveal_identifiers,
+        )
+        self.on_error = opts.guard_on_error
+        events_path = Path(opts.guard_events) if opts.guard_events else default_events_path()
+        if self.writer is not None:
+            self.writer.close()
+        try:
+            self.writer = EventWriter(events_path, max_bytes=opts.guard_events_max_bytes or None, fsync=opts.guard_fsync)
+            self.writer.append(self._session_record(policy, profiles, resolver, opts.guard_geo_overlay))
+        except EventLogError as e:
+            raise exceptions.OptionsError(str(e)) from None
+        log.info(
+            "residency-guard %s: policy %s, %d profile(s), events → %s",
+            __version__,
+            policy.name,
+            len(profiles),
+            events_path,
+        )
+
+    def _session_record(self, policy: LoadedPolicy, profiles, resolver, overlay: str) -> SessionRecord:
+        return SessionRecord(
+            timestamp=utc_now(),
+            session_id=self.session_id,
+            tool_version=__version__,
+            mode=",".join(ctx.options.mode) if hasattr(ctx.options, "mode") else "unknown",
+            policy=PolicyInfo(name=policy.name, file=str(policy.file) if policy.file else None, sha256=policy.sha256),
+            profiles=[p.name for p in profiles],
+            geodb=[
+                GeoDatabaseInfo(path=str(d.path), database_type=d.database_type, build_date=d.build_date)
+                for d in (resolver.databases if resolver else [])
+            ],
+            geo_overlay=overlay or None,
+        )
+
+    # ------------------------------------------------------------------------------------ lifecycle
+
+    def running(self) -> None:
+        if self._stats_task is None:
+            self._stats_task = asyncio.get_running_loop().create_task(self._write_stats_periodically())
+
+    async def _write_stats_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(max(0.1, ctx.options.guard_stats_interval))
+            self._write_stats()
+
+    def _write_stats(self) -> None:
+        if self.writer is None or self._stats_written == self.counters:
+            return
+        c = self.counters
+        try:
+            self.writer.append(
+                StatsRecord(
+                    timestamp=utc_now(),
+                    session_id=self.session_id,
+                    flows=c.flows,
+                    inspected=c.inspected,
+                    with_identifiers=c.with_identifiers,
+                    violations=c.violations,
+                    blocked=c.blocked,
+                    partial=c.partial,
+                    errors=c.errors,
+                ).model_dump(mode="json")
+            )
+            self._stats_written = Counters(**vars(c))
+        except EventLogError as e:
+            log.error("residency-guard: %s", e)
+
+    def done(self) -> None:
+        if self._stats_task is not None:
+            self._stats_task.cancel()
+        self._write_stats()
+        if self.writer is not None:
+            self.writer.close()
+
+    # ------------------------------------------------------------------------------------ hooks
+
+    async def request(self, flow: http.HTTPFlow) -> None:
+        if self.inspector is None or flow.response is not None or flow.error is not None:
+            return
+        self.counters.flows += 1
+        try:
+            conn = await self._connection_facts(flow)
+            result = self.inspector.inspect(request_view(flow), conn)
+        except Exception:
+            self._failed(flow, "inspection failed")
+            return
+        c = self.counters
+        c.inspected += 1
+        c.with_identifiers += bool(result.hits)
+        c.partial += not result.extraction.complete
+        judgement = result.judgement
+        if result.event is not None:
+            c.violations += judgement.verdict == "violation"
+            if not self._record(result.event, flow):
+                return
+            _log_event(result.event)
+        if judgement.blocked:
+            c.blocked += 1
+            flow.response = block_response(result.event)
+
+    async def server_connect(self, data: server_hooks.ServerConnectionHookData) -> None:
+        """Pin the address we judged (regular mode), and refuse destinations the policy refuses outright."""
+        if self.inspector is None or data.server.address is None:
+            return
+        try:
+            host, port = str(data.server.address[0]), int(data.server.address[1])
+            ip = None if not _is_ip(host) else normalize_ip(host)
+            if ip is None:
+                ip = await self._resolve(host, port)
+                if ip is not None:
+                    data.server.address = (ip, port)
+            conn = ConnectionFacts(
+                flow_id=f"conn-{data.server.id[:13]}",
+                client_ip=_peer_ip(data.client.peername),
+                client_port=data.client.peername[1] if data.client.peername else None,
+                host=data.server.sni or host,
+                server_ip=ip,
+                server_port=port,
+                tls=data.server.tls,
+                sni=data.server.sni,
+            )
+            destination, rule = self.inspector.check_connection(conn)
+        except Exception:
+            self.counters.errors += 1
+            log.error("residency-guard: connection check failed for %s\n%s", data.server.address, traceback.format_exc())
+            if self.on_error == "block":
+                data.server.error = "residency-guard: internal error while judging this connection (on-error=block)"
+            return
+        if rule is None:
+            return
+        self.counters.flows += 1
+        self.counters.violations += 1
+        self.counters.blocked += 1
+        data.server.error = f"residency-guard: {rule.reason}"
+        event = self.inspector.connection_event(conn, destination, rule, ["connection refused before any payload was sent"])
+        self._record(event, None)
+        _log_event(event)
+
+    def tls_failed_client(self, data: tls.TlsData) -> None:
+        """The phone rejected our certificate (pinning, CA not trusted): record what is known."""
+        if self.inspector is None:
+            return
+        server = data.context.server
+        client = data.context.client
+        if server.address is None:
+            return
+        try:
+            host, port = str(server.address[0]), int(server.address[1])
+            sni = client.sni or server.sni
+            conn = ConnectionFacts(
+                flow_id=f"conn-{client.id[:13]}",
+                client_ip=_peer_ip(client.peername),
+                client_port=client.peername[1] if client.peername else None,
+                host=sni or host,
+                server_ip=_peer_ip(server.peername) or (normalize_ip(host) if _is_ip(host) else self._cached_ip(host)),
+                server_port=port,
+                tls=True,
+                sni=sni,
+            )
+            destination = self.inspector.locate(conn)
+            reason = client.error or "handshake failed"
+            event = self.inspector.connection_event(
+                conn,
+                destination,
+                None,
+                [f"payload not inspected: the client rejected the guard's TLS certificate ({reason}); pinning or CA not trusted"],
+            )
+        except Exception:
+            self.counters.errors += 1
+            log.error("residency-guard: recording a failed TLS handshake failed\n%s", traceback.format_exc())
+            return
+        self.counters.flows += 1
+        self.counters.partial += 1
+        self._record(event, None)
+        _log_event(event)
+
+    # ------------------------------------------------------------------------------------ helpers
+
+    async def _connection_facts(self, flow: http.HTTPFlow) -> ConnectionFacts:
+        server = flow.server_conn
+        host = flow.request.pretty_host
+        port = flow.request.port
+        ip = _peer_ip(server.peername)
+        if ip is None and server.address is not None and _is_ip(str(server.address[0])):
+            ip = normalize_ip(str(server.address[0]))  # transparent / WireGuard: the original destination
+        if ip is None:
+            ip = normalize_ip(host) if _is_ip(host) else await self._resolve(host, port)
+        client = flow.client_conn.peername
+        return ConnectionFacts(
+            flow_id=flow.id,
+            client_ip=_peer_ip(client),
+            client_port=client[1] if client else None,
+            host=host,
+            server_ip=ip,
+            server_port=port,
+            tls=flow.request.scheme == "https",
+            sni=server.sni,
+        )
+
+    def _cached_ip(self, host: str) -> str | None:
+        cached = self._dns.get(host)
+        return cached[0] if cached else None
+
+    async def _resolve(self, host: str, port: int) -> str | None:
+        """Resolve once per TTL, so the address judged in ``request`` is the one ``server_connect`` pins."""
+        cached = self._dns.get(host)
+        now = time.monotonic()
+        if cached and cached[1] > now:
+            return cached[0]
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, port, proto=6)
+        except OSError:
+            return None
+        if not infos:
+            return None
+        ip = normalize_ip(str(infos[0][4][0]))
+        if len(self._dns) > 4096:
+            self._dns.clear()
+        self._dns[host] = (ip, now + DNS_TTL_SECONDS)
+        return ip
+
+    def _record(self, event: Event, flow: http.HTTPFlow | None) -> bool:
+        """Append the event; False when it could not be written and the flow was blocked for it."""
+        assert self.writer is not None
+        try:
+            self.writer.append(event)
+            return True
+        except EventLogError as e:
+            self.counters.errors += 1
+            log.error("residency-guard: EVENT NOT RECORDED (flow %s): %s", event.flow_id, e)
+            if self.on_error == "block" and flow is not None:
+                flow.response = error_response(flow.id, "the guard cannot record events; traffic refused (on-error=block)")
+                return False
+            return True
+
+    def _failed(self, flow: http.HTTPFlow, what: str) -> None:
+        self.counters.errors += 1
+        log.error("residency-guard: %s for flow %s\n%s", what, flow.id, traceback.format_exc())
+        if self.on_error == "block":
+            flow.response = error_response(flow.id, f"residency-guard: {what}; refused (on-error=block)")
+
+
+def block_response(event: Event | None) -> http.Response:
+    """HTTP 451 naming the rule; the request never reaches the server. No identifier values."""
+    body: dict = {"error": "blocked by residency-guard"}
+    if event is not None:
+        body.update(
+            policy=event.policy,
+            flow_id=event.flow_id,
+            destination={"host": event.destination.host, "country": event.destination.country},
+            identifier_types=sorted({i.type for i in event.identifiers}),
+            rules=[{"rule": r.rule, "reason": r.reason} for r in event.rules if r.action == "block"],
+        )
+    return http.Response.make(451, orjson.dumps(body), {"Content-Type": "application/json"})
+
+
+def error_response(flow_id: str, message: str) -> http.Response:
+    return http.Response.make(
+        503, orjson.dumps({"error": message, "flow_id": flow_id}), {"Content-Type": "application/json"}
+    )
+
+
+def _log_event(event: Event) -> None:
+    types = ",".join(sorted({i.type for i in event.identifiers})) or "-"
+    d = event.destination
+    level = logging.WARNING if event.verdict == "violation" else logging.INFO
+    rules = ",".join(r.rule for r in event.rules) or "-"
+    log.log(level, "%s %s %s → %s (%s) [%s] rules=%s", event.action.upper(), event.event_type, types, d.host, d.country, event.verdict, rules)

@@ -1,0 +1,128 @@
+"""``residency-guard run``: start mitmproxy with the guard addon (and the dashboard unless headless)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from mitmproxy import exceptions, options
+from mitmproxy.tools.dump import DumpMaster
+
+from ..addon import DEFAULT_POLICY, ResidencyGuard, default_events_path
+from ..errors import ConfigError
+from ..policy import load_policy
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "run",
+        help="start the guard as a proxy",
+        description="Start mitmproxy with the residency guard. Every request is inspected, judged against the "
+        "policy, blocked (HTTP 451) or logged, and recorded in the events file.",
+    )
+    p.add_argument(
+        "--mode",
+        action="append",
+        default=None,
+        help="mitmproxy mode: regular (default), transparent, wireguard, wireguard:CONF, socks5, "
+        "upstream:URL, …; may be repeated",
+    )
+    p.add_argument("--listen-host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--listen-port", type=int, default=None, help="port to listen on (default 8080; 51820 for wireguard)")
+    p.add_argument("--policy", type=Path, default=DEFAULT_POLICY, help="residency policy YAML (default policies/gdpr-eea.yaml)")
+    p.add_argument("--profile", type=Path, action="append", default=[], help="device profile YAML; may be repeated")
+    p.add_argument("--geodb", type=Path, action="append", default=[], help=".mmdb file or directory; may be repeated")
+    p.add_argument("--geo-overlay", type=Path, default=None, help="lab networks → country YAML, consulted first")
+    p.add_argument("--events", type=Path, default=None, help="events file (default events/session-<time>.jsonl)")
+    p.add_argument("--events-max-bytes", type=int, default=0, help="rotate the events file past this size")
+    p.add_argument("--fsync", action="store_true", help="fsync the events file after every event")
+    p.add_argument(
+        "--on-error", choices=("pass", "block"), default="pass", help="flows the guard fails on: pass (default) or block"
+    )
+    p.add_argument("--reveal-identifiers", action="store_true", help="write full identifier values into events")
+    p.add_argument(
+        "--fingerprint-key",
+        type=Path,
+        default=None,
+        help="key file for identifier fingerprints (default ~/.residency-guard/fingerprint.key, created on first use)",
+    )
+    p.add_argument("--confdir", type=Path, default=None, help="mitmproxy configuration directory (CA), default ~/.mitmproxy")
+    p.add_argument("--no-dashboard", action="store_true", help="headless: log lines instead of the dashboard")
+    p.add_argument(
+        "--set", dest="mitm_set", action="append", default=[], metavar="OPTION=VALUE", help="set any mitmproxy option"
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        load_policy(args.policy)  # refuse a broken policy before anything listens
+    except ConfigError as e:
+        print(f"residency-guard: {e}", file=sys.stderr)
+        return 2
+    events = args.events or default_events_path()
+    try:
+        return asyncio.run(_serve(args, events))
+    except KeyboardInterrupt:
+        return 0
+
+
+def _mitm_options(args: argparse.Namespace) -> dict:
+    modes = args.mode or ["regular"]
+    opts: dict = {"mode": modes, "listen_host": args.listen_host}
+    if args.listen_port is not None:
+        opts["listen_port"] = args.listen_port
+    if args.confdir is not None:
+        opts["confdir"] = str(args.confdir)
+    return opts
+
+
+def _guard_options(args: argparse.Namespace, events: Path) -> dict:
+    return {
+        "guard_policy": str(args.policy),
+        "guard_profiles": [str(p) for p in args.profile],
+        "guard_geodb": [str(p) for p in args.geodb],
+        "guard_geo_overlay": str(args.geo_overlay) if args.geo_overlay else "",
+        "guard_events": str(events),
+        "guard_events_max_bytes": args.events_max_bytes,
+        "guard_fsync": args.fsync,
+        "guard_on_error": args.on_error,
+        "guard_reveal_identifiers": args.reveal_identifiers,
+        **({"guard_fingerprint_key": str(args.fingerprint_key)} if args.fingerprint_key else {}),
+    }
+
+
+async def _serve(args: argparse.Namespace, events: Path) -> int:
+    logging.getLogger().setLevel(logging.INFO)
+    headless = args.no_dashboard
+    opts = options.Options()
+    master = DumpMaster(opts, with_termlog=headless, with_dumper=False)
+    guard = ResidencyGuard()
+    master.addons.add(guard)
+    try:
+        opts.update(**_mitm_options(args))
+        if args.mitm_set:
+            opts.set(*args.mitm_set)
+        opts.update(**_guard_options(args, events))
+    except exceptions.OptionsError as e:
+        print(f"residency-guard: {e}", file=sys.stderr)
+        return 2
+    for w in guard.warnings:
+        print(f"residency-guard: warning: {w}", file=sys.stderr)
+    print(f"residency-guard: events → {events}", file=sys.stderr)
+
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, master.shutdown)
+    if headless:
+        await master.run()
+        return 0
+    from ..dashboard import DashboardApp
+
+    app = DashboardApp(events, background=master.run, shutdown=master.shutdown)
+    await app.run_async()
+    return 0

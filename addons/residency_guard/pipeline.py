@@ -1,0 +1,207 @@
+"""The whole judgement of one request, free of mitmproxy: extract → detect → locate → judge → event.
+
+The live addon, ``replay`` over saved captures and the benchmarks all call ``Inspector`` so that a
+request gives the same event whichever way it arrives. Acting on the verdict (answering 451) and
+writing the event are left to the caller.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from .detect import Detector
+from .extract import extract_request
+from .limits import DEFAULT_LIMITS, Limits
+from .locate import Locator
+from .masking import Fingerprinter, mask, mask_text
+from .model import (
+    DestinationInfo,
+    Destination,
+    Endpoint,
+    Event,
+    Extraction,
+    Hit,
+    IdentifierInfo,
+    InspectionInfo,
+    Judgement,
+    RequestInfo,
+    RequestView,
+    RuleHit,
+    RuleInfo,
+)
+from .policy import LoadedPolicy, judge, judge_connection
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionFacts:
+    """What the proxy knows about the connection a request travels on."""
+
+    flow_id: str
+    client_ip: str | None
+    client_port: int | None
+    host: str
+    server_ip: str | None
+    server_port: int
+    tls: bool
+    sni: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    extraction: Extraction
+    hits: tuple[Hit, ...]
+    destination: Destination
+    judgement: Judgement
+    event: Event | None
+    """None when there is nothing to record: no identifiers, and the request was fully inspected."""
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class Inspector:
+    def __init__(
+        self,
+        policy: LoadedPolicy,
+        locator: Locator,
+        detector: Detector,
+        fingerprinter: Fingerprinter,
+        limits: Limits = DEFAULT_LIMITS,
+        reveal_identifiers: bool = False,
+    ):
+        self.policy = policy
+        self.locator = locator
+        self.detector = detector
+        self.fingerprinter = fingerprinter
+        self.limits = limits
+        self.reveal_identifiers = reveal_identifiers
+
+    def locate(self, conn: ConnectionFacts) -> Destination:
+        return self.locator.locate(conn.host, conn.server_ip, conn.server_port)
+
+    def inspect(self, request: RequestView, conn: ConnectionFacts) -> Inspection:
+        extraction = extract_request(request, self.limits)
+        hits = tuple(self.detector.detect(extraction.fields, client_ip=conn.client_ip))
+        destination = self.locate(conn)
+        judgement = judge(hits, destination, conn.tls, self.policy)
+        event = None
+        if hits or not extraction.complete:
+            event = self._event(request, conn, destination, extraction, hits, judgement)
+        return Inspection(extraction, hits, destination, judgement, event)
+
+    def check_connection(self, conn: ConnectionFacts) -> tuple[Destination, RuleHit | None]:
+        """Judge a connection before any payload: the refusing rule, if the policy refuses it outright."""
+        destination = self.locate(conn)
+        return destination, judge_connection(destination, conn.sni, self.policy)
+
+    def connection_event(
+        self, conn: ConnectionFacts, destination: Destination, rule: RuleHit | None, notes: Sequence[str]
+    ) -> Event:
+        """An event for a connection whose payload was never read (refused, or a TLS handshake failed)."""
+        judgement = (
+            Judgement("violation", "blocked", (rule,)) if rule is not None and rule.action == "block" else Judgement("allowed", "logged")
+        )
+        return Event(
+            timestamp=utc_now(),
+            event_type="connection",
+            flow_id=conn.flow_id,
+            client=Endpoint(ip=conn.client_ip, port=conn.client_port),
+            request=None,
+            destination=self._destination_info(destination, conn),
+            tls=conn.tls,
+            identifiers=[],
+            inspection=InspectionInfo(complete=False, notes=list(notes)),
+            policy=self.policy.name,
+            rules=[_rule_info(r) for r in judgement.rules],
+            verdict=judgement.verdict,
+            action=judgement.action,
+        )
+
+    def _event(
+        self,
+        request: RequestView,
+        conn: ConnectionFacts,
+        destination: Destination,
+        extraction: Extraction,
+        hits: Sequence[Hit],
+        judgement: Judgement,
+    ) -> Event:
+        devices = sorted({h.device for h in hits if h.device})
+        return Event(
+            timestamp=utc_now(),
+            event_type="transfer",
+            flow_id=conn.flow_id,
+            client=Endpoint(ip=conn.client_ip, port=conn.client_port),
+            device=", ".join(devices) or None,
+            request=RequestInfo(
+                method=request.method,
+                url=mask_text(request.url, hits),
+                scheme=urlsplit(request.url).scheme or ("https" if conn.tls else "http"),
+                http_version=request.http_version,
+            ),
+            destination=self._destination_info(destination, conn),
+            tls=conn.tls,
+            identifiers=[self._identifier_info(h) for h in hits],
+            inspection=InspectionInfo(complete=extraction.complete, notes=list(extraction.notes)),
+            policy=self.policy.name,
+            rules=[_rule_info(r) for r in judgement.rules],
+            verdict=judgement.verdict,
+            action=judgement.action,
+        )
+
+    def _identifier_info(self, hit: Hit) -> IdentifierInfo:
+        return IdentifierInfo(
+            type=hit.type,
+            category=hit.category,
+            where=hit.where,
+            chain=hit.location,
+            method=hit.method,
+            confidence=round(hit.confidence, 3),
+            masked=mask(hit.type, hit.value),
+            fingerprint=self.fingerprinter.fingerprint(hit.type, hit.value),
+            device=hit.device,
+            value=hit.value if self.reveal_identifiers else None,
+        )
+
+    @staticmethod
+    def _destination_info(d: Destination, conn: ConnectionFacts) -> DestinationInfo:
+        return DestinationInfo(
+            host=d.host,
+            ip=d.ip,
+            port=d.port,
+            country=d.country,
+            asn=d.asn,
+            org=d.org,
+            domain=d.domain,
+            geo_source=d.geo_source,
+            sni=conn.sni,
+        )
+
+
+def _rule_info(r: RuleHit) -> RuleInfo:
+    return RuleInfo(
+        rule=r.rule,
+        outcome=r.outcome,
+        action=r.action,
+        reason=r.reason,
+        types=list(r.types),
+        legal_basis=r.legal_basis,
+    )
+
+
+class Stopwatch:
+    """Monotonic elapsed time in milliseconds, for the per-flow budget and the stats."""
+
+    __slots__ = ("start",)
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+
+    @property
+    def ms(self) -> float:
+        return (time.perf_counter() - self.start) * 1000

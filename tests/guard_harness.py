@@ -1,0 +1,217 @@
+"""Real components for end-to-end tests: local origin servers and the guard as a subprocess.
+
+The guard runs exactly as a user starts it (``residency-guard run --no-dashboard``) on a free loopback
+port. Origins listen on distinct loopback addresses (127.0.0.2, 127.0.0.3 …) which a geo overlay maps to
+countries, so no traffic leaves the machine.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import orjson
+
+REPO = Path(__file__).resolve().parents[1]
+GUARD_BIN = Path(sys.executable).parent / "residency-guard"
+
+ZZHC_FIELDS = {
+    "REGVER": "8.0",
+    "MEID": "A1000049ABCDEF",
+    "MODEL": "TA-1046",
+    "SWVER": "00CN_1_34E",
+    "SIM1CDMAIMSI": "111111111111111",
+    "UETYPE": "1",
+    "SIM1ICCID": "89860318640220133897",
+    "SIM1LTEIMSI": "460031234567890",
+    "SIM1TYPE": "2",
+    "MACID": "a4:50:46:1e:2b:3c",
+    "OSVER": "Android 8.1.0",
+    "ROM": "64G",
+    "RAM": "4G",
+    "IMEI1": "352099001761481",
+    "IMEI2": "352099001761499",
+    "SIM1CELLID": "20817153",
+    "DATASIM": "1",
+    "REGDATE": "2019-02-14 10:31:05",
+}
+
+
+def zzhc_body(fields: dict | None = None) -> bytes:
+    """The China Telecom self-registration body: base64 of JSON, wrapped every 76 characters like Android."""
+    encoded = base64.encodebytes(json.dumps(fields or ZZHC_FIELDS).encode())  # MIME: newline every 76 chars
+    return encoded
+
+
+ZZHC_HEADERS = {"Content-Type": "application/encrypted-json", "User-Agent": "Dalvik/2.1.0 (Linux; U; Android 8.1.0)"}
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Origin:
+    """An HTTP origin that records every request it receives."""
+
+    host: str
+    port: int
+    received: list[dict] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+
+@contextmanager
+def origin_server(host: str) -> Iterator[Origin]:
+    origin = Origin(host, 0)
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _handle(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            origin.received.append({"method": self.command, "path": self.path, "body": body})
+            reply = b'{"resultCode":"0","resultDesc":"Success"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        do_GET = do_POST = do_PUT = _handle
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer((host, 0), Handler)
+    server.daemon_threads = True
+    origin.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield origin
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def write_overlay(path: Path, networks: dict[str, str]) -> Path:
+    lines = ["networks:"]
+    for cidr, country in networks.items():
+        lines += [f"  - network: {cidr}", f"    country: {country}", f"    org: test origin {country}"]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@dataclass
+class Guard:
+    proc: subprocess.Popen
+    port: int
+    events_path: Path
+    log_path: Path
+
+    @property
+    def proxy_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def records(self) -> list[dict]:
+        if not self.events_path.exists():
+            return []
+        return [orjson.loads(line) for line in self.events_path.read_bytes().splitlines() if line.strip()]
+
+    def events(self) -> list[dict]:
+        return [r for r in self.records() if r.get("event_type") in ("transfer", "connection")]
+
+    def wait_for_events(self, n: int, timeout: float = 10.0) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            events = self.events()
+            if len(events) >= n:
+                return events
+            time.sleep(0.05)
+        return self.events()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@contextmanager
+def running_guard(
+    tmp_path: Path,
+    *,
+    overlay: dict[str, str] | None = None,
+    policy: Path | str = REPO / "policies" / "gdpr-eea.yaml",
+    extra_args: list[str] = (),
+    geodb: Path | None = None,
+) -> Iterator[Guard]:
+    """Start ``residency-guard run --no-dashboard`` on a free port; stop it afterwards."""
+    port = free_port()
+    events = tmp_path / "events.jsonl"
+    log_path = tmp_path / "guard.log"
+    args = [
+        str(GUARD_BIN),
+        "run",
+        "--no-dashboard",
+        "--listen-host",
+        "127.0.0.1",
+        "--listen-port",
+        str(port),
+        "--policy",
+        str(policy),
+        "--events",
+        str(events),
+        "--confdir",
+        str(tmp_path / "mitmproxy"),
+        "--fingerprint-key",
+        str(tmp_path / "fingerprint.key"),
+    ]
+    if overlay:
+        args += ["--geo-overlay", str(write_overlay(tmp_path / "overlay.yaml", overlay))]
+    geodb_dir = geodb or (tmp_path / "empty-geodb")
+    geodb_dir.mkdir(exist_ok=True)
+    args += ["--geodb", str(geodb_dir), *extra_args]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    guard = Guard(proc, port, events, log_path)
+    try:
+        _wait_listening(guard)
+        yield guard
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+def _wait_listening(guard: Guard, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if guard.proc.poll() is not None:
+            raise RuntimeError(f"guard exited with {guard.proc.returncode}:\n{guard.log()}")
+        try:
+            with socket.create_connection(("127.0.0.1", guard.port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"guard did not listen on {guard.port} within {timeout}s:\n{guard.log()}")

@@ -1,0 +1,231 @@
+"""End to end: the real guard (mitmproxy) on loopback, real HTTP clients, local origins mapped to countries."""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+
+import httpx
+import orjson
+import pytest
+
+from guard_harness import GUARD_BIN, REPO, ZZHC_FIELDS, ZZHC_HEADERS, origin_server, running_guard, zzhc_body
+
+pytestmark = pytest.mark.e2e
+
+CN_HOST, DE_HOST = "127.0.0.3", "127.0.0.2"
+OVERLAY = {f"{CN_HOST}/32": "CN", f"{DE_HOST}/32": "DE"}
+
+
+@pytest.fixture(scope="module")
+def origins():
+    with origin_server(CN_HOST) as cn, origin_server(DE_HOST) as de:
+        yield {"CN": cn, "DE": de}
+
+
+@pytest.fixture(scope="module")
+def guard(tmp_path_factory):
+    with running_guard(tmp_path_factory.mktemp("guard"), overlay=OVERLAY) as g:
+        yield g
+
+
+def _client(guard) -> httpx.Client:
+    return httpx.Client(proxy=guard.proxy_url, timeout=10, trust_env=False)
+
+
+def _new_events(guard, before: int, n: int = 1) -> list[dict]:
+    events = guard.wait_for_events(before + n)
+    assert len(events) >= before + n, guard.log()
+    return events[before:]
+
+
+def test_zzhc_to_china_is_blocked_before_the_origin(guard, origins):
+    cn = origins["CN"]
+    before = len(guard.events())
+    with _client(guard) as client:
+        r = client.post(cn.url + "/", content=zzhc_body(), headers=ZZHC_HEADERS)
+    assert r.status_code == 451
+    answer = r.json()
+    assert answer["destination"]["country"] == "CN"
+    assert any(rule["rule"].startswith("transfer.") for rule in answer["rules"])
+    assert cn.received == []  # the request never reached the server
+
+    (event,) = _new_events(guard, before)
+    assert event["verdict"] == "violation" and event["action"] == "blocked"
+    assert event["destination"]["country"] == "CN"
+    assert event["destination"]["ip"] == CN_HOST
+    assert event["destination"]["geo_source"] == "overlay"
+    assert event["tls"] is False
+    types = {i["type"] for i in event["identifiers"]}
+    assert {"imei", "iccid", "imsi", "mac"} <= types
+    imei = next(i for i in event["identifiers"] if i["type"] == "imei")
+    assert imei["chain"].startswith("body|base64|json:$.IMEI")
+    rules = {r["rule"] for r in event["rules"]}
+    assert {"transfer.device", "transfer.subscriber", "cleartext"} <= rules
+    # Full values never reach disk.
+    raw = guard.events_path.read_text()
+    for value in (ZZHC_FIELDS["IMEI1"], ZZHC_FIELDS["SIM1ICCID"], ZZHC_FIELDS["SIM1LTEIMSI"], "1e:2b:3c"):
+        assert value not in raw
+
+
+def test_zzhc_to_germany_passes_and_is_recorded_with_the_cleartext_rule(guard, origins):
+    de = origins["DE"]
+    before = len(guard.events())
+    with _client(guard) as client:
+        r = client.post(de.url + "/", content=zzhc_body(), headers=ZZHC_HEADERS)
+    assert r.status_code == 200
+    assert r.json()["resultDesc"] == "Success"
+    assert len(de.received) >= 1 and de.received[-1]["body"] == zzhc_body()
+
+    (event,) = _new_events(guard, before)
+    assert event["destination"]["country"] == "DE"
+    assert event["action"] == "logged"
+    # Allowed by destination; flagged only because it went over plain HTTP.
+    assert [r["rule"] for r in event["rules"]] == ["cleartext"]
+    assert event["rules"][0]["action"] == "log"
+    assert event["verdict"] == "violation"
+    assert {"imei", "iccid", "imsi", "mac"} <= {i["type"] for i in event["identifiers"]}
+
+
+def test_identifiers_in_the_query_are_masked_in_the_recorded_url(guard, origins):
+    before = len(guard.events())
+    with _client(guard) as client:
+        r = client.get(origins["DE"].url + "/check", params={"imei": "352099001761481", "v": "3"})
+    assert r.status_code == 200
+    (event,) = _new_events(guard, before)
+    assert "352099001761481" not in event["request"]["url"]
+    assert "/check?" in event["request"]["url"]
+    (ident,) = [i for i in event["identifiers"] if i["type"] == "imei"]
+    assert ident["where"] == "query.imei"
+    assert ident["masked"] != "352099001761481" and ident["masked"].startswith("35209900")
+
+
+def test_request_without_identifiers_yields_no_event(guard, origins):
+    with _client(guard) as client:
+        before = len(guard.events())
+        r = client.post(origins["CN"].url + "/weather", json={"city": "Oslo", "units": "metric"})
+        assert r.status_code == 200
+        # A request with identifiers afterwards proves the guard had time to record the first one.
+        client.get(origins["DE"].url + "/", params={"imei": "352099001761481"})
+    events = _new_events(guard, before)
+    assert [e["request"]["url"].split("?")[0] for e in events] == [origins["DE"].url + "/"]
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "note_fragment"),
+    [
+        (b"\x1f\x8b\x08\x00garbage-not-gzip", {"Content-Encoding": "gzip", "Content-Type": "application/json"}, "gzip"),
+        (b'{"imei": "3520990017614', {"Content-Type": "application/json"}, "json"),
+        # One character of the ZZHC base64 corrupted: the phone says base64-JSON, the body is not base64.
+        (zzhc_body()[:50] + b"*" + zzhc_body()[51:], {"Content-Type": "application/encrypted-json"}, "base64"),
+    ],
+    ids=["bad-gzip", "truncated-json", "invalid-base64"],
+)
+def test_malformed_bodies_pass_and_are_recorded_as_not_fully_inspected(guard, origins, body, headers, note_fragment):
+    de = origins["DE"]
+    before_received = len(de.received)
+    before = len(guard.events())
+    with _client(guard) as client:
+        r = client.post(de.url + "/upload", content=body, headers=headers)
+        assert r.status_code == 200
+        assert len(de.received) == before_received + 1
+        # The proxy keeps serving.
+        assert client.get(de.url + "/health").status_code == 200
+    (event,) = _new_events(guard, before)
+    assert event["inspection"]["complete"] is False
+    assert event["inspection"]["notes"]
+    assert note_fragment in " ".join(event["inspection"]["notes"]).lower()
+
+
+def test_gzip_json_with_identifiers_is_decoded(guard, origins):
+    before = len(guard.events())
+    body = gzip.compress(orjson.dumps({"device": {"imei": "352099001761481", "wifi_mac": "A4-50-46-1E-2B-3C"}}))
+    with _client(guard) as client:
+        r = client.post(
+            origins["CN"].url + "/collect",
+            content=body,
+            headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
+        )
+    assert r.status_code == 451
+    (event,) = _new_events(guard, before)
+    chains = {i["type"]: i["chain"] for i in event["identifiers"]}
+    assert chains["imei"] == "body|gzip|json:$.device.imei"
+    assert "mac" in chains
+
+
+def test_broken_policy_is_refused_at_start_with_file_field_and_reason(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\ndefault:\n  allow: [EEA]\n  action: drop\n")
+    proc = subprocess.run(
+        [str(GUARD_BIN), "run", "--no-dashboard", "--policy", str(bad), "--listen-port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert str(bad) in proc.stderr
+    assert "default.action" in proc.stderr
+    assert ":4:" in proc.stderr  # the line of the faulty field
+
+
+def test_mitmdump_script_entry_loads_the_same_addon(tmp_path, origins):
+    """People running their own mitmproxy load the addon with -s and set options with --set."""
+    from guard_harness import free_port, write_overlay
+
+    port = free_port()
+    events = tmp_path / "events.jsonl"
+    overlay = write_overlay(tmp_path / "overlay.yaml", OVERLAY)
+    (tmp_path / "geodb").mkdir()
+    mitmdump = REPO / ".venv" / "bin" / "mitmdump" if (REPO / ".venv").exists() else None
+    mitmdump = str(mitmdump) if mitmdump and mitmdump.exists() else str(GUARD_BIN.parent / "mitmdump")
+    proc = subprocess.Popen(
+        [
+            mitmdump,
+            "-q",
+            "-s",
+            str(REPO / "addons" / "residency_guard_addon.py"),
+            "--listen-host",
+            "127.0.0.1",
+            "--listen-port",
+            str(port),
+            "--set",
+            f"confdir={tmp_path / 'mitmproxy'}",
+            "--set",
+            f"guard_events={events}",
+            "--set",
+            f"guard_geo_overlay={overlay}",
+            "--set",
+            f"guard_geodb={tmp_path / 'geodb'}",
+            "--set",
+            f"guard_fingerprint_key={tmp_path / 'key'}",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        import socket
+        import time
+
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read().decode()
+                time.sleep(0.05)
+        with httpx.Client(proxy=f"http://127.0.0.1:{port}", timeout=10, trust_env=False) as client:
+            r = client.post(origins["CN"].url + "/", content=zzhc_body(), headers=ZZHC_HEADERS)
+        assert r.status_code == 451
+        records = [orjson.loads(line) for line in events.read_bytes().splitlines()]
+        assert records[0]["event_type"] == "session"
+        transfers = [r for r in records if r["event_type"] == "transfer"]
+        assert transfers and transfers[0]["action"] == "blocked"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+if __name__ == "__main__":
+    sys.exit(pytest.main([__file__]))
