@@ -107,7 +107,7 @@ async def test_enter_opens_the_detail_view_with_masked_identifiers_only(path: Pa
     writer.append(session_record())
     writer.append(event(n=1, types=("imei", "imsi"), reveal=True, blocked=True, complete=False))
     writer.close()
-    app = DashboardApp(path)
+    app = DashboardApp(path, poll_interval=0.05)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("enter")
@@ -118,8 +118,14 @@ async def test_enter_opens_the_detail_view_with_masked_identifiers_only(path: Pa
                          "no adequacy decision", "GDPR Art. 44-46", "partial", "first 1 MiB inspected"):
             assert expected in detail, expected
         assert SAMPLE_VALUES["imei"] not in detail and SAMPLE_VALUES["imsi"] not in detail
+        writer = EventWriter(path)  # events keep arriving while the detail view is open
+        writer.append(event(n=2, host="while-open.example"))
+        writer.close()
+        await until(pilot, lambda: app.state.events == 2)
+        assert isinstance(app.screen, DetailScreen)
         await pilot.press("escape")
         assert not isinstance(app.screen, DetailScreen)
+        assert feed_hosts(app)[0] == "while-open.example"
 
 
 async def test_live_following_appends_newest_first(path: Path) -> None:
@@ -265,8 +271,9 @@ async def test_memory_bound_and_table_cap_under_load(path: Path) -> None:
         assert feed(app).row_count == 100
         assert app.state.rates()["events"] > 0
         assert "1,000" in text_of(app, "#totals")
-        busy = sorted(tick_times)[-3:]
-        assert max(busy) < 0.15, busy  # a tick with ~40 new events must not stall the UI
+        ticks = sorted(tick_times)
+        p90 = ticks[int(len(ticks) * 0.9)]
+        assert p90 < 0.1, ticks[-5:]  # a tick with ~40 new events must not stall the UI
     writer.close()
 
 

@@ -80,6 +80,8 @@ class HelpScreen(ModalScreen[None]):
 class DetailScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,enter", "dismiss", "Close"),
+        Binding("up", "scroll('up')", show=False),
+        Binding("down", "scroll('down')", show=False),
     ]
     DEFAULT_CSS = """
     DetailScreen { align: center middle; }
@@ -90,8 +92,14 @@ class DetailScreen(ModalScreen[None]):
         super().__init__()
         self.event = event
 
+    def action_scroll(self, direction: str) -> None:
+        scroll = self.query_one(VerticalScroll)
+        scroll.scroll_up() if direction == "up" else scroll.scroll_down()
+
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        with VerticalScroll() as scroll:
+            scroll.border_title = "Event detail · identifiers masked"
+            scroll.border_subtitle = "Esc to close · ↑↓ scroll"
             yield Static(render.detail_view(self.event), id="detail")
 
 
@@ -129,6 +137,7 @@ class DashboardApp(App[int]):
         table_rows: int = 500,
         batch_records: int = 1000,
         shutdown_timeout: float = 5.0,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         super().__init__()
         self.events_path = Path(events_path)
@@ -136,6 +145,7 @@ class DashboardApp(App[int]):
         self.poll_interval = poll_interval
         self.table_rows = min(table_rows, feed_size)  # every row shown can still be opened
         self.shutdown_timeout = shutdown_timeout
+        self.clock = clock  # "now" for the rates; a fixed one makes screenshots reproducible
         self.state = DashboardState(feed_size=feed_size)
         self.follower = EventFollower(self.events_path, max_records=batch_records, on_warning=self._on_follow_warning)
         self.filter = FeedFilter()
@@ -154,21 +164,28 @@ class DashboardApp(App[int]):
     # -------------------------------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
+        # Kept as attributes: the timer updates them even while a modal screen is on top, or during exit.
+        self.session_bar = Static(id="session")
+        self.totals_box = Static(id="totals")
+        self.types_box = Static(id="types")
+        self.countries_box = Static(id="countries")
+        self.filter_bar = Static(id="filters")
+        self.feed_table: DataTable[Any] = DataTable(id="feed", cursor_type="row", zebra_stripes=True)
         yield Header()
-        yield Static(id="session")
+        yield self.session_bar
         with Horizontal(id="panels"):
-            yield Static(id="totals")
-            yield Static(id="types")
-            yield Static(id="countries")
-        yield Static(id="filters")
-        yield DataTable(id="feed", cursor_type="row", zebra_stripes=True)
+            yield self.totals_box
+            yield self.types_box
+            yield self.countries_box
+        yield self.filter_bar
+        yield self.feed_table
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#totals", Static).border_title = "Totals · rates (10 s)"
-        self.query_one("#types", Static).border_title = "Identifier types"
-        self.query_one("#countries", Static).border_title = "Destinations"
-        table = self.query_one("#feed", DataTable)
+        self.totals_box.border_title = "Totals · rates (10 s)"
+        self.types_box.border_title = "Identifier types"
+        self.countries_box.border_title = "Destinations"
+        table = self.feed_table
         for column in render.FEED_COLUMNS:
             table.add_column(column, key=column)
         table.focus()
@@ -219,13 +236,13 @@ class DashboardApp(App[int]):
             status.append(f"{self.follower.skipped} unreadable line(s) skipped")
         if state.invalid:
             status.append(f"{state.invalid} invalid record(s)")
-        self.query_one("#session", Static).update(
+        self.session_bar.update(
             render.session_line(state.session, str(self.events_path), "  ".join(status))
         )
-        self.query_one("#totals", Static).update(render.totals_panel(state.totals(), state.rates(time.time())), layout=False)
-        self.query_one("#types", Static).update(render.types_panel(state), layout=False)
-        self.query_one("#countries", Static).update(render.countries_panel(state), layout=False)
-        self.query_one("#filters", Static).update(self._filter_line())
+        self.totals_box.update(render.totals_panel(state.totals(), state.rates(self.clock())), layout=False)
+        self.types_box.update(render.types_panel(state), layout=False)
+        self.countries_box.update(render.countries_panel(state), layout=False)
+        self.filter_bar.update(self._filter_line())
         if self._feed_dirty:
             self._rebuild_feed()
 
@@ -253,7 +270,7 @@ class DashboardApp(App[int]):
     def _rebuild_feed(self) -> None:
         """Refill the table from the ring (filter change, resume): the expensive path."""
         self._feed_dirty = False
-        table = self.query_one("#feed", DataTable)
+        table = self.feed_table
         selected = self._selected_key(table)
         table.clear()
         rows = list(self.state.recent(self.filter, limit=self.table_rows))
@@ -271,7 +288,7 @@ class DashboardApp(App[int]):
         if len(new) >= self.table_rows:
             self._feed_dirty = True
             return
-        table = self.query_one("#feed", DataTable)
+        table = self.feed_table
         selected = self._selected_key(table)
         for seq, event in new:
             table.add_row(*render.feed_row(event, seq), key=str(seq))

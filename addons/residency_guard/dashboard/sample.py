@@ -191,16 +191,18 @@ def demo_traffic(n: int) -> tuple:
     return DEMO_TRAFFIC[DEMO_PATTERN[n % len(DEMO_PATTERN)]]
 
 
-def write_demo_session(path: Path, *, events: int = 60, start: datetime | None = None) -> Path:
-    """A session like a lab phone would make: a session record, judged events, periodic stats."""
-    start = start or datetime.now(UTC) - timedelta(seconds=events)
+def write_demo_session(
+    path: Path, *, events: int = 60, start: datetime | None = None, interval: float = 1.0
+) -> Path:
+    """A session like a lab phone would make: a session record, judged events ``interval`` s apart, stats."""
+    start = start or datetime.now(UTC) - timedelta(seconds=events * interval)
     writer = EventWriter(path)
     try:
         writer.append(session_record(start).model_dump(mode="json"))
         counts = dict(flows=0, inspected=0, with_identifiers=0, violations=0, blocked=0, partial=0, errors=0)
         for n in range(1, events + 1):
             host, ip, country, types, violation, blocked = demo_traffic(n)
-            at = start + timedelta(seconds=n)
+            at = start + timedelta(seconds=n * interval)
             writer.append(
                 event(n=n, at=at, types=types, host=host, ip=ip, country=country, violation=violation, blocked=blocked)
             )
