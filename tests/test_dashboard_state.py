@@ -168,3 +168,14 @@ def test_country_bar_splits_violation_share() -> None:
     assert red.end - red.start == 5
     half = country_bar(Tally(events=5, violations=0), largest=10, width=10)
     assert half.plain == "█" * 5 + " " * 5
+
+
+def test_session_line_names_policy_profiles_and_geo_database() -> None:
+    from residency_guard.dashboard.render import session_line
+
+    text = session_line(session_record(T0), "/x/events.jsonl", "PAUSED (3 new)").plain
+    assert text.startswith("PAUSED (3 new)")
+    assert "gdpr-eea" in text and "nokia-7-plus-no" in text and "DBIP-Country-Lite 2026-11-01" in text
+    bare = session_record(T0).model_copy(update={"geodb": []})
+    assert "geo no database" in session_line(bare, "e.jsonl", "").plain
+    assert "no session record yet" in session_line(None, "e.jsonl", "").plain

@@ -60,6 +60,9 @@ def session_line(session: SessionRecord | None, path: str, status: str) -> Text:
         if session.profiles:
             text.append("  profiles ", style="dim")
             text.append(clean(", ".join(session.profiles), 80))
+        if not session.geodb:
+            text.append("  geo ", style="dim")
+            text.append("no database", style="yellow")
         for db in session.geodb:
             text.append("  geo ", style="dim")
             text.append(clean(db.database_type, 40))
