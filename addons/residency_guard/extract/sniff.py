@@ -12,8 +12,9 @@ import codecs
 import re
 from functools import lru_cache
 
-MIN_BASE64 = 12
-"""Shortest base64 text worth decoding (9 bytes): shorter tokens are mostly ids and words."""
+MIN_BASE64 = 16
+"""Shortest base64 text worth decoding (12 bytes; a MAC's hex is 16 characters of base64): shorter
+tokens are mostly ids and words, and decode to printable noise too often."""
 MIN_HEX = 16
 
 _B64_STD = re.compile(r"[A-Za-z0-9+/]+={0,2}")

@@ -86,6 +86,24 @@ _MAY_BE_ENCODED_SHORT = re.compile(r"[{\[<%=]")
 """Characters without which no decoder applies to a value shorter than MIN_BASE64."""
 
 
+_JSONISH = re.compile(r"\s*[\[{]\s*[\"\[{\d-]")
+
+
+def _wordy(text: str) -> bool:
+    """Decoded text worth keeping: structured, or mostly letters and digits (checked on its start).
+
+    Rejects the punctuation soup that a random token or a digits-only string yields when it happens
+    to decode to printable characters; short texts must be wordier, since chance matches are short.
+    """
+    head = text[:256].strip()
+    if not head:
+        return False
+    if _JSONISH.match(head) or head[0] == "<":
+        return True
+    wordy = sum(c.isalnum() or c == " " for c in head)
+    return wordy * (10 if len(head) < 24 else 2) >= len(head) * (8 if len(head) < 24 else 1)
+
+
 def _local(tag: object) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else "?"
 
@@ -189,9 +207,10 @@ class Walker:
                     break
                 outcome = self.payload(where, chain + (step,), key, data)
                 if outcome is not None:
-                    if not outcome:
-                        self.emit(where, chain, s, key)
-                    return outcome
+                    # Kept even when it decoded to a container: a sniffed encoding can be a false
+                    # positive, and known-value detectors match encoded forms of identifiers.
+                    self.emit(where, chain, s, key)
+                    return True
         if "%" in body and has_percent_escape(body):
             decoded = unquote(body, errors="replace")
             if decoded != body and self.spend(where, chain, len(decoded)):
@@ -215,7 +234,7 @@ class Walker:
         caller then keeps the value as it was.
         """
         for _ in range(3):  # base64 of gzip of zlib … ; deeper stacks end at the depth limit anyway
-            if data[:2] == GZIP_MAGIC:
+            if data[:3] == GZIP_MAGIC + b"\x08":
                 step = "gzip"
             elif data[:4] == ZSTD_MAGIC:
                 step = "zstd"
@@ -225,19 +244,28 @@ class Walker:
                 break
             if self.too_deep(where, chain):
                 return None
-            inflated = self.inflate(step, data, where, chain)
+            inflated = self.inflate(step, data, where, chain, sniffed=step == "zlib")
             if inflated is None:
                 if step == "zlib":
-                    break  # two text characters can pass for a zlib header
+                    break
                 return None
             data, chain = inflated, chain + (step,)
         decoded = plausible_text(data)
-        if decoded is None:
+        if decoded is None or not _wordy(decoded):
             return None
-        return self.text(where, chain, key, decoded, strict=True)
+        # A parse failure is worth a note only when the text clearly meant to be JSON.
+        strict = len(decoded) >= 24 and _JSONISH.match(decoded) is not None
+        return self.text(where, chain, key, decoded, strict=strict)
 
-    def inflate(self, coding: str, data: bytes, where: str, chain: tuple[str, ...]) -> bytes | None:
-        """Decompress under the request budget and the ratio limit; None when nothing came out."""
+    def inflate(
+        self, coding: str, data: bytes, where: str, chain: tuple[str, ...], sniffed: bool = False
+    ) -> bytes | None:
+        """Decompress under the request budget and the ratio limit; None when nothing came out.
+
+        ``sniffed`` is for a guess from a weak signature (a zlib header is two bytes with a 1-in-31
+        checksum, which random data and text often match): failing it is not worth a note, and any
+        error means the guess was wrong.
+        """
         room = self.limits.max_decoded_bytes - self.decoded
         if self.exhausted or room <= 0:
             self.spend(where, chain, 1)
@@ -245,6 +273,8 @@ class Walker:
         ratio_cap = max(self.limits.max_ratio * len(data), RATIO_FLOOR)
         result = decompress(coding, data, min(room, ratio_cap), self.deadline)
         self.decoded += len(result.data)
+        if sniffed and result.error:
+            return None
         if result.error:
             kept = f"; {len(result.data)} bytes decoded before it" if result.data else ""
             self.note(where, chain, f"{coding} decode failed ({result.error}){kept}")
@@ -547,7 +577,7 @@ class Walker:
                     self.content(where, chain + (step,), key, inflated, None)
                 return True
         if looks_like_zlib(data):
-            inflated = self.inflate("zlib", data, where, chain)
+            inflated = self.inflate("zlib", data, where, chain, sniffed=True)
             if inflated is not None:
                 self.content(where, chain + ("zlib",), key, inflated, None)
                 return True
