@@ -9,6 +9,7 @@ They decide nothing themselves.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import ipaddress
 import logging
 import time
@@ -20,28 +21,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
-from mitmproxy import ctx, exceptions, http, tls
+from mitmproxy import connection, ctx, exceptions, http, tls
+from mitmproxy.proxy import mode_specs
 from mitmproxy.proxy import server_hooks
 
 from . import __version__
-from .detect import Detector
 from .errors import ConfigError
 from .eventlog import EventLogError, EventWriter
 from .limits import Limits
-from .locate import GeoOverlay, Locator, load_default_resolver, normalize_ip
-from .masking import Fingerprinter
-from .model import Event, GeoDatabaseInfo, PolicyInfo, RequestView, SessionRecord, StatsRecord
+from .locate import normalize_ip
+from .model import Event, RequestView, StatsRecord
 from .pipeline import ConnectionFacts, Inspector, utc_now
-from .policy import LoadedPolicy, load_policy
-from .profile import load_profile
+from .setup import DEFAULT_GEODB_DIR, DEFAULT_KEY_FILE, DEFAULT_POLICY, build_guard
 
 log = logging.getLogger("residency_guard")
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_POLICY = REPO_ROOT / "policies" / "gdpr-eea.yaml"
-DEFAULT_GEODB_DIR = REPO_ROOT / "geodb"
-DEFAULT_KEY_FILE = Path.home() / ".residency-guard" / "fingerprint.key"
+__all__ = ["DEFAULT_GEODB_DIR", "DEFAULT_KEY_FILE", "DEFAULT_POLICY", "ResidencyGuard", "flow_connection_facts", "request_view"]
+
 DNS_TTL_SECONDS = 60.0
+# Modes in which the original destination address is known when the client connects.
+_DESTINATION_KNOWN_MODES = (mode_specs.TransparentMode, mode_specs.WireGuardMode, mode_specs.LocalMode, mode_specs.TunMode)
 
 
 def default_events_path() -> Path:
@@ -68,6 +67,32 @@ def request_view(flow: http.HTTPFlow) -> RequestView:
         headers=tuple((k, v) for k, v in req.headers.items(multi=True)),
         body=req.raw_content or b"",
         http_version=req.http_version,
+    )
+
+
+def flow_connection_facts(flow: http.HTTPFlow) -> ConnectionFacts:
+    """What a flow says about its connection; ``server_ip`` is None when only a host name is known.
+
+    The peer actually connected to wins; in transparent and WireGuard modes the server address is the
+    original destination IP; a host that is an IP literal is its own address.
+    """
+    server = flow.server_conn
+    host = flow.request.pretty_host
+    ip = _peer_ip(server.peername)
+    if ip is None and server.address is not None and _is_ip(str(server.address[0])):
+        ip = _peer_ip(server.address)
+    if ip is None and _is_ip(host):
+        ip = normalize_ip(host)
+    client = flow.client_conn.peername
+    return ConnectionFacts(
+        flow_id=flow.id,
+        client_ip=_peer_ip(client),
+        client_port=client[1] if client else None,
+        host=host,
+        server_ip=ip,
+        server_port=flow.request.port,
+        tls=flow.request.scheme == "https",
+        sni=server.sni,
     )
 
 
@@ -139,17 +164,6 @@ class ResidencyGuard:
         opts = ctx.options
         if opts.guard_on_error not in ("pass", "block"):
             raise exceptions.OptionsError(f"guard_on_error must be 'pass' or 'block', not {opts.guard_on_error!r}")
-        try:
-            policy = load_policy(opts.guard_policy)
-            profiles = [load_profile(Path(p)) for p in opts.guard_profiles]
-            overlay = GeoOverlay.load(Path(opts.guard_geo_overlay)) if opts.guard_geo_overlay else None
-        except ConfigError as e:
-            raise exceptions.OptionsError(str(e)) from None
-        geodb_paths = [Path(p) for p in opts.guard_geodb] or None
-        resolver, warnings = load_default_resolver(geodb_paths, DEFAULT_GEODB_DIR)
-        for w in warnings:
-            log.warning(w)
-        self.warnings = list(warnings)
         limits = Limits(
             max_body_bytes=opts.guard_max_body_bytes,
             max_decoded_bytes=opts.guard_max_decoded_bytes,
@@ -158,47 +172,36 @@ class ResidencyGuard:
             max_seconds=opts.guard_max_ms / 1000,
         )
         try:
-            fingerprinter = Fingerprinter.from_key_file(Path(opts.guard_fingerprint_key).expanduser())
-        except OSError as e:
-            raise exceptions.OptionsError(f"cannot use fingerprint key file {opts.guard_fingerprint_key}: {e}") from None
-        self.inspector = Inspector(
-            policy,
-            Locator(resolver, overlay),
-            Detector(profiles),
-            fingerprinter,
-            limits,
-            reveal_identifiers=opts.guard_reveal_identifiers,
-        )
+            setup = build_guard(
+                policy=opts.guard_policy,
+                profiles=opts.guard_profiles,
+                geodb=opts.guard_geodb,
+                geo_overlay=opts.guard_geo_overlay or None,
+                fingerprint_key=opts.guard_fingerprint_key,
+                limits=limits,
+                reveal_identifiers=opts.guard_reveal_identifiers,
+            )
+        except ConfigError as e:
+            raise exceptions.OptionsError(str(e)) from None
+        for w in setup.warnings:
+            log.warning(w)
+        self.warnings = list(setup.warnings)
+        self.inspector = setup.inspector
         self.on_error = opts.guard_on_error
         events_path = Path(opts.guard_events) if opts.guard_events else default_events_path()
         if self.writer is not None:
             self.writer.close()
         try:
             self.writer = EventWriter(events_path, max_bytes=opts.guard_events_max_bytes or None, fsync=opts.guard_fsync)
-            self.writer.append(self._session_record(policy, profiles, resolver, opts.guard_geo_overlay))
+            self.writer.append(setup.session_record(self.session_id, ",".join(opts.mode)))
         except EventLogError as e:
             raise exceptions.OptionsError(str(e)) from None
         log.info(
             "residency-guard %s: policy %s, %d profile(s), events → %s",
             __version__,
-            policy.name,
-            len(profiles),
+            setup.inspector.policy.name,
+            len(setup.profiles),
             events_path,
-        )
-
-    def _session_record(self, policy: LoadedPolicy, profiles, resolver, overlay: str) -> SessionRecord:
-        return SessionRecord(
-            timestamp=utc_now(),
-            session_id=self.session_id,
-            tool_version=__version__,
-            mode=",".join(ctx.options.mode) if hasattr(ctx.options, "mode") else "unknown",
-            policy=PolicyInfo(name=policy.name, file=str(policy.file) if policy.file else None, sha256=policy.sha256),
-            profiles=[p.name for p in profiles],
-            geodb=[
-                GeoDatabaseInfo(path=str(d.path), database_type=d.database_type, build_date=d.build_date)
-                for d in (resolver.databases if resolver else [])
-            ],
-            geo_overlay=overlay or None,
         )
 
     # ------------------------------------------------------------------------------------ lifecycle
@@ -267,43 +270,78 @@ class ResidencyGuard:
             c.blocked += 1
             flow.response = block_response(result.event)
 
+    def client_connected(self, client: connection.Client) -> None:
+        """Transparent and WireGuard modes know the destination as soon as the phone connects: refuse
+        a refused destination before any upstream connection or TLS handshake is made."""
+        if self.inspector is None or not isinstance(client.proxy_mode, _DESTINATION_KNOWN_MODES):
+            return
+        if not client.sockname:
+            return
+        ip, port = _peer_ip(client.sockname), int(client.sockname[1])
+        if ip is None:
+            return
+        conn = ConnectionFacts(
+            flow_id=f"conn-{client.id[:13]}",
+            client_ip=_peer_ip(client.peername),
+            client_port=client.peername[1] if client.peername else None,
+            host=ip,
+            server_ip=ip,
+            server_port=port,
+            tls=False,
+            sni=None,
+        )
+        if reason := self._refusal(conn):
+            client.error = reason
+
+    def tls_clienthello(self, data: tls.ClientHelloData) -> None:
+        """A destination refused by name (SNI): make mitmproxy connect upstream first, so that
+        ``server_connect`` refuses it before the phone's handshake completes."""
+        if self.inspector is None or not data.client_hello.sni:
+            return
+        if self.inspector.policy.policy.refuse.domains:
+            data.establish_server_tls_first = True
+
     async def server_connect(self, data: server_hooks.ServerConnectionHookData) -> None:
         """Pin the address we judged (regular mode), and refuse destinations the policy refuses outright."""
         if self.inspector is None or data.server.address is None:
             return
+        host, port = str(data.server.address[0]), int(data.server.address[1])
+        ip = normalize_ip(host) if _is_ip(host) else await self._resolve(host, port)
+        if ip is not None and not _is_ip(host):
+            data.server.address = (ip, port)
+        conn = ConnectionFacts(
+            flow_id=f"conn-{data.server.id[:13]}",
+            client_ip=_peer_ip(data.client.peername),
+            client_port=data.client.peername[1] if data.client.peername else None,
+            host=data.server.sni or host,
+            server_ip=ip,
+            server_port=port,
+            tls=data.server.tls,
+            sni=data.server.sni,
+        )
+        if reason := self._refusal(conn):
+            data.server.error = reason
+
+    def _refusal(self, conn: ConnectionFacts) -> str | None:
+        """The reason to refuse this connection (and its event, recorded), or None to let it be made."""
+        assert self.inspector is not None
         try:
-            host, port = str(data.server.address[0]), int(data.server.address[1])
-            ip = None if not _is_ip(host) else normalize_ip(host)
-            if ip is None:
-                ip = await self._resolve(host, port)
-                if ip is not None:
-                    data.server.address = (ip, port)
-            conn = ConnectionFacts(
-                flow_id=f"conn-{data.server.id[:13]}",
-                client_ip=_peer_ip(data.client.peername),
-                client_port=data.client.peername[1] if data.client.peername else None,
-                host=data.server.sni or host,
-                server_ip=ip,
-                server_port=port,
-                tls=data.server.tls,
-                sni=data.server.sni,
-            )
             destination, rule = self.inspector.check_connection(conn)
         except Exception:
             self.counters.errors += 1
-            log.error("residency-guard: connection check failed for %s\n%s", data.server.address, traceback.format_exc())
+            log.error("residency-guard: connection check failed for %s\n%s", conn.host, traceback.format_exc())
             if self.on_error == "block":
-                data.server.error = "residency-guard: internal error while judging this connection (on-error=block)"
-            return
+                return "residency-guard: internal error while judging this connection (on-error=block)"
+            return None
         if rule is None:
-            return
+            return None
         self.counters.flows += 1
         self.counters.violations += 1
         self.counters.blocked += 1
-        data.server.error = f"residency-guard: {rule.reason}"
         event = self.inspector.connection_event(conn, destination, rule, ["connection refused before any payload was sent"])
         self._record(event, None)
         _log_event(event)
+        return f"residency-guard: {rule.reason}"
 
     def tls_failed_client(self, data: tls.TlsData) -> None:
         """The phone rejected our certificate (pinning, CA not trusted): record what is known."""
@@ -346,25 +384,10 @@ class ResidencyGuard:
     # ------------------------------------------------------------------------------------ helpers
 
     async def _connection_facts(self, flow: http.HTTPFlow) -> ConnectionFacts:
-        server = flow.server_conn
-        host = flow.request.pretty_host
-        port = flow.request.port
-        ip = _peer_ip(server.peername)
-        if ip is None and server.address is not None and _is_ip(str(server.address[0])):
-            ip = normalize_ip(str(server.address[0]))  # transparent / WireGuard: the original destination
-        if ip is None:
-            ip = normalize_ip(host) if _is_ip(host) else await self._resolve(host, port)
-        client = flow.client_conn.peername
-        return ConnectionFacts(
-            flow_id=flow.id,
-            client_ip=_peer_ip(client),
-            client_port=client[1] if client else None,
-            host=host,
-            server_ip=ip,
-            server_port=port,
-            tls=flow.request.scheme == "https",
-            sni=server.sni,
-        )
+        facts = flow_connection_facts(flow)
+        if facts.server_ip is None:
+            facts = dataclasses.replace(facts, server_ip=await self._resolve(facts.host, facts.server_port))
+        return facts
 
     def _cached_ip(self, host: str) -> str | None:
         cached = self._dns.get(host)

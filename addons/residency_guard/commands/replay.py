@@ -17,12 +17,11 @@ import argparse
 import uuid
 from pathlib import Path
 
-from .. import __version__
 from ..errors import ConfigError
 from ..eventlog import EventLogError, EventWriter
 from ..evidence.cli_support import error, note
 from ..evidence.gate import EXIT_GATE, EXIT_INPUT, EXIT_OK, EXIT_STATUS_HELP, add_fail_on_argument, gate_tripped
-from ..model import Event, GeoDatabaseInfo, PolicyInfo, SessionRecord, StatsRecord
+from ..model import Event, SessionRecord, StatsRecord
 
 NAME = "replay"
 
@@ -57,42 +56,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 def build_inspector(args: argparse.Namespace):
     """The inspector and session record the live guard would build from the same options."""
-    from ..addon import DEFAULT_GEODB_DIR, DEFAULT_KEY_FILE, DEFAULT_POLICY
-    from ..detect import Detector
-    from ..limits import Limits
-    from ..locate import GeoOverlay, Locator, load_default_resolver
-    from ..masking import Fingerprinter
-    from ..pipeline import Inspector, utc_now
-    from ..policy import load_policy
-    from ..profile import load_profile
+    from ..setup import DEFAULT_POLICY, build_guard
 
-    policy = load_policy(args.policy or DEFAULT_POLICY)
-    profiles = [load_profile(p) for p in args.profile]
-    overlay = GeoOverlay.load(args.geo_overlay) if args.geo_overlay else None
-    resolver, warnings = load_default_resolver(list(args.geodb) or None, DEFAULT_GEODB_DIR)
-    for w in warnings:
+    setup = build_guard(
+        policy=args.policy or DEFAULT_POLICY,
+        profiles=args.profile,
+        geodb=args.geodb,
+        geo_overlay=args.geo_overlay,
+        fingerprint_key=args.fingerprint_key,
+        reveal_identifiers=args.reveal_identifiers,
+    )
+    for w in setup.warnings:
         note(NAME, f"warning: {w}")
-    try:
-        fingerprinter = Fingerprinter.from_key_file(Path(args.fingerprint_key or DEFAULT_KEY_FILE).expanduser())
-    except OSError as e:
-        raise ConfigError(f"cannot use fingerprint key file {args.fingerprint_key}: {e}") from None
-    inspector = Inspector(
-        policy, Locator(resolver, overlay), Detector(profiles), fingerprinter, Limits(), reveal_identifiers=args.reveal_identifiers
-    )
-    session = SessionRecord(
-        timestamp=utc_now(),
-        session_id=uuid.uuid4().hex[:16],
-        tool_version=__version__,
-        mode=f"replay:{args.capture.name}",
-        policy=PolicyInfo(name=policy.name, file=str(policy.file) if policy.file else None, sha256=policy.sha256),
-        profiles=[p.name for p in profiles],
-        geodb=[
-            GeoDatabaseInfo(path=str(d.path), database_type=d.database_type, build_date=d.build_date)
-            for d in (resolver.databases if resolver else [])
-        ],
-        geo_overlay=str(args.geo_overlay) if args.geo_overlay else None,
-    )
-    return inspector, session
+    return setup.inspector, setup.session_record(uuid.uuid4().hex[:16], f"replay:{args.capture.name}")
 
 
 def replay(capture: Path, inspector, writer: EventWriter, session: SessionRecord) -> tuple[list[Event], StatsRecord]:

@@ -13,6 +13,7 @@ from mitmproxy import exceptions, options
 from mitmproxy.tools.dump import DumpMaster
 
 from ..addon import DEFAULT_POLICY, ResidencyGuard, default_events_path
+from ..wireguard import format_for_terminal, running_client_configs
 from ..errors import ConfigError
 from ..policy import load_policy
 
@@ -31,7 +32,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="mitmproxy mode: regular (default), transparent, wireguard, wireguard:CONF, socks5, "
         "upstream:URL, …; may be repeated",
     )
-    p.add_argument("--listen-host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument(
+        "--listen-host",
+        default=None,
+        help="address to listen on (default 127.0.0.1 in regular mode; all addresses in transparent and wireguard "
+        "modes, where the phone's traffic arrives on the access point's interface)",
+    )
     p.add_argument("--listen-port", type=int, default=None, help="port to listen on (default 8080; 51820 for wireguard)")
     p.add_argument("--policy", type=Path, default=DEFAULT_POLICY, help="residency policy YAML (default policies/gdpr-eea.yaml)")
     p.add_argument("--profile", type=Path, action="append", default=[], help="device profile YAML; may be repeated")
@@ -71,9 +77,20 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
 
+def _intercepts_without_proxy_settings(modes: list[str]) -> bool:
+    return any(m.split(":", 1)[0].split("@", 1)[0] in ("transparent", "wireguard", "local", "tun") for m in modes)
+
+
 def _mitm_options(args: argparse.Namespace) -> dict:
     modes = args.mode or ["regular"]
-    opts: dict = {"mode": modes, "listen_host": args.listen_host}
+    intercepting = _intercepts_without_proxy_settings(modes)
+    listen_host = args.listen_host if args.listen_host is not None else ("" if intercepting else "127.0.0.1")
+    opts: dict = {"mode": modes, "listen_host": listen_host}
+    if intercepting:
+        # The destination is known when the phone connects (refused there if the policy says so), so
+        # nothing is gained by connecting upstream early, and an early connect would reach a server
+        # before its request has been judged.
+        opts["connection_strategy"] = "lazy"
     if args.listen_port is not None:
         opts["listen_port"] = args.listen_port
     if args.confdir is not None:
@@ -115,6 +132,9 @@ async def _serve(args: argparse.Namespace, events: Path) -> int:
         print(f"residency-guard: warning: {w}", file=sys.stderr)
     print(f"residency-guard: events → {events}", file=sys.stderr)
 
+    if any(m.split(":", 1)[0].split("@", 1)[0] == "wireguard" for m in opts.mode):
+        master.addons.add(WireGuardAnnouncer())
+
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, master.shutdown)
@@ -126,3 +146,14 @@ async def _serve(args: argparse.Namespace, events: Path) -> int:
     app = DashboardApp(events, background=master.run, shutdown=master.shutdown)
     await app.run_async()
     return 0
+
+
+class WireGuardAnnouncer:
+    """Prints the phone's WireGuard configuration, and its QR code, once the server is up."""
+
+    def running(self) -> None:
+        from mitmproxy import ctx
+
+        servers = ctx.master.addons.get("proxyserver").servers
+        for config in running_client_configs(servers):
+            print(format_for_terminal(config), file=sys.stderr)

@@ -65,38 +65,17 @@ def flow_requests(path: Path) -> Iterator[CapturedRequest]:
     from mitmproxy import http, io
     from mitmproxy.exceptions import FlowReadException
 
-    from ..addon import request_view
+    from ..addon import flow_connection_facts, request_view
 
     try:
         with open(path, "rb") as fh:
             for flow in io.FlowReader(fh).stream():
                 if isinstance(flow, http.HTTPFlow):
-                    yield CapturedRequest(request_view(flow), _flow_connection(flow), f"mitm-{flow.server_conn.id}")
+                    yield CapturedRequest(request_view(flow), flow_connection_facts(flow), f"mitm-{flow.server_conn.id}")
     except FlowReadException as e:
         raise CaptureError(f"{path}: not a readable mitmproxy flow file: {e}") from e
     except (ValueError, KeyError, TypeError) as e:
         raise CaptureError(f"{path}: corrupt flow file: {e}") from e
-
-
-def _flow_connection(flow) -> ConnectionFacts:
-    server = flow.server_conn
-    host = flow.request.pretty_host
-    ip = _ip_or_none(server.peername[0]) if server.peername else None
-    if ip is None and server.address is not None:
-        ip = _ip_or_none(str(server.address[0]))  # transparent / WireGuard: the original destination
-    if ip is None and _is_ip(host):
-        ip = _ip_or_none(host)
-    client = flow.client_conn.peername
-    return ConnectionFacts(
-        flow_id=flow.id,
-        client_ip=_ip_or_none(client[0]) if client else None,
-        client_port=client[1] if client else None,
-        host=host,
-        server_ip=ip,
-        server_port=flow.request.port,
-        tls=flow.request.scheme == "https",
-        sni=server.sni,
-    )
 
 
 # ----------------------------------------------------------------------------------------------- HAR
