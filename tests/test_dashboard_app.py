@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from residency_guard.dashboard.app import DashboardApp, DetailScreen, HelpScreen
+from residency_guard.dashboard.sample import (
+    SAMPLE_VALUES,
+    demo_traffic,
+    event,
+    session_record,
+    stats_record,
+    write_demo_session,
+)
+from residency_guard.eventlog import EventWriter
 from rich.console import Console
 from textual.widgets import DataTable, Static
-
-from residency_guard.dashboard.app import DashboardApp, DetailScreen, HelpScreen
-from residency_guard.dashboard.sample import SAMPLE_VALUES, event, session_record, stats_record, demo_traffic, write_demo_session
-from residency_guard.eventlog import EventWriter
 
 SIZE = (140, 42)
 
@@ -42,6 +49,11 @@ async def until(pilot, condition: Callable[[], bool], timeout: float = 5.0) -> N
         if time.monotonic() > deadline:
             raise AssertionError("condition not reached in time")
         await pilot.pause(0.05)
+
+
+def append_bytes(path: Path, data: bytes) -> None:
+    with open(path, "ab") as f:
+        f.write(data)
 
 
 @pytest.fixture
@@ -171,8 +183,7 @@ async def test_follows_rotation_and_truncation(path: Path) -> None:
         assert app.follower.rotations >= 1
         assert len(list(path.parent.glob("events.jsonl.*"))) >= 5
         writer.close()
-        with open(path, "r+b") as f:
-            f.truncate(0)
+        os.truncate(path, 0)
         writer = EventWriter(path)
         writer.append(event(n=99, host="after-truncation.example"))
         await until(pilot, lambda: app.state.events == 31)
@@ -188,17 +199,15 @@ async def test_torn_last_line_waits_then_is_skipped_when_it_never_completes(path
     writer.append(session_record())
     writer.close()
     line = event(n=1).model_dump_json().encode()
-    with open(path, "ab") as f:
-        f.write(line[:70])
+    append_bytes(path, line[:70])
     app = DashboardApp(path, poll_interval=0.05)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.2)
         assert feed(app).row_count == 0
-        with open(path, "ab") as f:
-            f.write(line[70:] + b"\n")
+        append_bytes(path, line[70:] + b"\n")
         await until(pilot, lambda: feed(app).row_count == 1)
-        with open(path, "ab") as f:  # a crash mid-write, then a restarted guard's next event
-            f.write(line[:40] + event(n=2, host="after-crash.example").model_dump_json().encode() + b"\n")
+        # A crash mid-write, then a restarted guard's next event.
+        append_bytes(path, line[:40] + event(n=2, host="after-crash.example").model_dump_json().encode() + b"\n")
         await until(pilot, lambda: feed(app).row_count == 2)
         assert feed_hosts(app)[0] == "after-crash.example"
         assert "1 unreadable line(s) skipped" in text_of(app, "#session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from residency_guard.cli import build_parser, main
 
 

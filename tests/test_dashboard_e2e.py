@@ -9,11 +9,10 @@ import time
 
 import httpx
 import pytest
-from rich.console import Console
-from textual.widgets import DataTable
-
 from guard_harness import ZZHC_FIELDS, origin_server, running_guard
 from residency_guard.dashboard.app import DashboardApp, DetailScreen
+from rich.console import Console
+from textual.widgets import DataTable
 
 pytestmark = pytest.mark.e2e
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import orjson
 import pytest
-
 from residency_guard.dashboard.follow import EventFollower
 from residency_guard.dashboard.sample import event, session_record
 from residency_guard.eventlog import EventWriter, TornLineWarning

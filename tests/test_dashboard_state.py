@@ -6,8 +6,18 @@ import io
 from datetime import UTC, datetime, timedelta
 
 from residency_guard.dashboard.render import clean, country_bar, detail_view, feed_row
-from residency_guard.dashboard.sample import SAMPLE_VALUES, event, session_record, stats_record
-from residency_guard.dashboard.state import DashboardState, FeedFilter, SlidingRate, Tally
+from residency_guard.dashboard.sample import (
+    SAMPLE_VALUES,
+    event,
+    session_record,
+    stats_record,
+)
+from residency_guard.dashboard.state import (
+    DashboardState,
+    FeedFilter,
+    SlidingRate,
+    Tally,
+)
 from rich.console import Console
 
 T0 = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
@@ -164,7 +174,7 @@ def test_hostile_text_is_shown_literally() -> None:
 def test_country_bar_splits_violation_share() -> None:
     bar = country_bar(Tally(events=10, violations=5), largest=10, width=10)
     assert bar.plain == "█" * 10
-    red = [span for span in bar.spans if span.style == "red"][0]
+    red = next(span for span in bar.spans if span.style == "red")
     assert red.end - red.start == 5
     half = country_bar(Tally(events=5, violations=0), largest=10, width=10)
     assert half.plain == "█" * 5 + " " * 5

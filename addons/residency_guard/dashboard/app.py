@@ -37,7 +37,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
 
 from ..model import Event
 from . import render
@@ -262,10 +262,8 @@ class DashboardApp(App[int]):
     def _restore_cursor(self, table: DataTable, key: str | None) -> None:
         if key is None:
             return
-        try:
+        if key in table.rows:  # it may have fallen out of the ring: then stay where the table put us
             table.move_cursor(row=table.get_row_index(key), animate=False)
-        except Exception:  # the row fell out of the ring or the filter: stay where the table put us
-            pass
 
     def _rebuild_feed(self) -> None:
         """Refill the table from the ring (filter change, resume): the expensive path."""
@@ -357,9 +355,7 @@ class DashboardApp(App[int]):
         assert self._background_fn is not None
         try:
             await self._background_fn()
-        except asyncio.CancelledError:
-            raise
-        except BaseException as e:  # noqa: BLE001 - the guard's failure is reported, not swallowed
+        except Exception as e:  # noqa: BLE001 - kept, shown as exit status 1 and re-raised by run_dashboard
             self.background_error = e
         if self.is_running and not self._shutdown_called:
             self.poll_now()  # the guard's last events
@@ -382,7 +378,7 @@ class DashboardApp(App[int]):
             self._worker.cancel()
         try:
             await asyncio.wait_for(self._worker.wait(), self.shutdown_timeout)
-        except Exception:  # timed out, cancelled or failed: the app must still close
+        except (TimeoutError, WorkerFailed, WorkerCancelled):  # the app must close all the same
             self._worker.cancel()
 
     async def action_quit(self) -> None:

@@ -28,7 +28,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Self
 
 import orjson
 
@@ -131,7 +131,7 @@ class EventFollower:
             self._live.close()
             self._live = None
 
-    def __enter__(self) -> EventFollower:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -155,7 +155,7 @@ class EventFollower:
 
     def _open(self, path: Path, *, at_end: bool) -> _Source | None:
         try:
-            handle = open(path, "rb")
+            handle = open(path, "rb")  # noqa: SIM115 - held open across polls to follow the inode
         except (FileNotFoundError, NotADirectoryError):
             return None
         except OSError as e:

@@ -99,7 +99,7 @@ def session_record(at: datetime | None = None, *, session_id: str = SESSION_ID) 
 
 
 def stats_record(at: datetime | None = None, *, session_id: str = SESSION_ID, **counters: int) -> StatsRecord:
-    values = dict(flows=0, inspected=0, with_identifiers=0, violations=0, blocked=0, partial=0, errors=0)
+    values = {k: 0 for k in ("flows", "inspected", "with_identifiers", "violations", "blocked", "partial", "errors")}
     values.update(counters)
     return StatsRecord(timestamp=timestamp(at or datetime.now(UTC)), session_id=session_id, **values)
 
@@ -199,7 +199,7 @@ def write_demo_session(
     writer = EventWriter(path)
     try:
         writer.append(session_record(start).model_dump(mode="json"))
-        counts = dict(flows=0, inspected=0, with_identifiers=0, violations=0, blocked=0, partial=0, errors=0)
+        counts = {k: 0 for k in ("flows", "inspected", "with_identifiers", "violations", "blocked", "partial", "errors")}
         for n in range(1, events + 1):
             host, ip, country, types, violation, blocked = demo_traffic(n)
             at = start + timedelta(seconds=n * interval)
