@@ -15,7 +15,7 @@ LISTEN_PORT ?= 8080
 RUN_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: help venv geodb run run-headless test test-fast bench bench-detect lab-dry-run schemas clean distclean
+.PHONY: help venv geodb run run-headless test test-fast bench bench-detect lab-deps lab-dry-run schemas clean distclean
 
 help: ## list every target
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ bench-detect: $(STAMP) ## detector precision / recall / F1 and MB/s on the devel
 
 bench: $(STAMP) ## proxy overhead: guard vs plain mitmdump (CPU, throughput, latency, RSS); writes bench/results.json
 	$(BIN)/python scripts/bench_proxy.py --out bench/results.json
+
+lab-deps: ## install what the lab tests and the access point need (Debian, as root): nftables, iptables, shellcheck, hostapd, dnsmasq
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nftables iptables shellcheck iproute2 hostapd dnsmasq
 
 lab-dry-run: ## print every command the lab access point setup would run
 	bash scripts/lab-ap.sh dry-run

@@ -156,3 +156,16 @@ def test_broken_policy_names_file_field_line_and_reason(tmp_path, text, expected
 def test_missing_policy_file(tmp_path):
     with pytest.raises(ConfigError, match="cannot read policy file"):
         load_policy(tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "policies").glob("*.yaml")), ids=lambda p: p.name)
+def test_shipped_policies_validate_against_the_published_schema(path):
+    import json
+
+    import jsonschema
+    import yaml
+
+    from residency_guard.yamlconf import ConfigLoader
+
+    schema = json.loads((REPO / "schemas" / "policy.schema.json").read_text())
+    jsonschema.validate(yaml.load(path.read_text(), Loader=ConfigLoader), schema)  # noqa: S506
