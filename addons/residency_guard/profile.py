@@ -12,15 +12,14 @@ would otherwise silently make the guard blind to that identifier. A broken profi
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from .errors import ConfigError
+from .yamlconf import load_yaml_with_lines, pydantic_error_to_config_error
 from .detect.normalize import (
     normalize_ad_id,
     normalize_android_id,
@@ -127,56 +126,20 @@ def profile_for_client(profiles: Sequence[DeviceProfile], ip: str | None) -> Dev
 # ------------------------------------------------------------------------------------------- loading
 
 
-def _line_index(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
-    """Map each field path in a composed YAML document to its 1-based line."""
-    lines = {path: node.start_mark.line + 1}
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            key = k.value if isinstance(k, yaml.ScalarNode) else None
-            lines[(*path, key)] = k.start_mark.line + 1
-            lines.update({p: ln for p, ln in _line_index(v, (*path, key)).items() if p != (*path, key)})
-            lines.setdefault((*path, key), v.start_mark.line + 1)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            lines.update(_line_index(item, (*path, i)))
-    return lines
-
-
-_VALUE_ERROR_PREFIX = re.compile(r"^Value error, ")
-
-
 def load_profile(path: str | Path) -> DeviceProfile:
     """Read and validate one device profile file."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{path}: cannot read device profile: {getattr(e, 'strerror', None) or e}") from e
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{path}{where}: not valid YAML: {getattr(e, 'problem', None) or e}") from e
+        raw = path.read_bytes()
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read device profile: {e.strerror or e}") from e
+    data, lines = load_yaml_with_lines(raw, path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: a device profile must be a mapping with at least 'name'")
-    lines = _line_index(node) if node is not None else {}
     try:
         return DeviceProfile.model_validate(data)
     except ValidationError as e:
-        err = e.errors()[0]
-        loc = tuple(err["loc"])
-        line = None
-        for n in range(len(loc), -1, -1):
-            if loc[:n] in lines:
-                line = lines[loc[:n]]
-                break
-        field_path = ".".join(str(x) if not isinstance(x, int) else f"[{x}]" for x in loc).replace(".[", "[")
-        reason = _VALUE_ERROR_PREFIX.sub("", err["msg"])
-        where = f":{line}" if line else ""
-        more = f" (and {e.error_count() - 1} more error(s))" if e.error_count() > 1 else ""
-        raise ConfigError(f"{path}{where}: {field_path or 'profile'}: {reason}{more}") from None
+        raise pydantic_error_to_config_error(e, path, lines, what="device profile") from None
 
 
 def load_profiles(paths: Sequence[str | Path]) -> list[DeviceProfile]:

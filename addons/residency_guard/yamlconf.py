@@ -97,7 +97,7 @@ def pydantic_error_to_config_error(err: ValidationError, path: Path, lines: Line
     messages = []
     for e in err.errors(include_input=False, include_url=False):
         loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        msg = e["msg"]
+        msg = e["msg"].removeprefix("Value error, ")
         cause = e.get("ctx", {}).get("error")
         if isinstance(cause, FieldPathError):
             loc, msg = (*loc, *cause.loc), cause.message
