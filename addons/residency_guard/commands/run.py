@@ -141,11 +141,9 @@ async def _serve(args: argparse.Namespace, events: Path) -> int:
     if headless:
         await master.run()
         return 0
-    from ..dashboard import DashboardApp
+    from ..dashboard.app import run_dashboard
 
-    app = DashboardApp(events, background=master.run, shutdown=master.shutdown)
-    await app.run_async()
-    return 0
+    return await run_dashboard(events, background=master.run, shutdown=master.shutdown)
 
 
 class WireGuardAnnouncer:
