@@ -608,3 +608,24 @@ def test_binary_body_keeps_printable_strings():
     ex = extract_request(request(body, "application/octet-stream"))
     assert IMEI in field_at(ex, "body|strings").value
     assert ex.notes == (f"body: binary content not decoded ({len(body)} bytes); printable strings kept",)
+
+
+def test_ndjson_broken_later_line_noted_and_kept():
+    body = b'{"imei": "' + IMEI.encode() + b'"}\n{"imsi": "46003\n'
+    ex = extract_request(request(body, "application/x-ndjson"))
+    assert field_at(ex, "body|ndjson[0]|json:$.imei").value == IMEI
+    assert field_at(ex, "body|ndjson[1]").value == '{"imsi": "46003'
+    assert len(ex.notes) == 1 and ex.notes[0].startswith("body: ndjson line 1 invalid at char")
+
+
+def test_header_holding_json():
+    ex = extract_request(request(headers=(("X-Device-Info", json.dumps({"imei": IMEI, "os": "9"})),)))
+    f = field_at(ex, "header.x-device-info|json:$.imei")
+    assert (f.value, f.key) == (IMEI, "imei")
+
+
+def test_form_name_that_looks_like_data():
+    ex = extract_request(request(f"{IMEI}=1&a=2".encode(), "application/x-www-form-urlencoded"))
+    assert field_at(ex, "body|form[0]|key").value == IMEI
+    assert field_at(ex, "body|form[0]").value == "1"
+    assert not any(IMEI in step for f in ex.fields for step in f.chain)

@@ -149,7 +149,8 @@ def _body(walker: Walker, request: RequestView, limits: Limits) -> None:
     for coding in reversed([c for c in codings if c and c != "identity"]):
         step = CODINGS.get(coding)
         if step is None:
-            shown = coding if coding.isascii() and coding.replace("-", "").isalnum() and len(coding) <= 20 else "?"
+            plain = coding.isascii() and coding.replace("-", "").isalnum() and len(coding) <= 20
+            shown = coding if plain and shown_name(coding) is not None else "?"
             walker.note("body", chain, f"content-encoding {shown} not supported; body sniffed as is")
             break
         if walker.too_deep("body", chain):

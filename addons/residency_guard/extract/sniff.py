@@ -35,8 +35,12 @@ ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 def base64_bytes(text: str) -> bytes | None:
     """Decode standard, URL-safe, unpadded or line-wrapped base64; None when ``text`` is not base64."""
-    if "\n" in text or "\r" in text or " " in text:
-        text = "".join(text.split())
+    if "\n" in text:
+        # MIME / Android Base64.DEFAULT wrapping: equal lines (76 characters) and a shorter last one
+        lines = text.split()
+        if len({len(line) for line in lines[:-1]}) > 1:
+            return None
+        text = "".join(lines)
     n = len(text)
     if n < MIN_BASE64 or n % 4 == 1 or text.isdigit():
         return None
@@ -206,7 +210,7 @@ def media_kind(media: str) -> str:
         return "multipart"
     if sub in ("x-ndjson", "ndjson", "jsonl", "x-jsonlines", "json-seq", "jsonlines"):
         return "ndjson"
-    if sub == "json" or sub.endswith("+json") or sub in ("javascript", "x-javascript"):
+    if sub == "json" or sub.endswith("+json"):
         return "json"
     if sub == "x-www-form-urlencoded":
         return "form"

@@ -86,6 +86,8 @@ _MAY_BE_ENCODED_SHORT = re.compile(r"[{\[<%=]")
 """Characters without which no decoder applies to a value shorter than MIN_BASE64."""
 
 
+_BASE64_ALPHABET = re.compile(r"[A-Za-z0-9+/=_\-\r\n]+")
+"""Every character base64 (either alphabet, wrapped) or hex can hold: one cheap test before both."""
 _JSONISH = re.compile(r"\s*[\[{]\s*[\"\[{\d-]")
 
 
@@ -198,7 +200,7 @@ class Walker:
                     if decoded is not None and self.json_text(where, chain + ("jwt",), key, decoded, True):
                         return True
             for step, decode in (("hex", hex_bytes), ("base64", base64_bytes)):
-                if self.exhausted:
+                if self.exhausted or _BASE64_ALPHABET.fullmatch(body) is None:
                     break
                 data = decode(body)
                 if data is None:
@@ -321,24 +323,23 @@ class Walker:
         return True
 
     def ndjson(self, where: str, chain: tuple[str, ...], s: str, strict: bool) -> bool:
-        lines = s.splitlines()
+        """One JSON document per line; False (nothing emitted) unless the first line parses."""
         parsed = 0
-        for index, line in enumerate(lines):
+        for index, line in enumerate(s.splitlines()):
             line = line.strip()
             if not line:
                 continue
+            step = chain + (f"ndjson[{index}]",)
             try:
                 obj = _JSON.decode(line)
             except (json.JSONDecodeError, RecursionError) as exc:
-                if strict or parsed:
-                    pos = f" at char {exc.pos}" if isinstance(exc, json.JSONDecodeError) else ""
-                    self.note(where, chain, f"ndjson line {index} invalid{pos}")
-                if not parsed and index > 0:
+                if not parsed:
                     return False
-                self.emit(where, chain + (f"ndjson[{index}]",), line, None)
+                pos = f" at char {exc.pos}" if isinstance(exc, json.JSONDecodeError) else ""
+                self.note(where, chain, f"ndjson line {index} invalid{pos}; kept as text")
+                self.emit(where, step, line, None)
                 continue
             parsed += 1
-            step = chain + (f"ndjson[{index}]",)
             if type(obj) is _JsonObject or type(obj) is list:
                 self.walk_json(where, step, obj)
             elif isinstance(obj, str):
