@@ -629,3 +629,9 @@ def test_form_name_that_looks_like_data():
     assert field_at(ex, "body|form[0]|key").value == IMEI
     assert field_at(ex, "body|form[0]").value == "1"
     assert not any(IMEI in step for f in ex.fields for step in f.chain)
+
+
+def test_padded_token_is_not_an_empty_form():
+    token = "Xk3vQ9zL0pA7mB2nC5dE8fG1hJ4kR6s="  # base64 of noise, one padding character
+    ex = extract_request(request(json.dumps({"t": token}).encode(), "application/json"))
+    assert [(f.location, f.value) for f in ex.fields] == [("body|json:$.t", token)]

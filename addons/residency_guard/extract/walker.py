@@ -220,8 +220,8 @@ class Walker:
                 if not outcome:
                     self.emit(where, chain, s, key)
                 return outcome
-        if "=" in body and looks_like_form(body):
-            return self.form(where, chain, body)
+        if "=" in body and looks_like_form(body) and self.form(where, chain, body):
+            return True
         if first == "h" and "?" in body and body.startswith(("http://", "https://")):
             self.emit(where, chain, s, key)
             self.url_query(where, chain, body.partition("?")[2].partition("#")[0], "query:")
@@ -398,24 +398,31 @@ class Walker:
             self.check_time()
 
     def form(self, where: str, chain: tuple[str, ...], s: str) -> bool:
-        """``a=1&b=2`` (values %-unescaped, '+' as space); True when at least one pair was found."""
-        found = False
+        """``a=1&b=2`` (values %-unescaped, '+' as space); True when some pair had a value.
+
+        Otherwise nothing is emitted and the caller keeps the text: base64 with one padding character
+        (``…R6s=``) looks exactly like a lone empty pair.
+        """
+        before = len(self.fields)
+        valued = False
         for index, pair in enumerate(s.split("&")):
             name, eq, value = pair.partition("=")
             if not eq:
                 if pair.strip():
                     self.text(where, chain + (f"form[{index}]",), None, unquote_plus(pair, errors="replace"))
                 continue
-            found = True
             name = unquote_plus(name, errors="replace")
             value = unquote_plus(value, errors="replace")
+            valued = valued or bool(value)
             if shown_name(name) is None:
                 self.emit(where, chain + (f"form[{index}]", "key"), name, None)
                 if value:
                     self.text(where, chain + (f"form[{index}]",), None, value)
             elif value:
                 self.text(where, chain + ("form:" + name,), name, value)
-        return found
+        if not valued:
+            del self.fields[before:]
+        return valued
 
     def url_query(self, where: str, chain: tuple[str, ...], query: str, label: str) -> None:
         """Query parameters. With ``label`` "" each becomes its own ``where`` (``query.imei``); otherwise
@@ -560,8 +567,7 @@ class Walker:
                 return
         if kind == "ndjson" and self.ndjson(where, chain, body, True):
             return
-        if kind == "form" and first not in "{[<" and "=" in body:
-            self.form(where, chain, body)
+        if kind == "form" and first not in "{[<" and "=" in body and self.form(where, chain, body):
             return
         if kind == "xml" and first == "<":
             if not self.xml_text(where, chain, key, body, True):
