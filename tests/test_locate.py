@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import random
 import time
 from pathlib import Path
 
@@ -156,7 +156,11 @@ def test_mmdb_explicit_file_of_unusable_type_is_an_error(tmp_path: Path) -> None
         MmdbResolver.open([path])
 
 
-@pytest.mark.parametrize("content", [b"", b"garbage" * 100, os.urandom(4096)])
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"garbage" * 100, random.Random(7).randbytes(4096)],
+    ids=["empty", "text", "random-bytes"],  # stable ids: xdist workers must collect the same tests
+)
 def test_mmdb_corrupt_file_is_a_config_error(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "broken.mmdb"
     path.write_bytes(content)
