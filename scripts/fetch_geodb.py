@@ -281,17 +281,19 @@ def build_mmdb(
     *,
     database_type: str,
     description: str,
+    build_epoch: int | None = None,
 ) -> BuildResult:
     """Build one .mmdb from CSV files (each with its address family); written atomically."""
     started = time.perf_counter()
     result = BuildResult(path=str(out), database_type=database_type)
-    writer = MMDBWriter(
+    writer = _DatedWriter(
         ip_version=6,
         ipv4_compatible=True,
         database_type=database_type,
         languages=["en"],
         description=description,
     )
+    writer.build_epoch = build_epoch
     leaves: dict[str, SearchTreeLeaf] = {}
 
     def leaf_for(record: Any) -> SearchTreeLeaf:
@@ -366,6 +368,7 @@ def convert(
             "GeoLite2-Country",
             f"residency-guard default country database: DB-IP IP to Country Lite via "
             f"{country_pkg.name} {country_pkg.version} (CC BY 4.0)",
+            _epoch_of(country_pkg.data_date),
         ),
         (
             out_dir / ASN_MMDB,
@@ -374,6 +377,7 @@ def convert(
             "GeoLite2-ASN",
             f"residency-guard default ASN database: RouteViews, NRO and DB-IP via "
             f"{asn_pkg.name} {asn_pkg.version} (CC BY 4.0)",
+            _epoch_of(asn_pkg.data_date),
         ),
     ]
     started = time.perf_counter()
@@ -405,8 +409,32 @@ def convert(
     return info
 
 
-def _build_job(out: Path, sources: Any, record_of: Any, database_type: str, description: str) -> BuildResult:
-    return build_mmdb(out, sources, record_of, database_type=database_type, description=description)
+def _build_job(
+    out: Path, sources: Any, record_of: Any, database_type: str, description: str, build_epoch: int
+) -> BuildResult:
+    return build_mmdb(
+        out, sources, record_of, database_type=database_type, description=description, build_epoch=build_epoch
+    )
+
+
+def _epoch_of(day: date) -> int:
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+
+
+class _DatedWriter(MMDBWriter):
+    """MMDBWriter stamps the build time; we stamp the date of the data instead.
+
+    That is what ``build_epoch`` means in MaxMind's own files, and what the guard shows as the
+    database's date and checks for staleness.
+    """
+
+    build_epoch: int | None = None
+
+    def _build_meta(self) -> dict[str, Any]:
+        meta = super()._build_meta()
+        if self.build_epoch is not None:
+            meta["build_epoch"] = self.build_epoch
+        return meta
 
 
 # ---------------------------------------------------------------------------------------------- fetch

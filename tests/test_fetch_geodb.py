@@ -158,6 +158,8 @@ def test_resolver_reads_the_built_directory(built: tuple[Path, dict]) -> None:
     out, _ = built
     with MmdbResolver.open([out]) as resolver:
         assert sorted(d.kind for d in resolver.databases) == ["asn", "country"]
+        # The date shown and checked for staleness is the data's, not the conversion's.
+        assert {d.build_date for d in resolver.databases} == {"2026-06-01"}
         assert resolver.lookup("::ffff:1.0.1.9") == GeoAnswer("CN", 4134, "CHINANET-BACKBONE")
         dest = Locator(resolver).locate("zzhc.vnet.cn", "1.0.1.9", 80)
         assert (dest.country, dest.asn, dest.geo_source, dest.domain) == ("CN", 4134, "geodb", "vnet.cn")

@@ -159,7 +159,10 @@ class ResidencyGuard:
         loader.add_option("guard_max_ms", float, defaults.max_seconds * 1000, "Inspection time budget per request (ms).")
 
     def configure(self, updated: set[str]) -> None:
-        if not any(name.startswith("guard_") for name in updated) and self.inspector is not None:
+        # mitmdump -s passes every option on the first call; residency-guard run sets the guard_* ones
+        # in one update after mitmproxy's own. Building on an unrelated update would open a stray
+        # events file with default settings.
+        if not any(name.startswith("guard_") for name in updated):
             return
         opts = ctx.options
         if opts.guard_on_error not in ("pass", "block"):
