@@ -421,8 +421,20 @@ class Locator:
     def __init__(self, resolver: GeoResolver | None, overlay: GeoOverlay | None = None) -> None:
         self.resolver = resolver
         self.overlay = overlay
+        # Sources are fixed once built and Destination is immutable, so an answer can be reused; a
+        # phone talks to few destinations, and parsing + two lookups cost ~0.1 ms per request.
+        self._answers: dict[tuple[str, str | None, int], Destination] = {}
 
     def locate(self, host: str, ip: str | None, port: int) -> Destination:
+        key = (host, ip, port)
+        answer = self._answers.get(key)
+        if answer is None:
+            if len(self._answers) >= LOOKUP_CACHE_SIZE:
+                self._answers.clear()
+            answer = self._answers[key] = self._locate(host, ip, port)
+        return answer
+
+    def _locate(self, host: str, ip: str | None, port: int) -> Destination:
         host_text = host.strip()
         if host_text.startswith("[") and host_text.endswith("]"):
             host_text = host_text[1:-1]

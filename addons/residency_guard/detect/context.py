@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import ahocorasick
+
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 # type → (substring markers, whole-key markers)
@@ -98,19 +100,40 @@ class KeyContext:
         return not self.key
 
 
+def _marker_tables() -> tuple[ahocorasick.Automaton, dict[str, frozenset[str]]]:
+    """One automaton over every substring marker (overlapping matches: ``imeisv`` also holds ``imei``)."""
+    by_substring: dict[str, set[str]] = {}
+    by_whole: dict[str, set[str]] = {}
+    for t, (subs, whole) in _POSITIVE.items():
+        for s in subs:
+            by_substring.setdefault(s, set()).add(t)
+        for w in whole:
+            by_whole.setdefault(w, set()).add(t)
+    automaton = ahocorasick.Automaton()
+    for s, types in by_substring.items():
+        automaton.add_word(s, frozenset(types))
+    automaton.make_automaton()
+    return automaton, {w: frozenset(types) for w, types in by_whole.items()}
+
+
+_SUBSTRING_MARKERS, _WHOLE_MARKERS = _marker_tables()
+_NEGATIVE_SUBSTRING = re.compile("|".join(map(re.escape, _NEGATIVE_SUBSTRINGS)))
+
+
+# Misses are common (generated keys, form fields numbered per item), so a miss must be cheap too:
+# one automaton pass instead of a substring test per marker.
 @lru_cache(maxsize=4096)
 def key_context(key: str | None) -> KeyContext:
     k = normalize_key(key)
     if not k:
         return KeyContext("", frozenset(), False)
-    pos = set()
-    for t, (subs, whole) in _POSITIVE.items():
-        if k in whole or any(s in k for s in subs):
-            pos.add(t)
+    pos = set(_WHOLE_MARKERS.get(k, ()))
+    for _, types in _SUBSTRING_MARKERS.iter(k):
+        pos |= types
     # "macid" in ZZHC, but "imacid"-like false substrings are rare; "mac" inside "machine" is not a MAC.
     if "mac" in pos and k.startswith("machine"):
         pos.discard("mac")
-    neg = not pos and (k in _NEGATIVE_WHOLE or any(s in k for s in _NEGATIVE_SUBSTRINGS))
+    neg = not pos and (k in _NEGATIVE_WHOLE or _NEGATIVE_SUBSTRING.search(k) is not None)
     return KeyContext(k, frozenset(pos), neg)
 
 
