@@ -635,3 +635,16 @@ def test_padded_token_is_not_an_empty_form():
     token = "Xk3vQ9zL0pA7mB2nC5dE8fG1hJ4kR6s="  # base64 of noise, one padding character
     ex = extract_request(request(json.dumps({"t": token}).encode(), "application/json"))
     assert [(f.location, f.value) for f in ex.fields] == [("body|json:$.t", token)]
+
+
+def test_xml_mixed_content_and_document_order():
+    body = b"<r>head<a>1111</a>mid<b k='v'>2222</b>tail</r>"
+    ex = extract_request(request(body, "application/xml"))
+    assert [(f.location, f.value) for f in ex.fields] == [
+        ("body|xml:/r", "head"),
+        ("body|xml:/r/a", "1111"),
+        ("body|xml:/r", "mid"),
+        ("body|xml:/r/b@k", "v"),
+        ("body|xml:/r/b", "2222"),
+        ("body|xml:/r", "tail"),
+    ]

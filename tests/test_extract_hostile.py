@@ -327,3 +327,23 @@ def test_notes_do_not_quote_input():
         assert ex.notes
         for note in ex.notes:
             assert secret not in note and "SECRET" not in note
+
+
+def test_wide_xml_stays_within_budget():
+    body = b"<r>" + b"<i a='1'/>" * 100_000 + b"</r>"
+    start = time.perf_counter()
+    ex = extract_request(request(body, "application/xml"), Limits(max_items=500))
+    assert time.perf_counter() - start < 1.5
+    assert len(ex.fields) == 500
+    assert ex.notes == ("request: field limit (500) reached; rest not inspected",)
+
+
+def test_xml_entity_reference_without_dtd_is_an_error_not_an_expansion():
+    ex = extract_request(request(b"<r>&lol9;" + IMEI.encode() + b"</r>", "application/xml"))
+    assert len(ex.notes) == 1 and ex.notes[0].startswith("body: xml invalid at line 1")
+    assert [f.location for f in ex.fields] == ["body"]
+
+
+def test_xml_with_comment_goes_through_defusedxml_and_is_read():
+    ex = extract_request(request(b"<r><!-- c --><imei>" + IMEI.encode() + b"</imei></r>", "application/xml"))
+    assert [(f.location, f.value) for f in ex.fields] == [("body|xml:/r/imei", IMEI)]

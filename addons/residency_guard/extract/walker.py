@@ -27,7 +27,7 @@ from urllib.parse import unquote, unquote_plus
 
 import defusedxml.ElementTree as DefusedET
 from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
-from xml.etree.ElementTree import ParseError
+from xml.etree.ElementTree import ParseError, XMLParser
 
 from ..limits import Limits
 from ..model import Field
@@ -56,6 +56,7 @@ RATIO_FLOOR = 64 << 10
 """Output always allowed from a compressed input, whatever its ratio: tiny bodies of repetitive JSON
 compress far beyond 100:1 without being bombs."""
 JSON_MAX_NESTING = 100
+_XML_CHUNK = 64 << 10
 XML_MAX_NESTING = 100
 MAX_NOTES = 32
 MAX_MULTIPART_PARTS = 1000
@@ -453,8 +454,18 @@ class Walker:
                 self.text(w, c, name, value)
 
     def xml_text(self, where: str, chain: tuple[str, ...], key: str | None, s: str, strict: bool) -> bool:
+        # Entity expansion and external references need a DTD, which needs "<!": without it the C
+        # parser is safe and ~10x faster than defusedxml's (Python callbacks per element). Either way
+        # the document is fed in chunks with the time budget checked in between.
+        if "<!" in s:
+            parser = DefusedET.DefusedXMLParser(forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        else:
+            parser = XMLParser()
         try:
-            root = DefusedET.fromstring(s, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+            for start in range(0, len(s), _XML_CHUNK):
+                parser.feed(s[start : start + _XML_CHUNK])
+                self.check_time()
+            root = parser.close()
         except EntitiesForbidden:
             self.note(where, chain, "xml entity declarations refused (entity expansion attack?); kept as text")
             return False
@@ -474,36 +485,45 @@ class Walker:
         return True
 
     def walk_xml(self, where: str, chain: tuple[str, ...], root) -> None:
-        stack = [(root, "/" + (shown_name(_local(root.tag)) or "*"), 0)]
+        """Depth-first in document order. Children are produced lazily: an element with 100 000
+        children costs nothing beyond the field limit."""
+        stack = [iter(((root, "/" + (shown_name(_local(root.tag)) or "*"), 0),))]
         while stack:
-            element, path, depth = stack.pop()
+            entry = next(stack[-1], None)
+            if entry is None:
+                stack.pop()
+                continue
+            element, path, depth = entry
             tag = shown_name(_local(element.tag))
             for attr, value in element.attrib.items():
                 name = shown_name(_local(attr))
                 if value:
                     self.text(where, chain + (f"xml:{path}@{name or '*'}",), name, value)
-            children = list(element)
-            own = [element.text] + [child.tail for child in children]
-            for piece in own:
-                if piece and not piece.isspace():
-                    self.text(where, chain + ("xml:" + path,), tag, piece.strip())
-            if not children:
-                continue
-            if depth + 1 >= XML_MAX_NESTING:
-                self.note(where, chain, f"xml nested deeper than {XML_MAX_NESTING} levels; inner elements skipped")
-                continue
-            names = [shown_name(_local(child.tag)) or "*" for child in children]
-            repeated = {n for n, count in Counter(names).items() if count > 1} if len(names) > 1 else ()
-            seen: dict[str, int] = {}
-            later = []
-            for child, name in zip(children, names):
-                if name in repeated:
-                    seen[name] = seen.get(name, 0) + 1
-                    later.append((child, f"{path}/{name}[{seen[name]}]", depth + 1))
+            if element.text and not element.text.isspace():
+                self.text(where, chain + ("xml:" + path,), tag, element.text.strip())
+            if len(element):
+                if depth + 1 >= XML_MAX_NESTING:
+                    self.note(where, chain, f"xml nested deeper than {XML_MAX_NESTING} levels; inner elements skipped")
                 else:
-                    later.append((child, f"{path}/{name}", depth + 1))
-            later.reverse()
-            stack.extend(later)
+                    stack.append(self._xml_children(where, chain, element, path, depth + 1))
+            self.check_time()
+
+    def _xml_children(self, where: str, chain: tuple[str, ...], element, path: str, depth: int):
+        children = list(element)
+        names = [shown_name(_local(child.tag)) or "*" for child in children]
+        repeated = {n for n, count in Counter(names).items() if count > 1} if len(names) > 1 else ()
+        seen: dict[str, int] = {}
+        tag = shown_name(_local(element.tag))
+        for child, name in zip(children, names):
+            if name in repeated:
+                seen[name] = seen.get(name, 0) + 1
+                yield child, f"{path}/{name}[{seen[name]}]", depth
+            else:
+                yield child, f"{path}/{name}", depth
+            tail = child.tail
+            if tail and not tail.isspace():
+                # mixed content: text after a child belongs to the parent
+                self.text(where, chain + ("xml:" + path,), tag, tail.strip())
 
     # ---------------------------------------------------------------------------------------- bodies
 
