@@ -648,3 +648,13 @@ def test_xml_mixed_content_and_document_order():
         ("body|xml:/r/b", "2222"),
         ("body|xml:/r", "tail"),
     ]
+
+
+def test_declared_protobuf_with_printable_bytes():
+    inner = "a" * 32
+    # tag 0x0a (a newline), length 0x20 (a space), …, tag 0x22 ('"'), length 0x21 ('!'): all "text"
+    msg = _pb_field(1, inner) + _pb_field(4, "imei " + IMEI + "!" * 13)
+    assert all(0x20 <= b < 0x7F or b == 0x0A for b in msg)
+    ex = extract_request(request(msg, "application/x-protobuf"))
+    assert field_at(ex, "body|protobuf:1").value == inner
+    assert field_at(ex, "body|protobuf:4").value.startswith("imei " + IMEI)

@@ -547,6 +547,9 @@ class Walker:
             return
         if kind == "grpc" and self.grpc(where, chain, data):
             return
+        # Declared protobuf first: a message whose bytes all happen to be printable reads as text.
+        if kind == "protobuf" and self.protobuf(where, chain, data):
+            return
         codec = codec_for(params.get("charset"))
         text: str | None
         if codec == "utf-8":
@@ -608,7 +611,9 @@ class Walker:
             if inflated is not None:
                 self.content(where, chain + ("zlib",), key, inflated, None)
                 return True
-        return self.protobuf(where, chain, data, quiet=kind not in ("protobuf", "grpc"))
+        if kind == "protobuf":
+            return False  # already tried, and noted, by content()
+        return self.protobuf(where, chain, data, quiet=kind != "grpc")
 
     def protobuf(self, where: str, chain: tuple[str, ...], data: bytes, quiet: bool = False) -> bool:
         remaining = self._max_items - len(self.fields)
