@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import ipaddress
 import logging
 import time
 import traceback
@@ -29,7 +28,7 @@ from . import __version__
 from .errors import ConfigError
 from .eventlog import EventLogError, EventWriter
 from .limits import Limits
-from .locate import normalize_ip
+from .locate import ip_or_none
 from .model import Event, RequestView, StatsRecord
 from .pipeline import ConnectionFacts, Inspector, utc_now
 from .setup import DEFAULT_GEODB_DIR, DEFAULT_KEY_FILE, DEFAULT_POLICY, build_guard
@@ -78,11 +77,9 @@ def flow_connection_facts(flow: http.HTTPFlow) -> ConnectionFacts:
     """
     server = flow.server_conn
     host = flow.request.pretty_host
-    ip = _peer_ip(server.peername)
-    if ip is None and server.address is not None and _is_ip(str(server.address[0])):
-        ip = _peer_ip(server.address)
-    if ip is None and _is_ip(host):
-        ip = normalize_ip(host)
+    # The peer actually connected to; else, in transparent and WireGuard modes, the original
+    # destination; else the host, when it is an address.
+    ip = _peer_ip(server.peername) or _peer_ip(server.address) or ip_or_none(host)
     client = flow.client_conn.peername
     return ConnectionFacts(
         flow_id=flow.id,
@@ -97,20 +94,7 @@ def flow_connection_facts(flow: http.HTTPFlow) -> ConnectionFacts:
 
 
 def _peer_ip(address: tuple | None) -> str | None:
-    if not address:
-        return None
-    try:
-        return normalize_ip(str(address[0]))
-    except ValueError:
-        return None
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-        return True
-    except ValueError:
-        return False
+    return ip_or_none(str(address[0])) if address else None
 
 
 class ResidencyGuard:
@@ -309,9 +293,11 @@ class ResidencyGuard:
         if self.inspector is None or data.server.address is None:
             return
         host, port = str(data.server.address[0]), int(data.server.address[1])
-        ip = normalize_ip(host) if _is_ip(host) else await self._resolve(host, port)
-        if ip is not None and not _is_ip(host):
-            data.server.address = (ip, port)
+        ip = ip_or_none(host)
+        if ip is None:
+            ip = await self._resolve(host, port)
+            if ip is not None:
+                data.server.address = (ip, port)
         conn = ConnectionFacts(
             flow_id=f"conn-{data.server.id[:13]}",
             client_ip=_peer_ip(data.client.peername),
@@ -362,7 +348,7 @@ class ResidencyGuard:
                 client_ip=_peer_ip(client.peername),
                 client_port=client.peername[1] if client.peername else None,
                 host=sni or host,
-                server_ip=_peer_ip(server.peername) or (normalize_ip(host) if _is_ip(host) else self._cached_ip(host)),
+                server_ip=_peer_ip(server.peername) or ip_or_none(host) or self._cached_ip(host),
                 server_port=port,
                 tls=True,
                 sni=sni,
@@ -408,7 +394,7 @@ class ResidencyGuard:
             return None
         if not infos:
             return None
-        ip = normalize_ip(str(infos[0][4][0]))
+        ip = ip_or_none(str(infos[0][4][0]))
         if len(self._dns) > 4096:
             self._dns.clear()
         self._dns[host] = (ip, now + DNS_TTL_SECONDS)

@@ -75,6 +75,16 @@ def normalize_ip(ip: str) -> str:
     return str(_parse_ip(ip))
 
 
+def ip_or_none(value: object) -> str | None:
+    """``normalize_ip`` of a value that may be a host name, empty or not a string: None for those."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return normalize_ip(value)
+    except ValueError:
+        return None
+
+
 def _try_parse_ip(ip: str | None) -> IPAddress | None:
     if not ip:
         return None

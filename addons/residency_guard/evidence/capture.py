@@ -11,7 +11,6 @@ body is encoded again so the pipeline sees the request as it was sent, exactly a
 from __future__ import annotations
 
 import base64
-import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from urllib.parse import urlencode, urlsplit
 
 import orjson
 
+from ..locate import ip_or_none
 from ..model import RequestView
 from ..pipeline import ConnectionFacts
 
@@ -36,25 +36,6 @@ class CapturedRequest:
     conn: ConnectionFacts
     connection_id: str
     """Requests sharing a connection share its connection-level judgement (checked once, as live)."""
-
-
-def _ip_or_none(value: object) -> str | None:
-    if not isinstance(value, str) or not value:
-        return None
-    from ..locate import normalize_ip
-
-    try:
-        return normalize_ip(value.strip("[]"))
-    except ValueError:
-        return None
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-        return True
-    except ValueError:
-        return False
 
 
 # ----------------------------------------------------------------------------------------- mitmproxy
@@ -121,7 +102,7 @@ def _har_entry(entry: dict, index: int) -> CapturedRequest:
     )
     host = parts.hostname
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    server_ip = _ip_or_none(entry.get("serverIPAddress")) or (_ip_or_none(host) if _is_ip(host) else None)
+    server_ip = ip_or_none(entry.get("serverIPAddress")) or ip_or_none(host)
     tls = parts.scheme == "https"
     connection = entry.get("connection")
     return CapturedRequest(
@@ -134,7 +115,7 @@ def _har_entry(entry: dict, index: int) -> CapturedRequest:
             server_ip=server_ip,
             server_port=port,
             tls=tls,
-            sni=host if tls and not _is_ip(host) else None,
+            sni=host if tls and ip_or_none(host) is None else None,
         ),
         connection_id=f"har-conn-{connection}" if connection else f"har-{host}-{server_ip}-{port}",
     )
