@@ -347,3 +347,26 @@ def test_xml_entity_reference_without_dtd_is_an_error_not_an_expansion():
 def test_xml_with_comment_goes_through_defusedxml_and_is_read():
     ex = extract_request(request(b"<r><!-- c --><imei>" + IMEI.encode() + b"</imei></r>", "application/xml"))
     assert [(f.location, f.value) for f in ex.fields] == [("body|xml:/r/imei", IMEI)]
+
+
+def test_corrupted_base64_is_repaired_and_noted():
+    body = base64.encodebytes(json.dumps({"REGVER": "8.0", "IMEI1": IMEI, "MODEL": "TA-1046"}).encode())
+    corrupted = body[:50] + b"*" + body[51:]
+    ex = extract_request(request(corrupted, "application/encrypted-json"))
+    assert ex.notes[-1] == "body: base64 invalid (1 characters outside the alphabet); decoded after repair"
+    # the stray character sits inside the IMEI, which comes out garbled; the rest is intact
+    assert [f.value for f in ex.fields if f.location == "body|base64|json:$.MODEL"] == ["TA-1046"]
+    assert_no_identifier_in_notes(ex)
+    truncated = body.rstrip()[:-2]
+    if len(truncated.replace(b"\n", b"").rstrip(b"=")) % 4 != 1:
+        truncated = truncated[:-1]
+    ex = extract_request(request(truncated, "application/encrypted-json"))
+    assert any("length not a whole number of bytes" in n for n in ex.notes), ex.notes
+    assert any(IMEI in f.value for f in ex.fields)
+
+
+def test_long_random_token_is_not_repaired_or_noted():
+    token = "Zx9" + "QmFzZTY0IGlzIG5vdCBhbHdheXMgYmFzZTY0"[::-1] * 3 + "!"
+    ex = extract_request(request(json.dumps({"t": token}).encode(), "application/json"))
+    assert ex.notes == ()
+    assert [f.value for f in ex.fields] == [token]

@@ -102,6 +102,13 @@ def plausible_text(data: bytes) -> str | None:
     return text
 
 
+def lenient_text(data: bytes, max_bad: int) -> str | None:
+    """``data`` as text with undecodable bytes and control characters replaced by U+FFFD, when there
+    are at most ``max_bad`` of them (repaired base64: only the bytes around a stray character)."""
+    text = _CONTROL.sub("\ufffd", data.decode("utf-8", errors="replace"))
+    return text if text.count("\ufffd") <= max_bad else None
+
+
 def is_binary(data: bytes) -> bool:
     """True when ``data`` holds control bytes that text never contains (NUL, BEL, …)."""
     return _CONTROL_BYTES.search(data) is not None

@@ -44,6 +44,7 @@ from .sniff import (
     is_binary,
     json_member,
     jwt_payload,
+    lenient_text,
     looks_like_form,
     media_kind,
     parse_content_type,
@@ -89,6 +90,7 @@ _MAY_BE_ENCODED_SHORT = re.compile(r"[{\[<%=]")
 
 _BASE64_ALPHABET = re.compile(r"[A-Za-z0-9+/=_\-\r\n]+")
 """Every character base64 (either alphabet, wrapped) or hex can hold: one cheap test before both."""
+_NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=_\-\r\n]")
 _JSONISH = re.compile(r"\s*[\[{]\s*[\"\[{\d-]")
 
 
@@ -214,6 +216,8 @@ class Walker:
                     # positive, and known-value detectors match encoded forms of identifiers.
                     self.emit(where, chain, s, key)
                     return True
+            if n >= 64 and self.repaired_base64(where, chain, key, s, body):
+                return True
         if "%" in body and has_percent_escape(body):
             decoded = unquote(body, errors="replace")
             if decoded != body and self.spend(where, chain, len(decoded)):
@@ -229,6 +233,34 @@ class Walker:
             return False
         self.emit(where, chain, s, key)
         return False
+
+    def repaired_base64(self, where: str, chain: tuple[str, ...], key: str | None, s: str, body: str) -> bool:
+        """Long base64 with a few stray characters or one character missing (corruption, or an attempt
+        to dodge inspection): decode it repaired, and say so. False, silently, when the repair does not
+        yield plausible content: then it was not base64 in the first place."""
+        if self.exhausted or _BASE64_ALPHABET.fullmatch(body, 0, 16) is None:
+            return False
+        stray = len(_NOT_BASE64.findall(body))
+        if stray > len(body) // 50:
+            return False
+        repaired = _NOT_BASE64.sub("A", body) if stray else body
+        compact = "".join(repaired.split()).rstrip("=")
+        short = len(compact) % 4 == 1
+        if not stray and not short:
+            return False
+        data = base64_bytes(compact[:-1] if short else compact)
+        if data is None or not self.spend(where, chain, len(data)):
+            return False
+        # Each stray character garbles up to three decoded bytes, which may not be valid text.
+        decoded = lenient_text(data, 3 * stray + 3)
+        if decoded is None or not _wordy(decoded):
+            return False
+        strict = _JSONISH.match(decoded) is not None
+        self.text(where, chain + ("base64",), key, decoded, strict=strict)
+        problems = ([f"{stray} characters outside the alphabet"] if stray else []) + (["length not a whole number of bytes"] if short else [])  # fmt: skip
+        self.note(where, chain, f"base64 invalid ({', '.join(problems)}); decoded after repair")
+        self.emit(where, chain, s, key)
+        return True
 
     def payload(self, where: str, chain: tuple[str, ...], key: str | None, data: bytes) -> bool | None:
         """Bytes decoded from a value: walk them when they are compressed, JSON or plain text.
