@@ -7,8 +7,9 @@ what is emitted:
 
 - a container (JSON object/array, form, XML document, NDJSON, multipart, protobuf message) is replaced
   by its leaves: the container text itself is not a Field;
-- a scalar transform (base64 or hex of plain text, a %-escaped string, a URL) keeps the original value
-  *and* adds the decoded one, so detectors see both forms.
+- a sniffed binary encoding (base64, hex) keeps the original value *and* adds what it decodes to,
+  since the guess may be wrong and known-value detectors match encoded identifiers; a %-escaped
+  string or a URL is kept beside its decoding unless that decoding is a container.
 
 Budget: ``Limits.max_decoded_bytes`` counts every byte a transforming step produces (decompression,
 base64, hex, %-unescaping, JWT payloads, numbers rendered from protobuf varints); parsing steps only
