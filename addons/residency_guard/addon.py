@@ -132,7 +132,8 @@ class ResidencyGuard:
             "guard_reveal_identifiers", bool, False, "Write full identifier values into events (default: masked only)."
         )
         loader.add_option("guard_fingerprint_key", str, str(DEFAULT_KEY_FILE), "Key file for identifier fingerprints.")
-        loader.add_option("guard_stats_interval", float, 2.0, "Seconds between stats records in the events file.")
+        # Integers, not floats: mitmproxy's --set cannot parse float options.
+        loader.add_option("guard_stats_interval_ms", int, 2000, "Milliseconds between stats records in the events file.")
         defaults = Limits()
         loader.add_option("guard_max_body_bytes", int, defaults.max_body_bytes, "Raw body bytes inspected per request.")
         loader.add_option(
@@ -140,7 +141,9 @@ class ResidencyGuard:
         )
         loader.add_option("guard_max_depth", int, defaults.max_depth, "Nested decoding steps per value.")
         loader.add_option("guard_max_items", int, defaults.max_items, "Values extracted per request.")
-        loader.add_option("guard_max_ms", float, defaults.max_seconds * 1000, "Inspection time budget per request (ms).")
+        loader.add_option(
+            "guard_max_ms", int, round(defaults.max_seconds * 1000), "Inspection time budget per request (ms)."
+        )
 
     def configure(self, updated: set[str]) -> None:
         # mitmdump -s passes every option on the first call; residency-guard run sets the guard_* ones
@@ -199,7 +202,7 @@ class ResidencyGuard:
 
     async def _write_stats_periodically(self) -> None:
         while True:
-            await asyncio.sleep(max(0.1, ctx.options.guard_stats_interval))
+            await asyncio.sleep(max(100, ctx.options.guard_stats_interval_ms) / 1000)
             self._write_stats()
 
     def _write_stats(self) -> None:
