@@ -8,7 +8,7 @@ published (``schemas/event.schema.json``) and every reader (dashboard, export, d
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field as PydField
 
@@ -51,9 +51,11 @@ CATEGORIES: tuple[Category, ...] = ("device", "subscriber", "online", "location"
 # ---------------------------------------------------------------------------------------------- extract
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(NamedTuple):
     """One value found in a request, with where it was found and how it was decoded.
+
+    A NamedTuple rather than a frozen dataclass: a large body yields thousands of fields, and a
+    NamedTuple is built in half the time.
 
     ``where`` names the place in the request (``query.imei``, ``header.x-device``, ``cookie.sid``,
     ``path[2]``, ``body``); ``chain`` lists the decoding steps applied after that, in order
