@@ -80,6 +80,22 @@ def _plan(n: int, ports: dict[str, int]) -> tuple[str, str, dict | None, bool, b
     return "POST", base, {"city": "Oslo", "seq": n}, False, to_cn
 
 
+async def started(n: int, client: httpx.AsyncClient, method: str, url: str, body: dict | None) -> httpx.Response:
+    # Connections open over ~0.5 s rather than in one burst: mitmproxy listens with asyncio's default
+    # backlog of 100, and 500 simultaneous SYNs overflow it (a kernel-level reset, not the guard's doing).
+    # Each flow takes far longer than that through the guard, so all 500 are still in flight together.
+    await asyncio.sleep(n * 0.001)
+    IN_FLIGHT["now"] += 1
+    IN_FLIGHT["max"] = max(IN_FLIGHT["max"], IN_FLIGHT["now"])
+    try:
+        return await client.request(method, url, json=body)
+    finally:
+        IN_FLIGHT["now"] -= 1
+
+
+IN_FLIGHT = {"now": 0, "max": 0}
+
+
 async def test_500_concurrent_flows_lose_and_duplicate_no_event(tmp_path):
     with (
         recording_origin(CN_HOST) as (cn_port, cn_targets),
@@ -91,8 +107,9 @@ async def test_500_concurrent_flows_lose_and_duplicate_no_event(tmp_path):
         limits = httpx.Limits(max_connections=FLOWS, max_keepalive_connections=FLOWS)
         async with httpx.AsyncClient(proxy=guard.proxy_url, timeout=60, limits=limits, trust_env=False) as client:
             t0 = time.perf_counter()
-            responses = await asyncio.gather(*(client.request(m, url, json=body) for m, url, body, _, _ in plans))
+            responses = await asyncio.gather(*(started(n, client, *plan[:3]) for n, plan in enumerate(plans)))
             elapsed = time.perf_counter() - t0
+        assert IN_FLIGHT["max"] >= 0.9 * FLOWS, IN_FLIGHT
 
         expected_events = {n for n, p in enumerate(plans) if p[3]}
         blocked = {n for n, p in enumerate(plans) if p[3] and p[4]}

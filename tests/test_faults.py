@@ -27,12 +27,9 @@ MITMDUMP = GUARD_BIN.parent / "mitmdump"
 IMEI = "352099001761481"
 
 # Loads the real addon and makes its inspector raise for requests marked X-Fault: 1, the way a bug in a
-# detector would surface; ``options`` are applied from Python (typed, unlike --set strings).
+# detector would surface.
 FAULTY_SCRIPT = """
-from mitmproxy import ctx
 from residency_guard.addon import ResidencyGuard
-
-OPTIONS = {options!r}
 
 
 class FaultyGuard(ResidencyGuard):
@@ -47,21 +44,16 @@ class FaultyGuard(ResidencyGuard):
 
         self.inspector.inspect = faulty
 
-    def running(self):
-        if OPTIONS:
-            ctx.options.update(**OPTIONS)
-        super().running()
-
 
 addons = [FaultyGuard()]
 """
 
 
 @contextmanager
-def scripted_guard(tmp_path: Path, *, on_error: str = "pass", options: dict | None = None) -> Iterator[Guard]:
+def scripted_guard(tmp_path: Path, *, on_error: str = "pass") -> Iterator[Guard]:
     """mitmdump -s with the real addon wrapped by FAULTY_SCRIPT, on a free loopback port."""
     script = tmp_path / "faulty_guard.py"
-    script.write_text(FAULTY_SCRIPT.format(options=options or {}))
+    script.write_text(FAULTY_SCRIPT)
     (tmp_path / "geodb").mkdir(exist_ok=True)
     port = free_port()
     events = tmp_path / "events.jsonl"

@@ -4,14 +4,12 @@ note names the limit, and the request still reaches its (allowed) destination.""
 from __future__ import annotations
 
 import base64
-import subprocess
 
 import httpx
 import orjson
 import pytest
 
-from guard_harness import GUARD_BIN, free_port, origin_server, running_guard
-from test_faults import scripted_guard
+from guard_harness import origin_server, running_guard
 
 pytestmark = pytest.mark.e2e
 
@@ -48,9 +46,8 @@ def limited_guard(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def hurried_guard(tmp_path_factory):
-    # guard_max_ms is a float option, which mitmproxy cannot parse from --set (see the xfail below):
-    # set it from Python in a mitmdump script that loads the real addon.
-    with scripted_guard(tmp_path_factory.mktemp("budget"), options={"guard_max_ms": 0.001}) as g:
+    tmp = tmp_path_factory.mktemp("budget")
+    with running_guard(tmp, overlay=OVERLAY, extra_args=_set_args(tmp, {"guard_max_ms": 1})) as g:
         yield g
 
 
@@ -108,9 +105,9 @@ def test_more_values_than_max_items(limited_guard, origin):
 
 
 def test_inspection_longer_than_max_ms(hurried_guard, origin):
-    body = orjson.dumps([{"name": f"item{i}", "value": i} for i in range(500)])
+    body = orjson.dumps([{"name": f"item{i}", "value": f"v{i}", "n": i} for i in range(5000)])  # ~15 ms of work
     notes = _notes(_send(hurried_guard, origin, "budget", body))
-    assert "time budget (1e-06 s) exceeded" in notes
+    assert "time budget (0.001 s) exceeded" in notes
 
 
 def test_within_limits_no_event_and_guard_still_serving(limited_guard, origin):
@@ -122,26 +119,3 @@ def test_within_limits_no_event_and_guard_still_serving(limited_guard, origin):
     events = limited_guard.wait_for_events(before + 1)
     assert [e["request"]["url"].rsplit("?", 1)[-1].split("&")[-1] for e in events[before:]] == ["n=after"]
     assert events[-1]["inspection"]["complete"] is True
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="guard_max_ms (and guard_stats_interval) are float options: mitmproxy's --set parser supports "
-    "int/str/bool/sequences only, so `run --set guard_max_ms=…` dies with NotImplementedError and a traceback",
-)
-def test_max_ms_can_be_set_on_the_command_line(tmp_path):
-    proc = subprocess.Popen(
-        [str(GUARD_BIN), "run", "--no-dashboard", "--listen-host", "127.0.0.1", "--listen-port", str(free_port()),
-         "--events", str(tmp_path / "events.jsonl"), "--confdir", str(tmp_path / "mitmproxy"),
-         "--fingerprint-key", str(tmp_path / "key"), "--geodb", str(tmp_path), "--set", "guard_max_ms=0.5"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        exited = proc.wait(5) is not None
-    except subprocess.TimeoutExpired:
-        exited = False
-    finally:
-        proc.terminate()
-        stderr = proc.communicate(timeout=10)[1]
-    assert not exited and "Traceback" not in stderr, stderr[-300:]
