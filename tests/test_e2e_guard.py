@@ -229,3 +229,31 @@ def test_mitmdump_script_entry_loads_the_same_addon(tmp_path, origins):
 
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__]))
+
+
+def test_worker_processes_judge_the_same_and_lose_nothing_at_exit(tmp_path, origins):
+    """Bodies inspected in worker processes: blocked ones wait for the verdict; the others are
+    forwarded first and judged after, and the guard waits for those verdicts before it exits."""
+    cn, de = origins["CN"], origins["DE"]
+    extra = ["--workers", "1", "--set", "guard_offload_min_bytes=0"]
+    with running_guard(tmp_path, overlay=OVERLAY, extra_args=extra) as g:
+        with _client(g) as client:
+            blocked = client.post(cn.url + "/", content=zzhc_body(), headers=ZZHC_HEADERS)
+            forwarded = [
+                client.post(de.url + f"/batch/{n}", json={"n": n, "imei": "352099001761481"}) for n in range(20)
+            ]
+        assert blocked.status_code == 451
+        assert [r.status_code for r in forwarded] == [200] * 20
+        # Stop at once: some verdicts of forwarded flows may still be pending in the worker.
+        g.proc.terminate()
+        g.proc.wait(30)
+        events = g.events()
+        stats = [r for r in g.records() if r["event_type"] == "stats"]
+    assert len(events) == 21, g.log()
+    (cn_event,) = [e for e in events if e["destination"]["country"] == "CN"]
+    assert cn_event["action"] == "blocked"
+    assert {"imei", "iccid", "imsi", "mac"} <= {i["type"] for i in cn_event["identifiers"]}
+    de_paths = sorted(e["request"]["url"].rsplit("/", 1)[1] for e in events if e["destination"]["country"] == "DE")
+    assert de_paths == sorted(str(n) for n in range(20))
+    assert all(e["action"] == "logged" for e in events if e["destination"]["country"] == "DE")
+    assert stats and stats[-1]["with_identifiers"] == 21 and stats[-1]["blocked"] == 1

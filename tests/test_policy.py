@@ -169,3 +169,45 @@ def test_shipped_policies_validate_against_the_published_schema(path):
 
     schema = json.loads((REPO / "schemas" / "policy.schema.json").read_text())
     jsonschema.validate(yaml.load(path.read_text(), Loader=ConfigLoader), schema)  # noqa: S506
+
+
+def test_may_block_for_the_shipped_policies():
+    from residency_guard.policy import may_block
+
+    assert may_block(dest("CN"), True, GDPR)
+    assert not may_block(dest("DE"), False, GDPR)  # cleartext is only logged
+    assert not may_block(dest("US", host="x.googleapis.com"), True, GDPR)  # every category excepted
+    assert not may_block(dest("unknown"), True, GDPR)
+    assert may_block(dest("unknown"), True, STRICT)
+    assert may_block(dest("NO"), False, STRICT)  # cleartext blocked there
+    assert not may_block(dest("NO"), True, STRICT)
+
+
+_TYPES = ["imei", "mac", "imsi", "iccid", "phone", "ad_id", "email", "location", "cell_id", "wifi_bssid"]
+
+
+@pytest.mark.parametrize("policy", [GDPR, STRICT, DOJ], ids=lambda p: p.name)
+def test_a_blocked_judgement_always_had_may_block(policy):
+    """The promise that lets the guard forward before judging: may_block is never wrong the other way."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from residency_guard.policy import may_block
+
+    countries = ["CN", "DE", "NO", "US", "SG", "RU", "JP", "unknown"]
+    hosts = ["a.example.com", "x.googleapis.com", "act.hmdglobal.com"]
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        types=st.lists(st.sampled_from(_TYPES), min_size=1, max_size=4),
+        country=st.sampled_from(countries),
+        host=st.sampled_from(hosts),
+        asn=st.sampled_from([None, 16509, 4134]),
+        tls=st.booleans(),
+    )
+    def check(types, country, host, asn, tls):
+        d = dest(country, host=host, asn=asn)
+        if judge([hit(t) for t in types], d, tls, policy).blocked:
+            assert may_block(d, tls, policy)
+
+    check()

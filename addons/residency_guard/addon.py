@@ -15,6 +15,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +31,7 @@ from .eventlog import EventLogError, EventWriter
 from .limits import Limits
 from .locate import ip_or_none
 from .model import Event, RequestView, StatsRecord
+from .offload import InspectionPool, Verdict
 from .pipeline import ConnectionFacts, Inspector, utc_now
 from .setup import DEFAULT_GEODB_DIR, DEFAULT_KEY_FILE, DEFAULT_POLICY, build_guard
 
@@ -107,6 +109,9 @@ class ResidencyGuard:
         self._stats_task: asyncio.Task | None = None
         self._dns: dict[str, tuple[str, float]] = {}
         self.on_error = "pass"
+        self.pool: InspectionPool | None = None
+        self.offload_min_bytes = 0
+        self._pending: dict[Future[Verdict], str] = {}
         self.warnings: list[str] = []
 
     # ------------------------------------------------------------------------------------ options
@@ -134,6 +139,15 @@ class ResidencyGuard:
         loader.add_option("guard_fingerprint_key", str, str(DEFAULT_KEY_FILE), "Key file for identifier fingerprints.")
         # Integers, not floats: mitmproxy's --set cannot parse float options.
         loader.add_option("guard_stats_interval_ms", int, 2000, "Milliseconds between stats records in the events file.")
+        loader.add_option(
+            "guard_workers",
+            int,
+            0,
+            "Inspector processes for large bodies (0: inspect everything in the proxy process).",
+        )
+        loader.add_option(
+            "guard_offload_min_bytes", int, 8192, "Bodies at least this large are inspected by a worker process."
+        )
         defaults = Limits()
         loader.add_option("guard_max_body_bytes", int, defaults.max_body_bytes, "Raw body bytes inspected per request.")
         loader.add_option(
@@ -161,18 +175,23 @@ class ResidencyGuard:
             max_items=opts.guard_max_items,
             max_seconds=opts.guard_max_ms / 1000,
         )
+        setup_kwargs = dict(
+            policy=opts.guard_policy,
+            profiles=list(opts.guard_profiles),
+            geodb=list(opts.guard_geodb),
+            geo_overlay=opts.guard_geo_overlay or None,
+            fingerprint_key=opts.guard_fingerprint_key,
+            limits=limits,
+            reveal_identifiers=opts.guard_reveal_identifiers,
+        )
         try:
-            setup = build_guard(
-                policy=opts.guard_policy,
-                profiles=opts.guard_profiles,
-                geodb=opts.guard_geodb,
-                geo_overlay=opts.guard_geo_overlay or None,
-                fingerprint_key=opts.guard_fingerprint_key,
-                limits=limits,
-                reveal_identifiers=opts.guard_reveal_identifiers,
-            )
+            setup = build_guard(**setup_kwargs)
         except ConfigError as e:
             raise exceptions.OptionsError(str(e)) from None
+        if self.pool is not None:
+            self.pool.close()
+        self.pool = InspectionPool(opts.guard_workers, setup_kwargs) if opts.guard_workers > 0 else None
+        self.offload_min_bytes = opts.guard_offload_min_bytes
         for w in setup.warnings:
             log.warning(w)
         self.warnings = list(setup.warnings)
@@ -230,6 +249,16 @@ class ResidencyGuard:
     def done(self) -> None:
         if self._stats_task is not None:
             self._stats_task.cancel()
+        # Flows forwarded before their judgement: wait for it, so no judged event is lost at exit.
+        for future in list(self._pending):
+            try:
+                future.result(timeout=30)
+            except Exception:
+                pass
+            self._judged_later(future)
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
         self._write_stats()
         if self.writer is not None:
             self.writer.close()
@@ -240,25 +269,55 @@ class ResidencyGuard:
         if self.inspector is None or flow.response is not None or flow.error is not None:
             return
         self.counters.flows += 1
+        view = request_view(flow)
         try:
             conn = await self._connection_facts(flow)
-            result = self.inspector.inspect(request_view(flow), conn)
+            if self.pool is not None and len(view.body) >= self.offload_min_bytes:
+                if not self.inspector.may_block(conn):
+                    self._judge_later(flow.id, view, conn)  # forwarded now; the verdict cannot change that
+                    return
+                verdict = await self.pool.inspect(view, conn)
+            else:
+                verdict = Verdict.of(self.inspector.inspect(view, conn))
         except Exception:
             self._failed(flow, "inspection failed")
             return
+        self._apply(verdict, flow)
+
+    def _apply(self, verdict: Verdict, flow: http.HTTPFlow | None) -> None:
+        """Count, record and act on a verdict; ``flow`` is None when it was already forwarded."""
         c = self.counters
         c.inspected += 1
-        c.with_identifiers += bool(result.hits)
-        c.partial += not result.extraction.complete
-        judgement = result.judgement
-        if result.event is not None:
-            c.violations += judgement.verdict == "violation"
-            if not self._record(result.event, flow):
+        c.with_identifiers += verdict.has_hits
+        c.partial += not verdict.complete
+        event = verdict.event
+        if event is not None:
+            c.violations += verdict.violation
+            if not self._record(event, flow):
                 return
-            _log_event(result.event)
-        if judgement.blocked:
+            _log_event(event)
+        if verdict.blocked and flow is not None:
             c.blocked += 1
-            flow.response = block_response(result.event)
+            flow.response = block_response(event)
+
+    def _judge_later(self, flow_id: str, view: RequestView, conn: ConnectionFacts) -> None:
+        assert self.pool is not None
+        future = self.pool.submit(view, conn)
+        self._pending[future] = flow_id
+        loop = asyncio.get_running_loop()
+        future.add_done_callback(lambda f: loop.call_soon_threadsafe(self._judged_later, f))
+
+    def _judged_later(self, future: Future[Verdict]) -> None:
+        flow_id = self._pending.pop(future, None)
+        if flow_id is None:  # already handled at shutdown
+            return
+        try:
+            verdict = future.result()
+        except Exception:
+            self.counters.errors += 1
+            log.error("residency-guard: inspection failed for flow %s (judged after forwarding)\n%s", flow_id, traceback.format_exc())
+            return
+        self._apply(verdict, None)
 
     def client_connected(self, client: connection.Client) -> None:
         """Transparent and WireGuard modes know the destination as soon as the phone connects: refuse

@@ -7,7 +7,6 @@ writing the event are left to the caller.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,7 +32,7 @@ from .model import (
     RuleHit,
     RuleInfo,
 )
-from .policy import LoadedPolicy, judge, judge_connection
+from .policy import LoadedPolicy, judge, judge_connection, may_block
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +92,10 @@ class Inspector:
         if hits or not extraction.complete:
             event = self._event(request, conn, destination, extraction, hits, judgement)
         return Inspection(extraction, hits, destination, judgement, event)
+
+    def may_block(self, conn: ConnectionFacts) -> bool:
+        """Whether this request's judgement could block it; if not, it may be judged after forwarding."""
+        return may_block(self.locate(conn), conn.tls, self.policy)
 
     def check_connection(self, conn: ConnectionFacts) -> tuple[Destination, RuleHit | None]:
         """Judge a connection before any payload: the refusing rule, if the policy refuses it outright."""
@@ -192,16 +195,3 @@ def _rule_info(r: RuleHit) -> RuleInfo:
         types=list(r.types),
         legal_basis=r.legal_basis,
     )
-
-
-class Stopwatch:
-    """Monotonic elapsed time in milliseconds, for the per-flow budget and the stats."""
-
-    __slots__ = ("start",)
-
-    def __init__(self) -> None:
-        self.start = time.perf_counter()
-
-    @property
-    def ms(self) -> float:
-        return (time.perf_counter() - self.start) * 1000

@@ -272,6 +272,25 @@ def judge(hits: Sequence[Hit], destination: Destination, tls: bool, policy: Load
     return Judgement(verdict, action, tuple(rules))
 
 
+def may_block(destination: Destination, tls: bool, policy: LoadedPolicy) -> bool:
+    """Whether any identifiers at all, sent to ``destination``, could get a request blocked. Pure.
+
+    False means the judgement cannot change what happens to the request, so it may be forwarded
+    before it is judged. For every set of hits, ``judge(...).blocked`` implies this is True.
+    """
+    p = policy.policy
+    if not tls and p.cleartext.enabled and p.cleartext.action == "block":
+        return True
+    if destination.country == UNKNOWN_COUNTRY:
+        return p.unknown_country.action == "block"
+    for category in CATEGORIES:
+        if policy.permits(category, destination.country) or p.rule_for(category).action != "block":
+            continue
+        if _matching_exception(p.exceptions, destination, category) is None:
+            return True
+    return False
+
+
 def judge_connection(destination: Destination, sni: str | None, policy: LoadedPolicy) -> RuleHit | None:
     """The rule that refuses a connection to ``destination`` outright, or None. Pure.
 

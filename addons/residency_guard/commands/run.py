@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -57,6 +58,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="key file for identifier fingerprints (default ~/.residency-guard/fingerprint.key, created on first use)",
     )
     p.add_argument("--confdir", type=Path, default=None, help="mitmproxy configuration directory (CA), default ~/.mitmproxy")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1 if (os.cpu_count() or 1) > 1 else 0,
+        help="inspector processes for large bodies, so they neither stall other flows nor add latency "
+        "(default 1 on a multi-core machine, 0 otherwise: all inspection in the proxy process)",
+    )
     p.add_argument("--no-dashboard", action="store_true", help="headless: log lines instead of the dashboard")
     p.add_argument(
         "--set", dest="mitm_set", action="append", default=[], metavar="OPTION=VALUE", help="set any mitmproxy option"
@@ -109,6 +117,7 @@ def _guard_options(args: argparse.Namespace, events: Path) -> dict:
         "guard_fsync": args.fsync,
         "guard_on_error": args.on_error,
         "guard_reveal_identifiers": args.reveal_identifiers,
+        "guard_workers": args.workers,
         **({"guard_fingerprint_key": str(args.fingerprint_key)} if args.fingerprint_key else {}),
     }
 

@@ -1,0 +1,88 @@
+"""Inspection in worker processes, so that large bodies neither stall the proxy nor add latency.
+
+mitmproxy relays every flow on one event loop. Extraction and detection are pure-Python CPU work
+(milliseconds for a 64 KB body), and threads would not help (the GIL). Workers are separate processes
+that build the same Inspector from the same configuration files (``setup.build_guard``), take a request
+view and connection facts, and return the judgement and the event as plain data.
+
+The addon uses them two ways:
+- a flow whose destination could be blocked waits for its judgement (the loop keeps serving others);
+- a flow whose destination can never be blocked (``policy.may_block`` is false) is forwarded at once
+  and judged afterwards: the event is the same, it just is not on the request's critical path.
+
+Workers start with ``spawn`` (mitmproxy's process has threads; ``fork`` would copy their locks).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Event, RequestView
+from .pipeline import ConnectionFacts, Inspection, Inspector
+
+_worker_inspector: Inspector | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the addon needs of an inspection; small and picklable (a worker sends it back)."""
+
+    blocked: bool
+    violation: bool
+    has_hits: bool
+    complete: bool
+    event: Event | None
+
+    @classmethod
+    def of(cls, inspection: Inspection) -> Verdict:
+        return cls(
+            blocked=inspection.judgement.blocked,
+            violation=inspection.judgement.verdict == "violation",
+            has_hits=bool(inspection.hits),
+            complete=inspection.extraction.complete,
+            event=inspection.event,
+        )
+
+
+def _init_worker(setup_kwargs: dict[str, Any]) -> None:
+    global _worker_inspector
+    from .setup import build_guard
+
+    _worker_inspector = build_guard(**setup_kwargs).inspector
+
+
+def _inspect_in_worker(view: RequestView, conn: ConnectionFacts) -> Verdict:
+    assert _worker_inspector is not None, "worker not initialised"
+    return Verdict.of(_worker_inspector.inspect(view, conn))
+
+
+class InspectionPool:
+    """A small pool of inspector processes built from the guard's configuration."""
+
+    def __init__(self, workers: int, setup_kwargs: dict[str, Any]):
+        self.workers = workers
+        self._executor = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(setup_kwargs,),
+        )
+        # Start the workers now (imports and configuration take a second), not on the first big body.
+        self._executor.submit(_noop).result()
+
+    def submit(self, view: RequestView, conn: ConnectionFacts) -> Future[Verdict]:
+        return self._executor.submit(_inspect_in_worker, view, conn)
+
+    async def inspect(self, view: RequestView, conn: ConnectionFacts) -> Verdict:
+        return await asyncio.wrap_future(self.submit(view, conn))
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=False)
+
+
+def _noop() -> None:
+    return None
