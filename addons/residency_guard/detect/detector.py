@@ -12,12 +12,16 @@ from .context import CELL_SIBLING_KEYS, key_context, path_is_cell, path_is_wifi_
 from .context import normalize_key
 from .formats import Found, classify_phone, scan
 from .known import KnownValuePool
+from .prefilter import Joined, candidate_fields
 
 if TYPE_CHECKING:
     from ..profile import DeviceProfile
 
 _COUNTRY_CODE_KEYS = frozenset({"countrycode", "cc", "dialcode", "callingcode", "phonecountrycode", "countrycallingcode"})
 _WORTH_SCANNING = re.compile(r"[0-9@]", re.ASCII)
+_KEY_ALONE = frozenset({"cell_id", "serial", "phone"})
+"""Key contexts under which scan() reports values no candidate pattern finds (short cell ids, serials,
+national phone numbers with a sibling country code)."""
 _PARENT_TAIL = re.compile(r"(?:\[['\"]?|[.:/])?$")
 _EARTH_RADIUS_M = 6_371_008.8
 _METRES_PER_DEGREE = 111_320.0
@@ -79,7 +83,6 @@ class Detector:
     def detect(self, fields: Iterable[Field], client_ip: str | None = None) -> list[Hit]:
         client_device = next((p.name for p in self.profiles if p.owns_client(client_ip)), None)
         best: dict[tuple[str, str, str], Hit] = {}
-        objects: dict[str, list[Field]] = {}
 
         def add(hit: Hit) -> None:
             k = (hit.type, hit.value, hit.location)
@@ -88,17 +91,38 @@ class Detector:
                 best[k] = hit
 
         fields = list(fields)
-        parents = [parent_of(f) for f in fields]
-        for f, parent in zip(fields, parents):
-            objects.setdefault(parent, []).append(f)
-        for f, parent in zip(fields, parents):
-            for e in self.pool.find(f.value):
+        # Objects (fields grouped by parent, in order of first appearance) are needed only for sibling
+        # look-ups, which are rare: built on first use.
+        grouped: list[dict[str, list[Field]]] = []
+
+        def objects() -> dict[str, list[Field]]:
+            if not grouped:
+                by_parent: dict[str, list[Field]] = {}
+                for f in fields:
+                    by_parent.setdefault(parent_of(f), []).append(f)
+                grouped.append(by_parent)
+            return grouped[0]
+
+        joined = Joined([f.value for f in fields])
+        known = self.pool.find_joined(joined)
+        # Only fields that may hold a candidate, or whose key alone can make one, get the per-value work;
+        # the others yield nothing in scan() (see detect.prefilter).
+        contexts = {k: key_context(k) for k in {f.key for f in fields}}
+        keyed = {k for k, ctx in contexts.items() if ctx.positive & _KEY_ALONE}
+        work = candidate_fields(joined)
+        work.update(known)
+        if keyed:
+            work.update(i for i, f in enumerate(fields) if f.key in keyed)
+        for i in sorted(work):
+            f = fields[i]
+            for e in known.get(i, ()):
                 chain = (*f.chain, f"known:{e.transform}") if e.transform else f.chain
                 add(Hit(e.type, e.value, f.where, chain, "known-value", 1.0 if not e.transform else 0.99, f.key, e.device))
             if not _WORTH_SCANNING.search(f.value):
                 continue
-            ctx = key_context(f.key)
-            if ctx.says("phone") and self._phone_with_sibling_country_code(f, objects[parent], ctx, add):
+            ctx = contexts[f.key]
+            parent = parent_of(f)
+            if ctx.says("phone") and self._phone_with_sibling_country_code(f, objects()[parent], ctx, add):
                 continue
             per_span: dict[tuple[int, int], Found] = {}
             for found, start, end in scan(f.value, ctx, parent, path_is_wifi_scan(parent)):
@@ -108,10 +132,26 @@ class Detector:
             for type_, value, conf, method, key in per_span.values():
                 add(Hit(type_, value, f.where, f.chain, method, round(conf, 2), key))
 
-        for parent, members in objects.items():
-            self._pair_coordinates(members, add)
+        self._pair_all_coordinates(fields, contexts, objects, add)
         hits = [self._attribute(h, best, objects, client_device) for h in best.values()]
         return [h for h in hits if h is not None]
+
+    def _pair_all_coordinates(self, fields: list[Field], contexts, objects, add) -> None:
+        """Latitude/longitude pairs, one per object, added in the order of the objects."""
+        coordinate_keys = {k for k, ctx in contexts.items() if ctx.says("lat") or ctx.says("lon")}
+        if not coordinate_keys:
+            return
+        # Pairing looks only at coordinate-keyed members, so those alone are grouped; when more than
+        # one object holds a pair, their order is that of all fields, which needs every parent.
+        members: dict[str, list[Field]] = {}
+        for f in fields:
+            if f.key in coordinate_keys:
+                members.setdefault(parent_of(f), []).append(f)
+        pairs = [m for m in members.values() if len(m) >= 2]
+        if len(pairs) > 1:
+            pairs = [ms for parent, ms in objects().items() if parent in members and len(members[parent]) >= 2]
+        for ms in pairs:
+            self._pair_coordinates(ms, add)
 
     # ------------------------------------------------------------------------------------- helpers
 
@@ -172,7 +212,7 @@ class Detector:
     def _attribute(self, h: Hit, best, objects, client_device: str | None) -> Hit | None:
         if h.method != "known-value":
             if h.type == "cell_id" and h.confidence < 0.85:
-                h = self._cell_siblings(h, objects)
+                h = self._cell_siblings(h, objects())
             devices = self.pool.by_value.get((h.type, h.value))
             if h.type == "location":
                 near = self._near_profile(h.value)

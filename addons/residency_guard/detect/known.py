@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 import ahocorasick
 import phonenumbers
 
+from .prefilter import Joined
+
 if TYPE_CHECKING:
     from ..profile import DeviceProfile
 
@@ -119,6 +121,8 @@ class KnownValuePool:
                         for form, name in transforms(s):
                             entries.setdefault(form, []).append(KnownEntry(profile.name, type_, value, name, ""))
         for pattern, es in entries.items():
+            if "\x00" in pattern:  # find_joined relies on it (profile values are validated: cannot happen)
+                raise ValueError("known-value pattern with a NUL character")
             # One entry per (device, identifier) for a pattern: base64 and base64url of a digest are often
             # the same text, and a plain spelling beats a transform.
             unique: dict[tuple[str, str, str], KnownEntry] = {}
@@ -131,6 +135,29 @@ class KnownValuePool:
 
     def __bool__(self) -> bool:
         return self.size > 0
+
+    def find_joined(self, joined: Joined) -> dict[int, list[KnownEntry]]:
+        """``find`` over every value of a request at once: value index → its matches, in ``find`` order.
+
+        No pattern holds NUL, so at each separator the automaton is back at its root, exactly as at the
+        start of a value, and a boundary check sees NUL where ``find`` sees the end of the text.
+        """
+        out: dict[int, list[KnownEntry]] = {}
+        if not self.size:
+            return out
+        text = joined.text
+        for end, (length, es) in self._automaton.iter(text):
+            start = end - length + 1
+            for e in es:
+                if e.boundary and not _bounded(text, start, end + 1, e.boundary):
+                    continue
+                k = joined.index(start)
+                found = out.get(k)
+                if found is None:
+                    out[k] = [e]
+                else:
+                    found.append(e)
+        return out
 
     def find(self, text: str) -> Iterator[KnownEntry]:
         if not self.size or len(text) < _MIN_PATTERN:
