@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from ..model import Field, Hit
 from .context import CELL_SIBLING_KEYS, key_context, path_is_cell, path_is_wifi_scan
-from .context import normalize_key
+from .context import KeyContext, normalize_key
 from .formats import Found, classify_phone, scan
 from .known import KnownValuePool
 from .prefilter import Joined, candidate_fields
@@ -107,8 +108,10 @@ class Detector:
         known = self.pool.find_joined(joined)
         # Only fields that may hold a candidate, or whose key alone can make one, get the per-value work;
         # the others yield nothing in scan() (see detect.prefilter).
-        contexts = {k: key_context(k) for k in {f.key for f in fields}}
-        keyed = {k for k, ctx in contexts.items() if ctx.positive & _KEY_ALONE}
+        roles = {k: _key_roles(k) for k in {f.key for f in fields}}
+        contexts = {k: r[0] for k, r in roles.items()}
+        keyed = {k for k, r in roles.items() if r[1]}
+        coordinate_keys = {k for k, r in roles.items() if r[2]}
         work = candidate_fields(joined)
         work.update(known)
         if keyed:
@@ -132,15 +135,13 @@ class Detector:
             for type_, value, conf, method, key in per_span.values():
                 add(Hit(type_, value, f.where, f.chain, method, round(conf, 2), key))
 
-        self._pair_all_coordinates(fields, contexts, objects, add)
+        if coordinate_keys:
+            self._pair_all_coordinates(fields, coordinate_keys, objects, add)
         hits = [self._attribute(h, best, objects, client_device) for h in best.values()]
         return [h for h in hits if h is not None]
 
-    def _pair_all_coordinates(self, fields: list[Field], contexts, objects, add) -> None:
+    def _pair_all_coordinates(self, fields: list[Field], coordinate_keys: set[str | None], objects, add) -> None:
         """Latitude/longitude pairs, one per object, added in the order of the objects."""
-        coordinate_keys = {k for k, ctx in contexts.items() if ctx.says("lat") or ctx.says("lon")}
-        if not coordinate_keys:
-            return
         # Pairing looks only at coordinate-keyed members, so those alone are grouped; when more than
         # one object holds a pair, their order is that of all fields, which needs every parent.
         members: dict[str, list[Field]] = {}
@@ -239,6 +240,13 @@ class Detector:
         if len(siblings & CELL_SIBLING_KEYS) >= 1 or path_is_cell(parent):
             return Hit(h.type, h.value, h.where, h.chain, h.method, 0.85, h.key, h.device)
         return h
+
+
+@lru_cache(maxsize=8192)
+def _key_roles(key: str | None) -> tuple[KeyContext, bool, bool]:
+    """A key's context, whether it alone can make a hit (no candidate needed), whether it names a coordinate."""
+    ctx = key_context(key)
+    return ctx, bool(ctx.positive & _KEY_ALONE), ctx.says("lat") or ctx.says("lon")
 
 
 def _rank(h: Hit) -> tuple[int, float]:
