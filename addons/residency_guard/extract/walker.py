@@ -69,6 +69,11 @@ TRANSFORM_STEPS = frozenset(
 """Chain steps that produce new bytes (charged to ``max_decoded_bytes``); the rest slice or parse."""
 
 
+_new_field = tuple.__new__
+"""Builds a Field from its four values without the Python-level ``__new__`` a NamedTuple generates
+(a call frame per field: a large body yields thousands)."""
+
+
 class _Stop(Exception):
     """A request-wide limit was reached; the walk ends with the fields found so far."""
 
@@ -144,7 +149,7 @@ class Walker:
         if len(fields) >= self._max_items:
             self.note("request", (), f"field limit ({self._max_items}) reached; rest not inspected")
             raise _Stop
-        fields.append(Field(where, chain, value, key))
+        fields.append(_new_field(Field, (where, chain, value, key)))
         if not len(fields) & 63:
             self.check_time()
 
@@ -389,6 +394,7 @@ class Walker:
         max_items = self._max_items
         special = _MAY_BE_ENCODED_SHORT.search
         member = json_member
+        new_field = _new_field
         stack: list[tuple[list, str, str | None, int]] = [(root, "$", None, 0)]
         while stack:
             node, path, key, depth = stack.pop()
@@ -409,7 +415,7 @@ class Walker:
                         if len(value) < MIN_BASE64 and (value.isdigit() or not special(value)):
                             if len(fields) >= max_items:
                                 self.emit(where, chain, value, name)  # notes the limit and stops
-                            append(Field(where, chain + (prefix + segment,), value, name))
+                            append(new_field(Field, (where, chain + (prefix + segment,), value, name)))
                         else:
                             text(where, chain + (prefix + segment,), name, value)
                     elif kind is _JsonObject or kind is list:
@@ -421,7 +427,7 @@ class Walker:
                         if len(value) < MIN_BASE64 and (value.isdigit() or not special(value)):
                             if len(fields) >= max_items:
                                 self.emit(where, chain, value, key)
-                            append(Field(where, chain + (f"{prefix}[{index}]",), value, key))
+                            append(new_field(Field, (where, chain + (f"{prefix}[{index}]",), value, key)))
                         else:
                             text(where, chain + (f"{prefix}[{index}]",), key, value)
                     elif kind is _JsonObject or kind is list:
