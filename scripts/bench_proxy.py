@@ -42,6 +42,7 @@ IDENTIFIERS = {
     "iccid": "89860318640220133897",
     "imsi": "460031234567890",
 }
+EXTRA_GUARD_ARGS: list[str] = []
 TARGETS = {"cpu_ratio": 1.05, "throughput_ratio": 0.95, "added_p50_ms": 0.5, "rss_growth": 0.05}
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -304,7 +305,7 @@ def start_proxy(name: str, work: Path, guard: bool) -> Proxy:
             "--policy", str(ROOT / "policies" / "gdpr-eea.yaml"),
             "--geo-overlay", str(overlay),
             "--events", str(work / f"{name}-events.jsonl"),
-            "--fingerprint-key", str(work / "fingerprint.key"),
+            "--fingerprint-key", str(work / "fingerprint.key"), *EXTRA_GUARD_ARGS,
         ]  # fmt: skip
     else:
         args = [str(BIN / "mitmdump"), "-q", *common, "--set", f"confdir={work / f'{name}-conf'}"]

@@ -9,6 +9,7 @@ They decide nothing themselves.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import dataclasses
 import logging
 import time
@@ -146,7 +147,7 @@ class ResidencyGuard:
             "Inspector processes for large bodies (0: inspect everything in the proxy process).",
         )
         loader.add_option(
-            "guard_offload_min_bytes", int, 8192, "Bodies at least this large are inspected by a worker process."
+            "guard_offload_min_bytes", int, 1024, "Bodies at least this large are inspected by a worker process."
         )
         defaults = Limits()
         loader.add_option("guard_max_body_bytes", int, defaults.max_body_bytes, "Raw body bytes inspected per request.")
@@ -223,6 +224,7 @@ class ResidencyGuard:
         while True:
             await asyncio.sleep(max(100, ctx.options.guard_stats_interval_ms) / 1000)
             self._write_stats()
+            release_free_memory()
 
     def _write_stats(self) -> None:
         if self.writer is None or self._stats_written == self.counters:
@@ -481,6 +483,26 @@ class ResidencyGuard:
         log.error("residency-guard: %s for flow %s\n%s", what, flow.id, traceback.format_exc())
         if self.on_error == "block":
             flow.response = error_response(flow.id, f"residency-guard: {what}; refused (on-error=block)")
+
+
+def _glibc_malloc_trim():
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_malloc_trim = _glibc_malloc_trim()
+
+
+def release_free_memory() -> None:
+    """Hand freed heap pages back to the OS.
+
+    Per-flow buffers leave glibc's heap fragmented: the Python heap stays flat over 100 000 flows
+    (tracemalloc), yet RSS creeps up unless free pages are trimmed now and then.
+    """
+    if _malloc_trim is not None:
+        _malloc_trim(0)
 
 
 def block_response(event: Event | None) -> http.Response:
