@@ -34,10 +34,18 @@ geodb/build-info.json: $(STAMP) scripts/fetch_geodb.py
 
 geodb: geodb/build-info.json ## fetch the default geo database (npm registry) and build GeoIP2-schema .mmdb files
 
-run: $(STAMP) geodb/build-info.json ## start the guard as a proxy on 127.0.0.1:8080 with the dashboard (policies/gdpr-eea.yaml)
+# The guard runs without a geo database (countries 'unknown', with a warning), so a failed fetch is not fatal here.
+define ensure_geodb
+	@[ -f geodb/build-info.json ] || $(BIN)/python scripts/fetch_geodb.py --out geodb \
+	  || echo "warning: the geo database could not be fetched (is npm installed?); every country will be 'unknown' - see geodb/README.md"
+endef
+
+run: $(STAMP) ## start the guard as a proxy on 127.0.0.1:8080 with the dashboard (policies/gdpr-eea.yaml)
+	$(ensure_geodb)
 	$(BIN)/residency-guard run --listen-host $(LISTEN_HOST) --listen-port $(LISTEN_PORT) --policy $(POLICY) $(RUN_ARGS)
 
-run-headless: $(STAMP) geodb/build-info.json ## the same without the dashboard (events on stdout log only)
+run-headless: $(STAMP) ## the same without the dashboard (log lines on the terminal)
+	$(ensure_geodb)
 	$(BIN)/residency-guard run --no-dashboard --listen-host $(LISTEN_HOST) --listen-port $(LISTEN_PORT) --policy $(POLICY) $(RUN_ARGS)
 
 test: $(STAMP) ## run the whole test suite (unit, end-to-end through mitmdump, lab namespaces when root)
