@@ -28,12 +28,12 @@ from mitmproxy.proxy import server_hooks
 
 from . import __version__
 from .errors import ConfigError
-from .eventlog import EventLogError, EventWriter
+from .eventlog import EventLogError, EventWriter, render_line
 from .limits import Limits
 from .locate import ip_or_none
-from .model import Event, RequestView, StatsRecord
+from .model import RequestView, StatsRecord
 from .offload import InspectionPool, Verdict
-from .pipeline import ConnectionFacts, Inspector, utc_now
+from .pipeline import ConnectionFacts, EventSummary, Inspector, utc_now
 from .setup import DEFAULT_GEODB_DIR, DEFAULT_KEY_FILE, DEFAULT_POLICY, build_guard
 
 log = logging.getLogger("residency_guard")
@@ -147,7 +147,7 @@ class ResidencyGuard:
             "Inspector processes for large bodies (0: inspect everything in the proxy process).",
         )
         loader.add_option(
-            "guard_offload_min_bytes", int, 1024, "Bodies at least this large are inspected by a worker process."
+            "guard_offload_min_bytes", int, 256, "Bodies at least this large are inspected by a worker process."
         )
         defaults = Limits()
         loader.add_option("guard_max_body_bytes", int, defaults.max_body_bytes, "Raw body bytes inspected per request.")
@@ -292,15 +292,14 @@ class ResidencyGuard:
         c.inspected += 1
         c.with_identifiers += verdict.has_hits
         c.partial += not verdict.complete
-        event = verdict.event
-        if event is not None:
+        summary = verdict.summary
+        if verdict.line is not None and summary is not None:
             c.violations += verdict.violation
-            if not self._record(event, flow):
+            if not self._record(verdict.line, summary, flow):
                 return
-            _log_event(event)
         if verdict.blocked and flow is not None:
             c.blocked += 1
-            flow.response = block_response(event)
+            flow.response = block_response(summary)
 
     def _judge_later(self, flow_id: str, view: RequestView, conn: ConnectionFacts) -> None:
         assert self.pool is not None
@@ -392,8 +391,7 @@ class ResidencyGuard:
         self.counters.violations += 1
         self.counters.blocked += 1
         event = self.inspector.connection_event(conn, destination, rule, ["connection refused before any payload was sent"])
-        self._record(event, None)
-        _log_event(event)
+        self._record(render_line(event), EventSummary.of(event), None)
         return f"residency-guard: {rule.reason}"
 
     def tls_failed_client(self, data: tls.TlsData) -> None:
@@ -431,8 +429,7 @@ class ResidencyGuard:
             return
         self.counters.flows += 1
         self.counters.partial += 1
-        self._record(event, None)
-        _log_event(event)
+        self._record(render_line(event), EventSummary.of(event), None)
 
     # ------------------------------------------------------------------------------------ helpers
 
@@ -464,19 +461,19 @@ class ResidencyGuard:
         self._dns[host] = (ip, now + DNS_TTL_SECONDS)
         return ip
 
-    def _record(self, event: Event, flow: http.HTTPFlow | None) -> bool:
-        """Append the event; False when it could not be written and the flow was blocked for it."""
+    def _record(self, line: bytes, summary: EventSummary, flow: http.HTTPFlow | None) -> bool:
+        """Append the event and log it; False when it could not be written and the flow was blocked for it."""
         assert self.writer is not None
         try:
-            self.writer.append(event)
-            return True
+            self.writer.append_line(line)
         except EventLogError as e:
             self.counters.errors += 1
-            log.error("residency-guard: EVENT NOT RECORDED (flow %s): %s", event.flow_id, e)
+            log.error("residency-guard: EVENT NOT RECORDED (flow %s): %s", summary.flow_id, e)
             if self.on_error == "block" and flow is not None:
                 flow.response = error_response(flow.id, "the guard cannot record events; traffic refused (on-error=block)")
                 return False
-            return True
+        _log_event(summary)
+        return True
 
     def _failed(self, flow: http.HTTPFlow, what: str) -> None:
         self.counters.errors += 1
@@ -505,16 +502,16 @@ def release_free_memory() -> None:
         _malloc_trim(0)
 
 
-def block_response(event: Event | None) -> http.Response:
+def block_response(summary: EventSummary | None) -> http.Response:
     """HTTP 451 naming the rule; the request never reaches the server. No identifier values."""
     body: dict = {"error": "blocked by residency-guard"}
-    if event is not None:
+    if summary is not None:
         body.update(
-            policy=event.policy,
-            flow_id=event.flow_id,
-            destination={"host": event.destination.host, "country": event.destination.country},
-            identifier_types=sorted({i.type for i in event.identifiers}),
-            rules=[{"rule": r.rule, "reason": r.reason} for r in event.rules if r.action == "block"],
+            policy=summary.policy,
+            flow_id=summary.flow_id,
+            destination={"host": summary.host, "country": summary.country},
+            identifier_types=list(summary.types),
+            rules=[{"rule": rule, "reason": reason} for rule, action, reason in summary.rules if action == "block"],
         )
     return http.Response.make(451, orjson.dumps(body), {"Content-Type": "application/json"})
 
@@ -525,9 +522,19 @@ def error_response(flow_id: str, message: str) -> http.Response:
     )
 
 
-def _log_event(event: Event) -> None:
-    types = ",".join(sorted({i.type for i in event.identifiers})) or "-"
-    d = event.destination
-    level = logging.WARNING if event.verdict == "violation" else logging.INFO
-    rules = ",".join(r.rule for r in event.rules) or "-"
-    log.log(level, "%s %s %s → %s (%s) [%s] rules=%s", event.action.upper(), event.event_type, types, d.host, d.country, event.verdict, rules)
+def _log_event(summary: EventSummary) -> None:
+    level = logging.WARNING if summary.verdict == "violation" else logging.INFO
+    if not log.isEnabledFor(level):
+        return
+    rules = ",".join(rule for rule, _, _ in summary.rules) or "-"
+    log.log(
+        level,
+        "%s %s %s → %s (%s) [%s] rules=%s",
+        summary.action.upper(),
+        summary.event_type,
+        ",".join(summary.types) or "-",
+        summary.host,
+        summary.country,
+        summary.verdict,
+        rules,
+    )

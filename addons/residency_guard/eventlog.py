@@ -56,6 +56,20 @@ def _orjson_dumps(obj: Any, **_: Any) -> bytes:
     return orjson.dumps(obj)
 
 
+_render_json = structlog.processors.JSONRenderer(serializer=_orjson_dumps)
+
+
+def render_line(record: Any) -> bytes:
+    """One record (an Event, SessionRecord, StatsRecord or a plain dict) as the line the file holds.
+
+    Separate from writing so that an inspector worker can render an event and the proxy only writes it.
+    """
+    if hasattr(record, "model_dump"):
+        record = record.model_dump(mode="json")
+    line = _render_json(None, "", record)
+    return (line if isinstance(line, bytes) else line.encode()) + b"\n"
+
+
 class EventWriter:
     """Appends events to a JSON-lines file; thread-safe; raises EventLogError when it cannot write."""
 
@@ -71,7 +85,6 @@ class EventWriter:
         # write cut short): the next append ends that line first.
         self._needs_newline = False
         self._session_line: bytes | None = None
-        self._render = structlog.processors.JSONRenderer(serializer=_orjson_dumps)
         self._open()
 
     def _open(self) -> None:
@@ -91,13 +104,15 @@ class EventWriter:
 
     def append(self, event: Event | Any) -> None:
         """Write one record (an Event, SessionRecord, StatsRecord or a plain dict) as one line."""
-        record = event.model_dump(mode="json") if hasattr(event, "model_dump") else event
-        line = self._render(None, "", record)
-        data = (line if isinstance(line, bytes) else line.encode()) + b"\n"
+        event_type = getattr(event, "event_type", None) or (event.get("event_type") if isinstance(event, dict) else None)
+        self.append_line(render_line(event), session=event_type == "session")
+
+    def append_line(self, data: bytes, *, session: bool = False) -> None:
+        """Write a line made by ``render_line``; ``session`` marks the session record (copied on rotation)."""
         with self._lock:
             if self._fd is None:
                 raise EventLogError(f"events file {self.path} is closed")
-            if record.get("event_type") == "session":
+            if session:
                 self._session_line = data
             self._write(data)
             if self.max_bytes and self._size >= self.max_bytes:

@@ -21,21 +21,27 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Event, RequestView
-from .pipeline import ConnectionFacts, Inspection, Inspector
+from .eventlog import render_line
+from .model import RequestView
+from .pipeline import ConnectionFacts, EventSummary, Inspection, Inspector
 
 _worker_inspector: Inspector | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """What the addon needs of an inspection; small and picklable (a worker sends it back)."""
+    """What the addon needs of an inspection; small and cheap to pickle (a worker sends it back).
+
+    The event travels as its rendered line: unpickling a pydantic model in the proxy would cost more
+    than writing the bytes.
+    """
 
     blocked: bool
     violation: bool
     has_hits: bool
     complete: bool
-    event: Event | None
+    line: bytes | None
+    summary: EventSummary | None
 
     @classmethod
     def of(cls, inspection: Inspection) -> Verdict:
@@ -44,7 +50,8 @@ class Verdict:
             violation=inspection.judgement.verdict == "violation",
             has_hits=bool(inspection.hits),
             complete=inspection.extraction.complete,
-            event=inspection.event,
+            line=render_line(inspection.event) if inspection.event is not None else None,
+            summary=EventSummary.of(inspection.event) if inspection.event is not None else None,
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -57,6 +58,35 @@ class Inspection:
     judgement: Judgement
     event: Event | None
     """None when there is nothing to record: no identifiers, and the request was fully inspected."""
+
+
+class EventSummary(NamedTuple):
+    """The few fields of an event the proxy needs to log it and to explain a block (no identifiers)."""
+
+    flow_id: str
+    event_type: str
+    policy: str
+    host: str
+    country: str
+    types: tuple[str, ...]
+    verdict: str
+    action: str
+    rules: tuple[tuple[str, str, str], ...]
+    """(rule, action, reason) of every rule that fired."""
+
+    @classmethod
+    def of(cls, event: Event) -> EventSummary:
+        return cls(
+            flow_id=event.flow_id,
+            event_type=event.event_type,
+            policy=event.policy,
+            host=event.destination.host,
+            country=event.destination.country,
+            types=tuple(sorted({i.type for i in event.identifiers})),
+            verdict=event.verdict,
+            action=event.action,
+            rules=tuple((r.rule, r.action, r.reason) for r in event.rules),
+        )
 
 
 def utc_now() -> str:
