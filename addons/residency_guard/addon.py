@@ -275,8 +275,10 @@ class ResidencyGuard:
         try:
             conn = await self._connection_facts(flow)
             if self.pool is not None and len(view.body) >= self.offload_min_bytes:
-                if not self.inspector.may_block(conn):
-                    self._judge_later(flow.id, view, conn)  # forwarded now; the verdict cannot change that
+                # Forwarded now when the verdict cannot change that, unless the workers are behind:
+                # then the flow waits, so a backlog can neither grow without bound nor be lost at exit.
+                if len(self._pending) < self.pool.max_pending and not self.inspector.may_block(conn):
+                    self._judge_later(flow.id, view, conn)
                     return
                 verdict = await self.pool.inspect(view, conn)
             else:

@@ -8,7 +8,9 @@ view and connection facts, and return the judgement and the event as plain data.
 The addon uses them two ways:
 - a flow whose destination could be blocked waits for its judgement (the loop keeps serving others);
 - a flow whose destination can never be blocked (``policy.may_block`` is false) is forwarded at once
-  and judged afterwards: the event is the same, it just is not on the request's critical path.
+  and judged afterwards: the event is the same, it just is not on the request's critical path. Only
+  ``max_pending`` such flows may wait for a worker; past that a flow waits for its verdict, which
+  bounds memory and what must be drained at exit.
 
 Workers start with ``spawn`` (mitmproxy's process has threads; ``fork`` would copy their locks).
 """
@@ -70,8 +72,12 @@ def _inspect_in_worker(view: RequestView, conn: ConnectionFacts) -> Verdict:
 class InspectionPool:
     """A small pool of inspector processes built from the guard's configuration."""
 
+    PENDING_PER_WORKER = 16
+    """Flows judged after forwarding that may wait for a worker at once, per worker."""
+
     def __init__(self, workers: int, setup_kwargs: dict[str, Any]):
         self.workers = workers
+        self.max_pending = workers * self.PENDING_PER_WORKER
         self._executor = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
