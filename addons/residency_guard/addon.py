@@ -231,19 +231,8 @@ class ResidencyGuard:
             return
         c = self.counters
         try:
-            self.writer.append(
-                StatsRecord(
-                    timestamp=utc_now(),
-                    session_id=self.session_id,
-                    flows=c.flows,
-                    inspected=c.inspected,
-                    with_identifiers=c.with_identifiers,
-                    violations=c.violations,
-                    blocked=c.blocked,
-                    partial=c.partial,
-                    errors=c.errors,
-                ).model_dump(mode="json")
-            )
+            # Counters has exactly the counter fields of StatsRecord.
+            self.writer.append(StatsRecord(timestamp=utc_now(), session_id=self.session_id, **vars(c)))
             self._stats_written = Counters(**vars(c))
         except EventLogError as e:
             log.error("residency-guard: %s", e)
