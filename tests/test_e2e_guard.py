@@ -257,3 +257,38 @@ def test_worker_processes_judge_the_same_and_lose_nothing_at_exit(tmp_path, orig
     assert de_paths == sorted(str(n) for n in range(20))
     assert all(e["action"] == "logged" for e in events if e["destination"]["country"] == "DE")
     assert stats and stats[-1]["with_identifiers"] == 21 and stats[-1]["blocked"] == 1
+
+
+def test_refuse_by_name_stops_https_before_any_payload(tmp_path):
+    """A policy's refuse.domains stops a TLS connection by its name (CONNECT host / SNI) before the
+    phone sends a byte of payload, and records a connection event."""
+    policy = tmp_path / "refuse-name.yaml"
+    policy.write_text(
+        "name: refuse-name\n"
+        "default: {allow: [DE], action: log}\n"
+        "unknown_country: {action: log}\n"
+        "refuse:\n  domains: [localhost]\n  reason: test refusal by name\n"
+    )
+    import socket as socket_mod
+
+    with running_guard(tmp_path, policy=policy) as g:
+        # A TLS origin that would accept anything: it must never see the connection.
+        server = socket_mod.socket()
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        server.settimeout(0.5)
+        port = server.getsockname()[1]
+        try:
+            with httpx.Client(proxy=g.proxy_url, timeout=10, trust_env=False, verify=False) as client:
+                with pytest.raises((httpx.ProxyError, httpx.ConnectError, httpx.RemoteProtocolError)):
+                    client.get(f"https://localhost:{port}/register", params={"imei": "352099001761481"})
+            with pytest.raises(TimeoutError):
+                server.accept()  # the guard never connected upstream
+        finally:
+            server.close()
+        events = g.wait_for_events(1)
+    (event,) = events
+    assert event["event_type"] == "connection"
+    assert (event["verdict"], event["action"]) == ("violation", "blocked")
+    assert event["rules"][0]["rule"] == "refuse" and "test refusal by name" in event["rules"][0]["reason"]
+    assert event["destination"]["host"] == "localhost"
