@@ -292,3 +292,38 @@ def test_refuse_by_name_stops_https_before_any_payload(tmp_path):
     assert (event["verdict"], event["action"]) == ("violation", "blocked")
     assert event["rules"][0]["rule"] == "refuse" and "test refusal by name" in event["rules"][0]["reason"]
     assert event["destination"]["host"] == "localhost"
+
+
+def test_websocket_messages_are_judged_and_a_blocked_one_is_dropped(tmp_path):
+    """SDKs push telemetry over WebSockets: a message with identifiers to CN is dropped, the
+    connection goes on, and both messages are recorded or forwarded as judged."""
+    import asyncio
+
+    import websockets
+
+    received: list[str] = []
+
+    async def scenario(proxy_url: str) -> list[str]:
+        async def echo(ws):
+            async for msg in ws:
+                received.append(msg)
+                await ws.send(f"ack:{len(received)}")
+
+        async with websockets.serve(echo, CN_HOST, 0) as server:
+            port = server.sockets[0].getsockname()[1]
+            async with websockets.connect(f"ws://{CN_HOST}:{port}/telemetry", proxy=proxy_url) as ws:
+                await ws.send(orjson.dumps({"type": "register", "device": {"imei": "352099001761481"}}).decode())
+                await ws.send(orjson.dumps({"type": "ping", "seq": 2}).decode())
+                return [await asyncio.wait_for(ws.recv(), 5)]
+
+    with running_guard(tmp_path, overlay=OVERLAY) as g:
+        replies = asyncio.run(scenario(g.proxy_url))
+        events = g.wait_for_events(1)
+    # The identifier-bearing message never reached the server; the next one did, on the same connection.
+    assert received == ['{"type":"ping","seq":2}']
+    assert replies == ["ack:1"]
+    (event,) = events
+    assert event["request"]["method"] == "WEBSOCKET"
+    assert (event["verdict"], event["action"], event["destination"]["country"]) == ("violation", "blocked", "CN")
+    (imei,) = [i for i in event["identifiers"] if i["type"] == "imei"]
+    assert imei["chain"] == "body|json:$.device.imei"

@@ -72,6 +72,18 @@ def request_view(flow: http.HTTPFlow) -> RequestView:
     )
 
 
+def websocket_view(flow: http.HTTPFlow, message) -> RequestView:
+    """A client WebSocket message as a request: the handshake's URL, the message as the body."""
+    kind = "text/plain; charset=utf-8" if message.is_text else "application/octet-stream"
+    return RequestView(
+        method="WEBSOCKET",
+        url=flow.request.pretty_url,
+        headers=(("Content-Type", kind),),
+        body=message.content,
+        http_version=flow.request.http_version,
+    )
+
+
 def flow_connection_facts(flow: http.HTTPFlow) -> ConnectionFacts:
     """What a flow says about its connection; ``server_ip`` is None when only a host name is known.
 
@@ -310,6 +322,29 @@ class ResidencyGuard:
             log.error("residency-guard: inspection failed for flow %s (judged after forwarding)\n%s", flow_id, traceback.format_exc())
             return
         self._apply(verdict, None)
+
+    async def websocket_message(self, flow: http.HTTPFlow) -> None:
+        """A message the phone sends over a WebSocket is judged like a request body; a blocked one is
+        dropped (never forwarded) and the connection goes on."""
+        if self.inspector is None or flow.websocket is None:
+            return
+        message = flow.websocket.messages[-1]
+        if not message.from_client:
+            return
+        self.counters.flows += 1
+        try:
+            conn = await self._connection_facts(flow)
+            verdict = Verdict.of(self.inspector.inspect(websocket_view(flow, message), conn))
+        except Exception:
+            self.counters.errors += 1
+            log.error("residency-guard: inspection failed for a WebSocket message of flow %s\n%s", flow.id, traceback.format_exc())
+            if self.on_error == "block":
+                message.drop()
+            return
+        self._apply(verdict, None)
+        if verdict.blocked:
+            self.counters.blocked += 1
+            message.drop()
 
     def client_connected(self, client: connection.Client) -> None:
         """Transparent and WireGuard modes know the destination as soon as the phone connects: refuse
