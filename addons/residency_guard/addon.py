@@ -34,6 +34,7 @@ from .locate import ip_or_none
 from .model import RequestView, StatsRecord
 from .offload import InspectionPool, Verdict
 from .pipeline import ConnectionFacts, EventSummary, Inspector, utc_now
+from .policy import refuses_name
 from .setup import DEFAULT_GEODB_DIR, DEFAULT_KEY_FILE, DEFAULT_POLICY, build_guard
 
 log = logging.getLogger("residency_guard")
@@ -374,7 +375,7 @@ class ResidencyGuard:
         ``server_connect`` refuses it before the phone's handshake completes."""
         if self.inspector is None or not data.client_hello.sni:
             return
-        if self.inspector.policy.policy.refuse.domains:
+        if refuses_name(data.client_hello.sni, self.inspector.policy):
             data.establish_server_tls_first = True
 
     async def server_connect(self, data: server_hooks.ServerConnectionHookData) -> None:

@@ -304,12 +304,16 @@ def judge_connection(destination: Destination, sni: str | None, policy: LoadedPo
     else:
         outside = policy.refused_outside
         hit = country in policy.refused_countries or (outside is not None and country not in outside)
-    names = [n for n in (sni, destination.host) if n]
-    hit = hit or any(_host_in_domain(n, d) for n in names for d in refuse.domains)
+    hit = hit or any(refuses_name(n, policy) for n in (sni, destination.host) if n)
     hit = hit or (destination.asn is not None and destination.asn in refuse.asns)
     if not hit:
         return None
     return RuleHit("refuse", "violation", "block", f"{refuse.reason} ({country})", ())
+
+
+def refuses_name(name: str, policy: LoadedPolicy) -> bool:
+    """Whether the policy refuses connections to this host name (it is in ``refuse.domains``)."""
+    return any(_host_in_domain(name, d) for d in policy.policy.refuse.domains)
 
 
 def _matching_exception(exceptions: Sequence[ExceptionRule], dest: Destination, category: str) -> ExceptionRule | None:
