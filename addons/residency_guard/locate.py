@@ -23,11 +23,11 @@ import geoip2.database
 import geoip2.errors
 import maxminddb
 import tldextract
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .errors import ConfigError
 from .model import UNKNOWN_COUNTRY, Destination
-from .yamlconf import load_yaml_with_lines, pydantic_error_to_config_error
+from .yamlconf import load_model
 
 __all__ = [
     "DatabaseInfo",
@@ -360,15 +360,7 @@ class GeoOverlay:
     @classmethod
     def load(cls, path: Path) -> GeoOverlay:
         path = Path(path)
-        try:
-            raw = path.read_bytes()
-        except OSError as e:
-            raise ConfigError(f"{path}: cannot read geo overlay: {e.strerror or e}") from None
-        data, lines = load_yaml_with_lines(raw, path)
-        try:
-            parsed = _OverlayFile.model_validate(data)
-        except ValidationError as e:
-            raise pydantic_error_to_config_error(e, path, lines, "geo overlay") from None
+        parsed, _, lines = load_model(path, _OverlayFile, "geo overlay")
         seen: dict[ipaddress.IPv4Network | ipaddress.IPv6Network, int] = {}
         for i, entry in enumerate(parsed.networks):
             first = seen.setdefault(entry.network, i)

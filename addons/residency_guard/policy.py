@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .errors import ConfigError
 from .model import CATEGORIES, CATEGORY_OF, Destination, Hit, Judgement, RuleHit, UNKNOWN_COUNTRY
-from .yamlconf import FieldPathError, load_yaml_with_lines, pydantic_error_to_config_error
+from .yamlconf import FieldPathError, load_model
 
 Action = Literal["log", "block"]
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -203,17 +202,8 @@ class LoadedPolicy:
 
 def load_policy(path: Path | str) -> LoadedPolicy:
     """Read and validate a policy file; a ConfigError names the file, the field, the line and the reason."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read policy file: {e.strerror or e}") from e
-    data, lines = load_yaml_with_lines(raw, path)
-    try:
-        policy = Policy.model_validate(data)
-    except ValidationError as e:
-        raise pydantic_error_to_config_error(e, path, lines, what="policy") from None
-    return LoadedPolicy.of(policy, path, hashlib.sha256(raw).hexdigest())
+    policy, raw, _ = load_model(path, Policy, "policy")
+    return LoadedPolicy.of(policy, Path(path), hashlib.sha256(raw).hexdigest())
 
 
 # ---------------------------------------------------------------------------------------------- judge

@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from .errors import ConfigError
-from .yamlconf import load_yaml_with_lines, pydantic_error_to_config_error
+from .yamlconf import load_model
 from .detect.normalize import (
     normalize_ad_id,
     normalize_android_id,
@@ -128,18 +128,7 @@ def profile_for_client(profiles: Sequence[DeviceProfile], ip: str | None) -> Dev
 
 def load_profile(path: str | Path) -> DeviceProfile:
     """Read and validate one device profile file."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read device profile: {e.strerror or e}") from e
-    data, lines = load_yaml_with_lines(raw, path)
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: a device profile must be a mapping with at least 'name'")
-    try:
-        return DeviceProfile.model_validate(data)
-    except ValidationError as e:
-        raise pydantic_error_to_config_error(e, path, lines, what="device profile") from None
+    return load_model(path, DeviceProfile, "device profile")[0]
 
 
 def load_profiles(paths: Sequence[str | Path]) -> list[DeviceProfile]:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .errors import ConfigError
 
@@ -56,6 +56,30 @@ def load_yaml_with_lines(raw: bytes, path: Path) -> tuple[Any, LineMap]:
     if data is None:
         raise ConfigError(f"{path}: file is empty")
     return data, lines
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_model(path: Path | str, model: type[M], what: str) -> tuple[M, bytes, LineMap]:
+    """Read a YAML configuration file and validate it as ``model``.
+
+    Also returns the raw bytes (for a hash) and the line map (for checks across entries).
+
+    Every failure is a ConfigError naming the file, and where it can, the line and the field.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read {what} file: {e.strerror or e}") from None
+    data, lines = load_yaml_with_lines(raw, path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:{lines.get((), 1)}: (top level): a {what} file must be a YAML mapping")
+    try:
+        return model.model_validate(data), raw, lines
+    except ValidationError as e:
+        raise pydantic_error_to_config_error(e, path, lines, what=what) from None
 
 
 def _walk(node: yaml.Node, prefix: tuple[str | int, ...], lines: LineMap) -> None:
