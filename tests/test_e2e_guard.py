@@ -154,6 +154,16 @@ def test_gzip_json_with_identifiers_is_decoded(guard, origins):
     assert "mac" in chains
 
 
+def test_listen_backlog_is_deepened_beyond_asyncio_default(guard):
+    """mitmproxy's listener would accept only 100 pending connections; a burst beyond that is reset."""
+    from residency_guard.addon import LISTEN_BACKLOG
+
+    somaxconn = int(open("/proc/sys/net/core/somaxconn").read())
+    out = subprocess.run(["ss", "-ltnH", f"sport = :{guard.port}"], capture_output=True, text=True, check=True).stdout
+    backlogs = {int(line.split()[2]) for line in out.splitlines()}  # Send-Q of a listener is its backlog
+    assert backlogs == {min(LISTEN_BACKLOG, somaxconn)}, out
+
+
 def test_broken_policy_is_refused_at_start_with_file_field_and_reason(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: bad\ndefault:\n  allow: [EEA]\n  action: drop\n")

@@ -12,6 +12,8 @@ import asyncio
 import ctypes
 import dataclasses
 import logging
+import os
+import socket
 import time
 import traceback
 import uuid
@@ -42,8 +44,32 @@ log = logging.getLogger("residency_guard")
 __all__ = ["DEFAULT_GEODB_DIR", "DEFAULT_KEY_FILE", "DEFAULT_POLICY", "ResidencyGuard", "flow_connection_facts", "request_view"]
 
 DNS_TTL_SECONDS = 60.0
+# mitmproxy listens with asyncio's default backlog of 100. A lab AP with a few phones booting at once
+# opens more connections than that in a burst; the kernel then drops or (tcp_abort_on_overflow) resets
+# them, which looks to QA like the phone's network failing. The kernel caps this at net.core.somaxconn.
+LISTEN_BACKLOG = 4096
 # Modes in which the original destination address is known when the client connects.
 _DESTINATION_KNOWN_MODES = (mode_specs.TransparentMode, mode_specs.WireGuardMode, mode_specs.LocalMode, mode_specs.TunMode)
+
+
+def deepen_listen_backlog(servers: object) -> int:
+    """Raise the accept backlog of every TCP socket mitmproxy listens on; returns how many were raised.
+
+    ``listen()`` on a socket that is already listening only changes its backlog (Linux, BSD). It goes
+    through a duplicate descriptor because asyncio's socket wrappers do not expose ``listen``.
+    """
+    raised = 0
+    for instance in servers:  # type: ignore[attr-defined]
+        for server in getattr(instance, "_servers", ()):
+            if not isinstance(server, asyncio.Server):
+                continue
+            for sock in server.sockets:
+                if sock.type != socket.SOCK_STREAM:
+                    continue
+                with socket.socket(sock.family, sock.type, sock.proto, fileno=os.dup(sock.fileno())) as dup:
+                    dup.listen(LISTEN_BACKLOG)
+                raised += 1
+    return raised
 
 
 def default_events_path() -> Path:
@@ -232,6 +258,14 @@ class ResidencyGuard:
     def running(self) -> None:
         if self._stats_task is None:
             self._stats_task = asyncio.get_running_loop().create_task(self._write_stats_periodically())
+        if (proxyserver := ctx.master.addons.get("proxyserver")) is not None:
+            # Servers are already listening when ``running`` fires; ``changed`` covers a later --mode change.
+            deepen_listen_backlog(proxyserver.servers)
+            proxyserver.servers.changed.connect(self._on_servers_changed)
+
+    async def _on_servers_changed(self) -> None:
+        if (proxyserver := ctx.master.addons.get("proxyserver")) is not None:
+            deepen_listen_backlog(proxyserver.servers)
 
     async def _write_stats_periodically(self) -> None:
         while True:
