@@ -1,5 +1,9 @@
 """EXTRACT stage under malformed and hostile input: it must finish quickly, within its limits, and say
-what it could not inspect, without ever raising or quoting input in its notes."""
+what it could not inspect, without ever raising or quoting input in its notes.
+
+The per-request time budget is lifted here except where it is the subject: on a loaded CI machine it
+would otherwise cut inputs short and add a note the test did not expect. "Quickly" is CPU time.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +18,22 @@ import brotli
 import pytest
 import zstandard
 
-from residency_guard.extract import TRANSFORM_STEPS, extract_request
+from residency_guard.extract import TRANSFORM_STEPS
+from residency_guard.extract import extract_request as extract_with_limits
 from residency_guard.limits import DEFAULT_LIMITS, Limits
 from residency_guard.model import Extraction, RequestView
 
 IMEI = "352099001761481"
 GIB = 1 << 30
+UNHURRIED_SECONDS = 30.0
+
+
+def unhurried(**limits) -> Limits:
+    return Limits(**{"max_seconds": UNHURRIED_SECONDS} | limits)
+
+
+def extract_request(view: RequestView, limits: Limits | None = None) -> Extraction:
+    return extract_with_limits(view, limits or unhurried())
 
 
 def request(body: bytes = b"", content_type: str | None = None, *, url: str = "http://h.test/",
@@ -147,9 +161,9 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 
 
 def test_billion_laughs_refused_quickly():
-    start = time.perf_counter()
+    start = time.process_time()
     ex = extract_request(request(BILLION_LAUGHS, "application/xml"))
-    assert time.perf_counter() - start < 0.5
+    assert time.process_time() - start < 0.5
     assert ex.notes == ("body: xml entity declarations refused (entity expansion attack?); kept as text",)
     assert [f.value for f in ex.fields] == [BILLION_LAUGHS.decode()]
 
@@ -200,7 +214,7 @@ def brotli_bomb() -> bytes:
 @pytest.mark.parametrize(("coding", "make"), [("gzip", gzip_bomb), ("zstd", zstd_bomb), ("br", brotli_bomb)])
 def test_decompression_bomb_cut_quickly(coding, make):
     bomb = make()
-    limits = Limits(max_body_bytes=2 << 20)
+    limits = unhurried(max_body_bytes=2 << 20)
     # CPU time, not wall time, so a loaded CI machine cannot fail it: expanding the whole GiB costs
     # seconds of CPU, stopping at the limit costs milliseconds.
     start = time.process_time()
@@ -213,7 +227,7 @@ def test_decompression_bomb_cut_quickly(coding, make):
 
 def test_gzip_bomb_hits_decoded_size_limit():
     # with a generous ratio the absolute budget is what stops it
-    limits = Limits(max_body_bytes=2 << 20, max_ratio=100_000, max_decoded_bytes=1 << 20)
+    limits = unhurried(max_body_bytes=2 << 20, max_ratio=100_000, max_decoded_bytes=1 << 20)
     ex = extract_request(request(gzip_bomb(), "text/plain", encoding="gzip"), limits)
     assert "body: gzip output reached the decoded-size limit (1048576 bytes); cut" in ex.notes
     assert decoded_size(ex) <= limits.max_decoded_bytes
@@ -239,7 +253,7 @@ def test_small_repetitive_body_is_not_a_bomb():
 
 
 def test_body_truncated_at_max_body_bytes():
-    limits = Limits(max_body_bytes=100)
+    limits = unhurried(max_body_bytes=100)
     ex = extract_request(request(b"x" * 1000, "text/plain"), limits)
     assert "body: truncated at 100 bytes of 1000" in ex.notes
     assert [len(f.value) for f in ex.fields] == [100]
@@ -265,16 +279,16 @@ def test_decoding_depth_limit():
     value = json.dumps({"imei": IMEI})
     for _ in range(12):
         value = base64.b64encode(value.encode()).decode()
-    ex = extract_request(request(value.encode(), "text/plain"), Limits(max_depth=4))
+    ex = extract_request(request(value.encode(), "text/plain"), unhurried(max_depth=4))
     assert "body: decoding depth limit (4) reached; deeper encodings not decoded" in ex.notes
     assert all(len(f.chain) <= 4 for f in ex.fields)
-    ex = extract_request(request(value.encode(), "text/plain"), Limits(max_depth=16))
+    ex = extract_request(request(value.encode(), "text/plain"), unhurried(max_depth=16))
     assert [f.chain for f in ex.fields if f.value == IMEI] == [("base64",) * 12 + ("json:$.imei",)]
 
 
 def test_max_items():
     body = json.dumps({f"k{i}": f"v{i}" for i in range(500)}).encode()
-    ex = extract_request(request(body, "application/json", url="http://h.test/a?x=1"), Limits(max_items=100))
+    ex = extract_request(request(body, "application/json", url="http://h.test/a?x=1"), unhurried(max_items=100))
     assert len(ex.fields) == 100
     assert "request: field limit (100) reached; rest not inspected" in ex.notes
 
@@ -282,20 +296,20 @@ def test_max_items():
 def test_time_budget():
     # 40 000 values, each a base64 candidate (the slow path): far more than 5 ms of work
     body = json.dumps([{"a": "QUJD" * 6, "i": str(i)} for i in range(20_000)]).encode()
-    start = time.perf_counter()
-    ex = extract_request(request(body, "application/json"), Limits(max_seconds=0.005, max_items=100_000))
+    start = time.process_time()
+    ex = extract_request(request(body, "application/json"), unhurried(max_seconds=0.005, max_items=100_000))
     # the budget is checked between steps: one step (here parsing ~0.8 MB of JSON) may overrun it
-    assert time.perf_counter() - start < 0.5
+    assert time.process_time() - start < 0.5
     assert "request: time budget (0.005 s) exceeded; rest not inspected" in ex.notes
     assert len(ex.fields) < 40_000
 
 
 def test_huge_header_and_url():
     huge = "A" * (3 << 20)
-    start = time.perf_counter()
+    start = time.process_time()
     url = "http://h.test/p?x=" + huge + "&imei=" + IMEI
     ex = extract_request(RequestView("GET", url, (("X-Big", huge), ("X-Imei", IMEI)), b""))
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
     assert f"url: truncated at 1048576 characters of {len(url)}" in ex.notes
     assert "header[0]: truncated at 1048576 characters" in ex.notes
     assert any(f.location == "header.x-imei" and f.value == IMEI for f in ex.fields)
@@ -333,9 +347,9 @@ def test_notes_do_not_quote_input():
 
 def test_wide_xml_stays_within_budget():
     body = b"<r>" + b"<i a='1'/>" * 100_000 + b"</r>"
-    start = time.perf_counter()
-    ex = extract_request(request(body, "application/xml"), Limits(max_items=500))
-    assert time.perf_counter() - start < 1.5
+    start = time.process_time()
+    ex = extract_request(request(body, "application/xml"), unhurried(max_items=500))
+    assert time.process_time() - start < 1.5
     assert len(ex.fields) == 500
     assert ex.notes == ("request: field limit (500) reached; rest not inspected",)
 
