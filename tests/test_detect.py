@@ -311,3 +311,98 @@ def test_zzhc_through_extract_if_available():
     view = RequestView("POST", "http://zzhc.vnet.cn/", (("Content-Type", "application/encrypted-json"),), body)
     hits = Detector().detect(extract.extract_request(view).fields)
     assert types(hits) == {"imei", "meid", "imsi", "iccid", "mac", "cell_id"}
+
+
+# --------------------------------------------------------------------- formats named by their protocol
+
+
+def test_permanent_nai_is_the_imsi_not_an_email(det):
+    for prefix, realm in (("0", "nai.epc"), ("6", "nai.epc"), ("1", "wlan")):
+        hits = det.detect([F(f"{prefix}{IMSI_NO}@{realm}.mnc001.mcc242.3gppnetwork.org", "EAP_ID")])
+        assert {(h.type, h.value) for h in hits} == {("imsi", IMSI_NO)}
+    # a pseudonym, and an IMSI whose realm names another network: neither an IMSI nor an e-mail
+    assert det.detect([F("2b3c4d5e6f70819202@nai.epc.mnc001.mcc242.3gppnetwork.org", "EAP_ID")]) == []
+    assert det.detect([F(f"0{IMSI_NO}@nai.epc.mnc011.mcc460.3gppnetwork.org", "EAP_ID")]) == []
+
+
+def test_machine_made_user_at_host_is_not_an_email(det):
+    for value in ("https://d99bd58d86f5f2b54d511de518c7b156@o0.ingest.sentry.example/42",
+                  "1198793e-2629-4b71-9405-4414aeb22dd2@cal.example", "/tiles/14/8802/5373@2x.pbf",
+                  "icon@1.5x.webp", "ftp://user@files.example/a"):
+        assert det.detect([F(value, "v")]) == [], value
+    assert one(det.detect([F("kari.nordmann@example.com", "v")]), "email")
+
+
+def test_two_word_labels_in_dumpsys_text(det):
+    text = f"Phone Subscriber Info:\n  Phone Type = GSM\n  Device ID = {IMEI}\n  Subscriber ID = {IMSI_NO}\n  Order ID = 490154203237518\n"
+    hits = det.detect([Field("body", ("text",), text, None)])
+    assert {(h.type, h.value) for h in hits} == {("imei", IMEI), ("imsi", IMSI_NO)}
+
+
+def test_logcat_cell_identity_field_names(det):
+    text = "D RILJ: CellIdentityLte:{ mCi=123456789 mPci=12 mTac=4321 mEarfcn=6300 mMcc=242 mMnc=01 }"
+    assert {(h.type, h.value) for h in det.detect([Field("body", ("text",), text, None)])} == {("cell_id", "123456789")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "$GPGGA,123519,5954.7980,N,01044.3364,E,1,08,0.9,545.4,M,46.9,M,,*47",
+    "$GNRMC,101200.00,A,5954.7980,N,01044.3364,E,0.02,,200319,,,A*5C",
+    "$GLGLL,5954.7980,N,01044.3364,E,101200.00,A,A*5C",
+])
+def test_nmea_position_sentences(det, sentence):
+    h = one(det.detect([Field("body", ("text",), f"$GPGSV,3,1,11,10,63,137,17*70\n{sentence}\n", None)]), "location")
+    assert h.value == "59.913300,10.738940"
+
+
+def test_nmea_southern_western_and_position_free_sentences(det):
+    h = one(det.detect([F("$GPGLL,3351.4800,S,15112.5600,W,101200.00,A*5C", "nmea")]), "location")
+    assert h.value == "-33.858000,-151.209333"
+    assert det.detect([F("$GPGSA,A,3,10,07,05,02,29,04,08,13,,,,,1.72,1.03,1.38*0A", "nmea")]) == []
+
+
+def geojson(obj: dict) -> list[Field]:
+    from residency_guard.extract import extract_request
+    from residency_guard.model import RequestView
+
+    view = RequestView("POST", "http://h.test/", (("Content-Type", "application/geo+json"),), json.dumps(obj).encode())
+    return extract_request(view).fields
+
+
+def test_geojson_point_is_longitude_first(det):
+    hits = det.detect(geojson({"geometry": {"type": "Point", "coordinates": [10.738941, 59.913312, 20.5]}}))
+    h = one(hits, "location")
+    assert (h.value, h.confidence) == ("59.913312,10.738941", 0.85)
+
+
+def test_geojson_track_reported_area_not(det):
+    track = [[round(10.70012 + i / 1000, 5), round(59.90034 + i / 1000, 5)] for i in range(40)]
+    hits = det.detect(geojson({"type": "LineString", "coordinates": track}))
+    assert len(hits) == 16 and all(h.type == "location" and h.confidence == 0.6 for h in hits)
+    ring = [[10.7, 59.9], [10.8, 59.9], [10.8, 60.0], [10.7, 59.9]]
+    assert det.detect(geojson({"type": "Polygon", "coordinates": [ring]})) == []
+
+
+def test_nibble_swapped_iccid_is_reported_as_the_iccid(det):
+    iccid = "89470201234567890125"
+    swapped = "".join(iccid[i + 1] + iccid[i] for i in range(0, 20, 2))
+    assert one(det.detect([F(swapped, "ef_iccid")]), "iccid").value == iccid
+    assert one(det.detect([Field("body", ("text",), f"D SIMRecords: EF_ICCID: {swapped}", None)]), "iccid").value == iccid
+    assert det.detect([F("98123456789012345678", "order_id")]) == []
+
+
+def test_decimal_android_id_under_its_key(det):
+    assert one(det.detect([F("3920182739182736455", "android_id")]), "android_id").value == "3920182739182736455"
+    assert det.detect([F("3920182739182736455", "batch_id")]) == []
+    assert det.detect([F("99999999999999999999", "android_id")]) == []  # beyond 64 bits
+
+
+def test_access_point_keys_and_bare_hex_in_scan_lists(det):
+    hits = det.detect([Field("query.ap_mac", (), "A4-50-46-1E-2B-3C", "ap_mac"), Field("query.client_mac", (), MAC, "client_mac")])
+    assert {(h.type, h.value) for h in hits} == {("wifi_bssid", "a4:50:46:1e:2b:3c"), ("mac", MAC)}
+    scan = [Field("body", ("json:$.wifiAccessPoints[0].macAddress",), "a45046112233", "macAddress")]
+    assert {(h.type, h.value) for h in det.detect(scan)} == {("wifi_bssid", "a4:50:46:11:22:33")}
+
+
+def test_attribution_short_keys(det):
+    hits = det.detect([F("38400000-8cf0-11bd-b23e-10b96e40000d", "aifa"), F("9f3c2b1a7e6d5c40", "andi")])
+    assert types(hits) == {"ad_id", "android_id"}

@@ -434,10 +434,90 @@ def t_nested_json(rng, d):
                js({"type": "radio", "data": inner}), {"meid", "imsi", "cell_id"}, source="JSON nested in a JSON string field")
 
 
+def t_wifi_calling_nai(rng, d):
+    mnc3 = d.imsi[3:5].rjust(3, "0")
+    prefix, realm = rng.choice([("0", "nai.epc"), ("6", "nai.epc"), ("1", "wlan")])
+    nai = f"{prefix}{d.imsi}@{realm}.mnc{mnc3}.mcc{d.imsi[:3]}.3gppnetwork.org"
+    body = js({"app": "ap2004", "vers": "3", "EAP_ID": nai, "terminal_vendor": "HMD", "terminal_model": "TA-1062"})
+    return req("POST", "https://aes.mnc001.mcc242.pub.3gppnetwork.example/ts43", [("Content-Type", "application/json")], body, {"imsi"},
+               source="Wi-Fi calling entitlement request: EAP permanent NAI (3GPP TS 23.003 §19.3) carrying the IMSI")
+
+
+def t_bugreport(rng, d):
+    text = (f"== dumpsys iphonesubinfo ==\nPhone Subscriber Info:\n  Phone Type = GSM\n  Device ID = {d.imei}\n"
+            f"  Device SVN = 01\n  Subscriber ID = {d.imsi}\n  Line 1 Number = {d.phone}\n")
+    return req("POST", "https://feedback.oem.example/bugreport", [("Content-Type", "text/plain")], text.encode(), {"imei", "imsi", "phone"},
+               source="bug report section (dumpsys iphonesubinfo) with two-word labels")
+
+
+def t_radio_log(rng, d):
+    eci = rng.randrange(1 << 24, 1 << 28)
+    log = (f"03-20 10:12:00.001  1500  1500 D RILJ    : [UNSL]< UNSOL_CELL_INFO_LIST [CellInfoLte:{{mRegistered=YES "
+           f"CellIdentityLte:{{ mCi={eci} mPci={rng.randrange(504)} mTac={d.lac} mEarfcn=6300 mMcc={d.mcc} mMnc={d.mnc} }}}}]\n")
+    return req("POST", "https://diag.oem.example/radio", [("Content-Type", "text/plain")], log.encode(), {"cell_id"},
+               source="radio log upload: logcat CellIdentityLte with Android's mCi field name")
+
+
+def t_gnss_log(rng, d):
+    def dm(v, width):
+        deg = int(abs(v))
+        return f"{deg:0{width}d}{(abs(v) - deg) * 60:07.4f}"
+    talker, kind = rng.choice([("GP", "GGA"), ("GN", "RMC"), ("GL", "GLL")])
+    lat, ns, lon, ew = dm(d.lat, 2), "N" if d.lat >= 0 else "S", dm(d.lon, 3), "E" if d.lon >= 0 else "W"
+    fields = {"GGA": f"101200.00,{lat},{ns},{lon},{ew},1,09,0.9,21.0,M,40.1,M,,", "RMC": f"101200.00,A,{lat},{ns},{lon},{ew},0.02,,200319,,,A",
+              "GLL": f"{lat},{ns},{lon},{ew},101200.00,A,A"}[kind]
+    text = f"$GPGSV,3,1,11,10,63,137,17,07,61,098,15,05,59,290,20,08,54,157,30*70\n${talker}{kind},{fields}*5C\n"
+    return req("POST", "https://gnss.oem.example/upload", [("Content-Type", "text/plain")], text.encode(), {"location"},
+               source="GNSS diagnostics upload with an NMEA 0183 position sentence")
+
+
+def t_geojson(rng, d):
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [d.lon, d.lat]}, "properties": {"accuracy": 12}}
+    return req("POST", "https://tracker.app.example/v1/positions", [("Content-Type", "application/geo+json")],
+               js({"type": "FeatureCollection", "features": [feature]}), {"location"}, source="GeoJSON Point (longitude first, RFC 7946)")
+
+
+def t_mdm_plist(rng, d):
+    xml = f"""<?xml version="1.0" encoding="UTF-8"?>
+<plist version="1.0"><dict><key>MessageType</key><string>Authenticate</string><key>SerialNumber</key><string>{d.serial}</string>
+<key>IMEI</key><string>{d.imei}</string><key>Topic</key><string>com.apple.mgmt.example</string></dict></plist>"""
+    return req("PUT", "https://mdm.example/checkin", [("Content-Type", "application/x-apple-aspen-mdm-checkin")], xml.encode(),
+               {"serial", "imei"}, source="MDM check-in property list: names in <key> siblings")
+
+
+def t_captive_portal(rng, d):
+    q = urllib.parse.urlencode({"ap_mac": d.bssids[0].replace(":", "-").upper(), "client_mac": d.mac, "ssid": "Lab-Guest"})
+    return req("GET", f"http://portal.hotspot.example/login?{q}", [("User-Agent", UA)], b"", {"wifi_bssid", "mac"},
+               source="captive portal redirect with the access point's and the phone's MAC")
+
+
+def t_sim_dump(rng, d):
+    body = d.iccid[:-1] + str(rng.randrange(10))  # a 20-digit ICCID: no F padding in its stored form
+    iccid = body + luhn.calc_check_digit(body)
+    swapped = "".join(iccid[i + 1] + iccid[i] for i in range(0, 20, 2))
+    text = f"03-20 10:13:00.100  1500  1600 D SIMRecords: EF_ICCID: {swapped}\n"
+    return req("POST", "https://diag.oem.example/sim", [("Content-Type", "text/plain")], text.encode(), {"iccid"},
+               source="SIM file dump: EF_ICCID with each byte's digits swapped (3GPP TS 51.011)")
+
+
+def t_gsf_checkin(rng, d):
+    gsf_id = rng.randrange(10**18, 1 << 63)
+    body = js({"checkin": {"build": {"sdkVersion": 28}}, "android_id": str(gsf_id), "locale": "nb_NO"})
+    return req("POST", "https://checkin.services.example/checkin", [("Content-Type", "application/json")], body, {"android_id"},
+               source="device check-in with the Google Services Framework android_id in decimal")
+
+
+def t_singular(rng, d):
+    q = urllib.parse.urlencode({"a": "sdkkey", "p": "Android", "aifa": d.ad_id, "andi": d.android_id, "i": "com.example.app"})
+    return req("GET", f"https://s2s.attribution.example/api/v1/launch?{q}", [("User-Agent", UA)], b"", {"ad_id", "android_id"},
+               source="attribution launch event with aifa (ad id) and andi (android id) parameters")
+
+
 IDENTIFIER_TEMPLATES = [t_zzhc, t_zzhc_iot, t_ota, t_crash, t_geolocate, t_omadm, t_openrtb, t_entitlement, t_jwt, t_hex,
                         t_double_url, t_json_in_form, t_protobuf, t_firebase_json, t_adjust, t_cookie, t_path, t_ndjson,
                         t_headers, t_b64url_query, t_latlon_query, t_plain_text, t_login, t_sms_verify, t_wifi_scan,
-                        t_gzip_b64, t_nested_json]
+                        t_gzip_b64, t_nested_json, t_wifi_calling_nai, t_bugreport, t_radio_log, t_gnss_log, t_geojson,
+                        t_mdm_plist, t_captive_portal, t_sim_dump, t_gsf_checkin, t_singular]
 
 # ------------------------------------------------------------------------------------------ benign
 
@@ -576,9 +656,40 @@ def b_amounts(rng):
     return req("POST", "https://bank.example/api/transfer", [("Content-Type", "application/json")], js(obj), source="payment API with large amounts and Luhn-valid transaction id")
 
 
+def b_machine_addresses(rng):
+    key = f"{rng.getrandbits(128):032x}"
+    uid = f"{uuid.UUID(int=rng.getrandbits(128), version=4)}@calendar.example"
+    body = js({"dsn": f"https://{key}@o{rng.randrange(10**6)}.ingest.errors.example/{rng.randrange(100)}", "ical_uid": uid,
+               "tile": f"https://tiles.example/v4/{rng.randrange(20)}/{rng.randrange(10**4)}/{rng.randrange(10**4)}@2x.pbf",
+               "message_id": f"<{rng.getrandbits(80):020x}@mail.example>"})
+    return req("POST", "https://errors.example/api/envelope", [("Content-Type", "application/json")], body,
+               source="user@host shapes that are no one's address: DSN key, iCalendar UID, @2x tile, Message-ID")
+
+
+def b_eap_pseudonym(rng):
+    pseudonym = "2" + "".join(rng.choice("0123456789abcdef") for _ in range(20))
+    body = js({"EAP_ID": f"{pseudonym}@nai.epc.mnc001.mcc242.3gppnetwork.org", "method": "EAP-AKA'"})
+    return req("POST", "https://epdg.example/auth", [("Content-Type", "application/json")], body,
+               source="EAP-AKA' pseudonym identity (no IMSI in it)")
+
+
+def b_gnss_status(rng):
+    text = f"$GPGSV,3,1,11,10,63,137,17,07,61,098,15,05,59,290,20,08,54,157,30*70\n$GPGSA,A,3,10,07,05,02,29,04,08,13,,,,,1.72,1.03,1.38*0{rng.randrange(10)}\n"
+    return req("POST", "https://gnss.oem.example/status", [("Content-Type", "text/plain")], text.encode(),
+               source="NMEA satellite status sentences without a position")
+
+
+def b_geojson_area(rng):
+    lat, lon = rng.choice(CITIES)
+    ring = [[round(lon + dx, 4), round(lat + dy, 4)] for dx, dy in ((0, 0), (0.1, 0), (0.1, 0.1), (0, 0.1), (0, 0))]
+    body = js({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]}, "properties": {"name": "delivery zone"}})
+    return req("POST", "https://maps.app.example/v1/zones", [("Content-Type", "application/geo+json")], body,
+               source="GeoJSON polygon of a delivery zone (a place, not the phone's position)")
+
+
 BENIGN_TEMPLATES = [b_order, b_ticket, b_request_ids, b_hashes, b_css, b_timestamps, b_placeholders, b_binary, b_versions,
                     b_firebase_install, b_telemetry, b_ipv6_git, b_ble, b_snowflake, b_barcodes, b_jwt, b_gzip_json, b_tracking,
-                    b_images, b_log_no_ids, b_amounts]
+                    b_images, b_log_no_ids, b_amounts, b_machine_addresses, b_eap_pseudonym, b_gnss_status, b_geojson_area]
 
 # ------------------------------------------------------------------------------------------ build
 

@@ -28,13 +28,14 @@ _POSITIVE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
          "ethaddr", "etheraddr", "macaddress"),
         ("mac", "wlan0", "bdaddr", "hwaddress"),
     ),
-    "wifi_bssid": (("bssid",), ()),
+    # The access point a phone is associated with, as captive portals and hotspot logins name it.
+    "wifi_bssid": (("bssid", "apmac", "routermac", "gatewaymac"), ()),
     "serial": (("serialno", "serialnumber", "deviceserial", "roserialno", "hwserial", "devsn", "devicesn"), ("serial", "sn", "psn")),
-    "android_id": (("androidid", "ssaid"), ("aid",)),
+    "android_id": (("androidid", "ssaid"), ("aid", "andi")),
     "ad_id": (
         ("gaid", "idfa", "advertisingid", "resettabledeviceid", "advertiserid", "googleadid", "adid", "aaid", "oaid", "adsid",
          "advertising"),
-        ("ifa", "rida", "afai", "lat_id"),
+        ("ifa", "rida", "afai", "aifa", "lat_id"),
     ),
     "phone": (
         ("msisdn", "phonenumber", "phoneno", "mobilenumber", "mobileno", "line1number", "cellphone",
@@ -44,7 +45,8 @@ _POSITIVE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "email": (("email", "mail"), ()),
     "cell_id": (
         ("cellid", "cellidentity", "sim1cellid", "sim2cellid", "ecgi", "celltower", "enodeb"),
-        ("cid", "ci", "eci", "nci", "lac", "tac", "enb", "locationareacode", "trackingareacode"),
+        # mCi / mNci: the fields of Android's CellIdentityLte / CellIdentityNr as logcat prints them
+        ("cid", "ci", "eci", "nci", "mci", "mnci", "lac", "tac", "enb", "locationareacode", "trackingareacode"),
     ),
     "location": (
         ("latlng", "latlon", "latlong", "geolocation", "coordinates", "gpslocation", "location", "coords"),
@@ -154,14 +156,18 @@ def path_is_cell(location: str) -> bool:
     return bool(_CELL_PATH.search(location))
 
 
-_LABEL = re.compile(r"([A-Za-z][A-Za-z0-9_.\-]{0,40})[\"']?\s*(?:[:=]|=>|\s)\s*[\"']?\s*$")
+_LABEL = re.compile(
+    r"(?:([A-Za-z][A-Za-z0-9_\-]{0,20}) )?([A-Za-z][A-Za-z0-9_.\-]{0,40})[\"']?\s*(?:[:=]|=>|\s)\s*[\"']?\s*$"
+)
 _LABEL_SPLIT = re.compile(r"[.\-]")
 
 
 def text_label(text: str, start: int) -> str | None:
     """The label just before a value in free text: ``IMEI: 35…`` → ``IMEI``; ``mac=…`` → ``mac``.
 
-    Only the same line and the previous 48 characters are considered.
+    Only the same line and the previous 48 characters are considered. A two-word label is kept whole
+    when only the pair names an identifier (``dumpsys iphonesubinfo``: ``Device ID = 35…``,
+    ``Subscriber ID = 24…``, where ``ID`` alone is generic).
     """
     lo = max(0, start - 48)
     before = text[lo:start]
@@ -171,6 +177,11 @@ def text_label(text: str, start: int) -> str | None:
     m = _LABEL.search(before)
     if not m:
         return None
-    label = m.group(1)
+    first, label = m.group(1), m.group(2)
     # "ro.serialno" → "serialno"; "persist.radio.imei" → "imei"
-    return _LABEL_SPLIT.split(label)[-1] or label
+    label = _LABEL_SPLIT.split(label)[-1] or label
+    if first is not None and not key_context(label).positive:
+        pair = f"{first} {label}"
+        if key_context(pair).positive:
+            return pair
+    return label

@@ -24,6 +24,10 @@ _KEY_ALONE = frozenset({"cell_id", "serial", "phone"})
 """Key contexts under which scan() reports values no candidate pattern finds (short cell ids, serials,
 national phone numbers with a sibling country code)."""
 _PARENT_TAIL = re.compile(r"(?:\[['\"]?|[.:/])?$")
+_ARRAY_INDEX = re.compile(r"\[([0-9]+)\]$")
+_AREA_GEOMETRIES = frozenset({"polygon", "multipolygon"})
+_MAX_GEOJSON_POSITIONS = 16
+"""A track or polygon holds thousands of positions; the first ones are evidence enough."""
 _EARTH_RADIUS_M = 6_371_008.8
 _METRES_PER_DEGREE = 111_320.0
 
@@ -137,6 +141,8 @@ class Detector:
 
         if coordinate_keys:
             self._pair_all_coordinates(fields, coordinate_keys, objects, add)
+        if any(normalize_key(k) == "coordinates" for k in roles):
+            self._geojson_positions(fields, objects, add)
         hits = [self._attribute(h, best, objects, client_device) for h in best.values()]
         return [h for h in hits if h is not None]
 
@@ -153,6 +159,32 @@ class Detector:
             pairs = [ms for parent, ms in objects().items() if parent in members and len(members[parent]) >= 2]
         for ms in pairs:
             self._pair_coordinates(ms, add)
+
+    @staticmethod
+    def _geojson_positions(fields: list[Field], objects, add) -> None:
+        """GeoJSON (RFC 7946) positions: ``"coordinates": [longitude, latitude(, altitude)]``."""
+        arrays: dict[str, list[Field]] = {}
+        for f in fields:
+            if normalize_key(f.key) == "coordinates" and (m := _ARRAY_INDEX.search(f.location)):
+                arrays.setdefault(f.location[: m.start()], []).append(f)
+        reported = 0
+        for array, members in arrays.items():
+            if reported == _MAX_GEOJSON_POSITIONS:
+                break
+            if not 2 <= len(members) <= 3 or not members[0].location.endswith("[0]") or not members[1].location.endswith("[1]"):
+                continue
+            lon_f, lat_f = members[0], members[1]
+            lon, lat = _as_coordinate(lon_f.value, 180), _as_coordinate(lat_f.value, 90)
+            if lat is None or lon is None or (lat == 0 and lon == 0):
+                continue
+            geometry = array[: array.rfind(".coordinates")]
+            kind = next((s.value.strip().lower() for s in objects().get(geometry, ()) if s.key == "type"), None)
+            if kind in _AREA_GEOMETRIES:  # the outline of a place, not where the phone is
+                continue
+            decimals = min(_decimals(lat_f.value), _decimals(lon_f.value))
+            conf = (0.85 if kind == "point" else 0.6) if decimals >= 2 else 0.3
+            add(Hit("location", f"{lat_f.value.strip()},{lon_f.value.strip()}", lon_f.where, lon_f.chain, "context", conf, lon_f.key))
+            reported += 1
 
     # ------------------------------------------------------------------------------------- helpers
 

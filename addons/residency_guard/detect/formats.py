@@ -44,7 +44,12 @@ _EMAIL = re.compile(
 # File-name "TLDs": foo@2x.png is an image, not an address.
 _NOT_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "json", "xml", "html", "htm",
                        "ico", "bmp", "tiff", "mp4", "mp3", "woff", "woff2", "ttf", "otf", "map", "txt",
-                       "zip", "gz", "so", "dex", "apk", "jar", "kt", "java", "py", "md"})
+                       "zip", "gz", "so", "dex", "apk", "jar", "kt", "java", "py", "md", "pbf", "mvt",
+                       "avif", "heic", "webm", "pdf", "bin", "dat"})
+# Machine-made local parts: Message-ID / iCalendar UID style "<uuid>@host", Sentry DSN keys.
+_MACHINE_LOCAL_PART = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}|[0-9a-f]{16,}", re.ASCII | re.I)
+_SCALE_SUFFIX = re.compile(r"[0-9]+(?:\.[0-9]+)?x", re.ASCII)
+"""``tile@2x.pbf``, ``icon@1.5x.png``: the density suffix of an image asset, not a mail domain."""
 
 # GSMA reporting body identifiers: the first two digits of every issued TAC.
 _IMEI_RBI = frozenset({"01", "10", "30", "33", "35", "44", "45", "49", "50", "51", "52", "53", "54", "86", "91", "98", "99"})
@@ -118,6 +123,13 @@ def classify_digits(d: str, ctx: KeyContext) -> list[Found]:
     elif n == 18 and not trailing_f and std_meid.is_valid(d):
         if ctx.says("meid"):
             out.append(("meid", d, 0.9, "context", key))
+    elif n == 20 and d.startswith("98") and (swapped := nibble_swapped(d)).startswith("89") and _luhn(swapped):
+        # EF_ICCID on the SIM stores the ICCID with the digits of each byte swapped (3GPP TS 51.011
+        # §10.1.1); modem logs and SIM dumps print it that way.
+        if ctx.says("iccid"):
+            out.append(("iccid", swapped, 0.95, "context", key))
+        elif not ctx.positive and _iccid_country(swapped):
+            out.append(("iccid", swapped, 0.75 + neg, "format", key))
     elif 18 <= n <= 20 and d.startswith("89"):
         if ctx.says("iccid"):
             out.append(("iccid", d, 0.95, "context", key))
@@ -126,26 +138,40 @@ def classify_digits(d: str, ctx: KeyContext) -> list[Found]:
             if n == 18:
                 conf -= 0.2
             out.append(("iccid", d, min(conf, 0.95), "format", key))
+    if 15 <= n <= 20 and not trailing_f and ctx.says("android_id") and int(d) < 1 << 64:
+        # The Google Services Framework android_id is a 64-bit number, often written in decimal.
+        out.append(("android_id", d, 0.8, "context", key))
     if n <= 12 and not trailing_f and ctx.says("cell_id") and not ctx.says("imei"):
         v = int(d)
         # 0, -1 and Integer.MAX_VALUE are Android's "unavailable" values; LAC/TAC are 16-bit.
         if 0 < v < (1 << 36) and v != 2147483647:
             short = ctx.key in ("lac", "tac", "locationareacode", "trackingareacode")
             if not short or v <= 0xFFFF:
-                strong = any(s in ctx.key for s in ("cellid", "cellidentity", "ecgi", "eci", "nci"))
+                strong = any(s in ctx.key for s in ("cellid", "cellidentity", "ecgi", "eci", "nci", "mci"))
                 out.append(("cell_id", d, 0.85 if strong else 0.45, "context", key))
     return out
 
 
-def classify_hex(h: str, ctx: KeyContext) -> list[Found]:
+def _iccid_country(iccid: str) -> bool:
+    """The digits after the 89 industry prefix begin with an ITU-T E.164 country calling code."""
+    return any(int(iccid[2:k]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE for k in (3, 4, 5))
+
+
+def nibble_swapped(d: str) -> str:
+    """``98742010…`` → ``89470201…``: each pair of digits reversed (BCD with the low nibble first)."""
+    return "".join(d[i + 1] + d[i] for i in range(0, len(d) - 1, 2))
+
+
+def classify_hex(h: str, ctx: KeyContext, wifi_path: bool = False) -> list[Found]:
     out: list[Found] = []
     n = len(h)
     lo = h.lower()
     key = ctx.key or None
     if n == 12 and (ctx.says("mac") or ctx.says("wifi_bssid")) and lo not in PLACEHOLDER_MACS:
         if not int(lo[:2], 16) & 1:
-            t = "wifi_bssid" if ctx.says("wifi_bssid") else "mac"
-            out.append((t, mac_to_colon(lo), 0.85, "context", key))
+            # a bare "macAddress" inside a Wi-Fi scan list is a nearby access point, as in classify_mac
+            bssid = ctx.says("wifi_bssid") or (wifi_path and ctx.key in ("mac", "macaddress"))
+            out.append(("wifi_bssid" if bssid else "mac", mac_to_colon(lo), 0.85, "context", key))
     elif n == 14 and std_meid.is_valid(h) and not h.isdigit():
         if ctx.says("meid") or ctx.says("imei"):
             out.append(("meid", h.upper(), 0.9, "context", key))
@@ -224,9 +250,26 @@ def _parse_phone(s: str, national_ok: bool) -> phonenumbers.PhoneNumber | None:
     return None
 
 
+# 3GPP TS 23.003 §19.3: the permanent NAI of EAP-AKA / EAP-AKA' / EAP-SIM is a one-digit method prefix
+# and the IMSI, at a realm naming the home network (…mnc001.mcc242.3gppnetwork.org). Wi-Fi calling
+# and entitlement servers (GSMA TS.43 EAP_ID) see it; it is the IMSI, not an e-mail address.
+_PERMANENT_NAI = re.compile(r"[0167]([0-9]{14,15})@(?:[a-z0-9-]+\.)*mnc([0-9]{3})\.mcc([0-9]{3})\.3gppnetwork\.org", re.ASCII | re.I)
+
+
 def classify_email(raw: str, ctx: KeyContext) -> list[Found]:
     tld = raw.rsplit(".", 1)[-1].lower()
     if tld in _NOT_TLDS:
+        return []
+    if raw.lower().endswith(".3gppnetwork.org"):
+        nai = _PERMANENT_NAI.fullmatch(raw)
+        if nai is None:  # a pseudonym or fast re-authentication identity: no identifier in it
+            return []
+        imsi, mnc, mcc = nai.groups()
+        if imsi.startswith(mcc) and mnc in (imsi[3:6], "0" + imsi[3:5]):
+            return [("imsi", imsi, 0.95, "format", ctx.key or None)]
+        return []
+    local, _, domain = raw.partition("@")
+    if _MACHINE_LOCAL_PART.fullmatch(local) or _SCALE_SUFFIX.fullmatch(domain.partition(".")[0]):
         return []
     conf = 0.95 if ctx.says("email") else 0.85
     return [("email", raw.lower(), conf, "context" if ctx.says("email") else "format", ctx.key or None)]
@@ -256,6 +299,25 @@ def classify_latlon(raw: str, ctx: KeyContext) -> list[Found]:
     if decimals >= 4 and not ctx.negative:
         return [("location", value, 0.6, "format", ctx.key or None)]
     return [("location", value, 0.3, "format", ctx.key or None)]  # kept for profile radius matching
+
+
+# NMEA 0183 position sentences from a GNSS receiver (GGA, RMC, GLL, GNS; talker GP/GL/GA/GB/GN/BD…):
+# latitude ddmm.mmmm,N|S then longitude dddmm.mmmm,E|W, a few fields after the sentence id.
+_NMEA = re.compile(
+    r"\$(?:G[A-Z]|BD)(?:GGA|RMC|GLL|GNS),(?:[^,*\r\n]*,){0,2}?"
+    r"([0-9]{2})([0-9]{2}\.[0-9]+),([NS]),([0-9]{3})([0-9]{2}\.[0-9]+),([EW])",
+    re.ASCII,
+)
+
+
+def nmea_positions(text: str) -> Iterator[tuple[Found, int, int]]:
+    for m in _NMEA.finditer(text):
+        lat_d, lat_m, ns, lon_d, lon_m, ew = m.groups()
+        lat = (int(lat_d) + float(lat_m) / 60) * (-1 if ns == "S" else 1)
+        lon = (int(lon_d) + float(lon_m) / 60) * (-1 if ew == "W" else 1)
+        if lat == 0 and lon == 0 or abs(lat) > 90 or abs(lon) > 180:
+            continue
+        yield ("location", f"{lat:.6f},{lon:.6f}", 0.85, "format", None), m.start(1), m.end(6)
 
 
 _SERIAL_VALUE = re.compile(r"[A-Za-z0-9]{6,20}", re.ASCII)
@@ -353,7 +415,7 @@ def scan(text: str, ctx: KeyContext, location: str = "", wifi_path: bool = False
                 continue
             found = classify_phone(raw, c, whole) if c.says("phone") else classify_digits(raw, c)
         elif kind == "hex":
-            found = classify_hex(raw, c)
+            found = classify_hex(raw, c, wifi_path)
         elif kind in ("mac", "cisco"):
             found = classify_mac(raw, c, location, wifi_path)
         elif kind == "uuid":
@@ -374,7 +436,11 @@ def scan(text: str, ctx: KeyContext, location: str = "", wifi_path: bool = False
             found = []
         for f in found:
             yield f, start, end
+    if "$G" in text or "$BD" in text:
+        yield from nmea_positions(text)
     if "@" in text:
         for m in _EMAIL.finditer(text):
+            if text.endswith("://", 0, m.start()):  # URL user information (credentials), not an address
+                continue
             for f in classify_email(m.group(), ctx):
                 yield f, m.start(), m.end()

@@ -119,6 +119,32 @@ def _local(tag: object) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else "?"
 
 
+def _named_by_siblings(tag: str | None, children: list, names: list[str]) -> dict[int, str]:
+    """Children whose name is written in a sibling rather than in their own tag; index → that name.
+
+    - Property lists: ``<dict><key>SerialNumber</key><string>F2LX…</string></dict>``.
+    - OMA-DM (SyncML DM) items, the carrier's device-management channel:
+      ``<Item><Source><LocURI>./DevDetail/Ext/SerialNumber</LocURI></Source><Data>R58M…</Data></Item>``.
+    """
+    named: dict[int, str] = {}
+    if tag == "dict":
+        pending = None
+        for index, (child, name) in enumerate(zip(children, names)):
+            if name == "key":
+                pending = shown_name((child.text or "").strip())
+            elif pending is not None:
+                named[index] = pending
+                pending = None
+    elif tag == "Item" and "Data" in names:
+        for child, name in zip(children, names):
+            if name in ("Source", "Target"):
+                uri = next((c.text for c in child if _local(c.tag) == "LocURI" and c.text), None)
+                if uri and (leaf := shown_name(uri.strip().rstrip("/").rpartition("/")[2])):
+                    named[names.index("Data")] = leaf
+                    break
+    return named
+
+
 class Walker:
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
@@ -526,20 +552,20 @@ class Walker:
     def walk_xml(self, where: str, chain: tuple[str, ...], root) -> None:
         """Depth-first in document order. Children are produced lazily: an element with 100 000
         children costs nothing beyond the field limit."""
-        stack = [iter(((root, "/" + (shown_name(_local(root.tag)) or "*"), 0),))]
+        stack = [iter(((root, "/" + (shown_name(_local(root.tag)) or "*"), 0, None),))]
         while stack:
             entry = next(stack[-1], None)
             if entry is None:
                 stack.pop()
                 continue
-            element, path, depth = entry
+            element, path, depth, named = entry
             tag = shown_name(_local(element.tag))
             for attr, value in element.attrib.items():
                 name = shown_name(_local(attr))
                 if value:
                     self.text(where, chain + (f"xml:{path}@{name or '*'}",), name, value)
             if element.text and not element.text.isspace():
-                self.text(where, chain + ("xml:" + path,), tag, element.text.strip())
+                self.text(where, chain + ("xml:" + path,), named or tag, element.text.strip())
             if len(element):
                 if depth + 1 >= XML_MAX_NESTING:
                     self.note(where, chain, f"xml nested deeper than {XML_MAX_NESTING} levels; inner elements skipped")
@@ -553,12 +579,13 @@ class Walker:
         repeated = {n for n, count in Counter(names).items() if count > 1} if len(names) > 1 else ()
         seen: dict[str, int] = {}
         tag = shown_name(_local(element.tag))
-        for child, name in zip(children, names):
+        named = _named_by_siblings(tag, children, names)
+        for index, (child, name) in enumerate(zip(children, names)):
             if name in repeated:
                 seen[name] = seen.get(name, 0) + 1
-                yield child, f"{path}/{name}[{seen[name]}]", depth
+                yield child, f"{path}/{name}[{seen[name]}]", depth, named.get(index)
             else:
-                yield child, f"{path}/{name}", depth
+                yield child, f"{path}/{name}", depth, named.get(index)
             tail = child.tail
             if tail and not tail.isspace():
                 # mixed content: text after a child belongs to the parent
