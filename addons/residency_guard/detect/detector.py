@@ -141,8 +141,8 @@ class Detector:
 
         if coordinate_keys:
             self._pair_all_coordinates(fields, coordinate_keys, objects, add)
-        if any(normalize_key(k) == "coordinates" for k in roles):
-            self._geojson_positions(fields, objects, add)
+        if position_keys := {k for k, r in roles.items() if r[3]}:
+            self._geojson_positions(fields, position_keys, objects, add)
         hits = [self._attribute(h, best, objects, client_device) for h in best.values()]
         return [h for h in hits if h is not None]
 
@@ -161,11 +161,11 @@ class Detector:
             self._pair_coordinates(ms, add)
 
     @staticmethod
-    def _geojson_positions(fields: list[Field], objects, add) -> None:
+    def _geojson_positions(fields: list[Field], position_keys: set[str | None], objects, add) -> None:
         """GeoJSON (RFC 7946) positions: ``"coordinates": [longitude, latitude(, altitude)]``."""
         arrays: dict[str, list[Field]] = {}
         for f in fields:
-            if normalize_key(f.key) == "coordinates" and (m := _ARRAY_INDEX.search(f.location)):
+            if f.key in position_keys and (m := _ARRAY_INDEX.search(f.location)):
                 arrays.setdefault(f.location[: m.start()], []).append(f)
         reported = 0
         for array, members in arrays.items():
@@ -275,10 +275,11 @@ class Detector:
 
 
 @lru_cache(maxsize=8192)
-def _key_roles(key: str | None) -> tuple[KeyContext, bool, bool]:
-    """A key's context, whether it alone can make a hit (no candidate needed), whether it names a coordinate."""
+def _key_roles(key: str | None) -> tuple[KeyContext, bool, bool, bool]:
+    """A key's context, whether it alone can make a hit (no candidate needed), whether it names a
+    coordinate, whether it holds GeoJSON positions."""
     ctx = key_context(key)
-    return ctx, bool(ctx.positive & _KEY_ALONE), ctx.says("lat") or ctx.says("lon")
+    return ctx, bool(ctx.positive & _KEY_ALONE), ctx.says("lat") or ctx.says("lon"), ctx.key == "coordinates"
 
 
 def _rank(h: Hit) -> tuple[int, float]:
