@@ -187,6 +187,23 @@ def running_guard(
     geodb_dir = geodb or (tmp_path / "empty-geodb")
     geodb_dir.mkdir(exist_ok=True)
     args += ["--geodb", str(geodb_dir), *extra_args]
+    with _supervised(args, port, events, log_path) as guard:
+        yield guard
+
+
+@contextmanager
+def running_mitmdump(tmp_path: Path, capture: Path) -> Iterator[Guard]:
+    """Stock ``mitmdump`` (no guard) as a regular proxy writing every flow to ``capture``: the
+    capture-first, judge-later workflow of ``residency-guard replay``."""
+    port = free_port()
+    args = [str(GUARD_BIN.parent / "mitmdump"), "--listen-host", "127.0.0.1", "--listen-port", str(port),
+            "--set", f"confdir={tmp_path / 'mitmproxy'}", "-w", str(capture)]  # fmt: skip
+    with _supervised(args, port, tmp_path / "no-events.jsonl", tmp_path / "mitmdump.log") as proxy:
+        yield proxy
+
+
+@contextmanager
+def _supervised(args: list[str], port: int, events: Path, log_path: Path) -> Iterator[Guard]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
@@ -215,3 +232,66 @@ def _wait_listening(guard: Guard, timeout: float = 30.0) -> None:
         except OSError:
             time.sleep(0.05)
     raise RuntimeError(f"guard did not listen on {guard.port} within {timeout}s:\n{guard.log()}")
+
+
+# ------------------------------------------------------------------------------------ raw TCP streams
+
+
+def mqtt_connect(client_id: str) -> bytes:
+    """MQTT 3.1.1 CONNECT with ``client_id`` (IoT modules often use their IMEI)."""
+    variable = b"\x00\x04MQTT\x04\x02\x00\x3c"
+    payload = len(client_id).to_bytes(2, "big") + client_id.encode()
+    return b"\x10" + bytes([len(variable) + len(payload)]) + variable + payload
+
+
+MQTT_PINGREQ = b"\xc0\x00"
+
+
+@contextmanager
+def tcp_sink(host: str) -> Iterator[tuple[int, list[bytes]]]:
+    """A TCP server that keeps every byte each connection sends; yields (port, bytes per connection)."""
+    received: list[bytes] = []
+    server = socket.create_server((host, 0))
+    server.settimeout(0.2)
+    stop = threading.Event()
+
+    def drain(conn: socket.socket, index: int) -> None:
+        with conn:
+            while chunk := conn.recv(65536):
+                received[index] += chunk
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            received.append(b"")
+            threading.Thread(target=drain, args=(conn, len(received) - 1), daemon=True).start()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1], received
+    finally:
+        stop.set()
+        thread.join(5)
+        server.close()
+
+
+def tcp_tunnel(proxy_port: int, host: str, port: int) -> socket.socket:
+    """A CONNECT tunnel through the proxy; mitmproxy relays a payload that is neither TLS nor HTTP as raw TCP."""
+    sock = socket.create_connection(("127.0.0.1", proxy_port), timeout=10)
+    sock.sendall(f"CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += sock.recv(1024)
+    assert head.startswith(b"HTTP/1.1 200"), head
+    return sock
+
+
+def send_segments(sock: socket.socket, *payloads: bytes, gap: float = 0.3) -> None:
+    """One TCP segment per payload (a pause between them): mitmproxy hands each over as one message."""
+    for payload in payloads:
+        sock.sendall(payload)
+        time.sleep(gap)

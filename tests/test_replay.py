@@ -212,3 +212,63 @@ def test_bad_captures_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     with pytest.raises(SystemExit) as exc:
         run_replay(broken)  # --events is required
     assert exc.value.code == EXIT_INPUT
+
+
+def test_replay_of_raw_tcp_judges_as_the_live_guard_does(tmp_path: Path) -> None:
+    """Captured with stock mitmdump, judged later: the payload with the IMEI to CN is blocked and the
+    rest of that connection never judged (live it is never forwarded); heartbeats to DE make one
+    partial-inspection event, not one each."""
+    import time
+
+    from guard_harness import MQTT_PINGREQ, mqtt_connect, running_mitmdump, send_segments, tcp_sink, tcp_tunnel
+
+    capture = tmp_path / "capture.mitm"
+    with tcp_sink(CN_HOST) as (cn_port, cn_received), tcp_sink(DE_HOST) as (de_port, de_received):
+        with running_mitmdump(tmp_path, capture) as proxy:
+            for host, port in ((CN_HOST, cn_port), (DE_HOST, de_port)):
+                with tcp_tunnel(proxy.port, host, port) as sock:
+                    send_segments(sock, mqtt_connect(IMEI), MQTT_PINGREQ, MQTT_PINGREQ)
+            time.sleep(0.5)
+    assert cn_received == de_received == [mqtt_connect(IMEI) + 2 * MQTT_PINGREQ]  # stock mitmdump forwards all
+
+    events = tmp_path / "replayed.jsonl"
+    assert run_replay(capture, *_geo_args(tmp_path), "--events", events) == EXIT_OK
+    got = [(e["request"]["method"], e["destination"]["country"], e["action"], [i["type"] for i in e["identifiers"]],
+            e["inspection"]["complete"]) for e in judged(events)]  # fmt: skip
+    assert got == [
+        ("TCP", "CN", "blocked", ["imei"], False),
+        ("TCP", "DE", "logged", ["imei"], False),
+        ("TCP", "DE", "logged", [], False),
+    ]
+    stats = [e for e in read_events(events) if e["event_type"] == "stats"][-1]
+    assert (stats["flows"], stats["inspected"], stats["blocked"]) == (4, 4, 1)
+
+
+def test_replay_of_websocket_messages_gives_the_live_events(tmp_path: Path) -> None:
+    import asyncio
+
+    import websockets
+
+    capture = tmp_path / "capture.mitm"
+
+    async def scenario(proxy_url: str) -> None:
+        async def ack(ws):
+            async for _ in ws:
+                await ws.send("ack")
+
+        async with websockets.serve(ack, CN_HOST, 0) as server:
+            port = server.sockets[0].getsockname()[1]
+            async with websockets.connect(f"ws://{CN_HOST}:{port}/telemetry", proxy=proxy_url) as ws:
+                await ws.send(json.dumps({"type": "register", "device": {"imei": IMEI}}))
+                await ws.send(json.dumps({"type": "ping", "seq": 2}))
+                await asyncio.wait_for(ws.recv(), 5)
+
+    with running_guard(tmp_path, overlay=OVERLAY, extra_args=["--set", f"save_stream_file={capture}"]) as guard:
+        asyncio.run(scenario(guard.proxy_url))
+        guard.wait_for_events(1)
+    live = guard.events()
+    assert [e["request"]["method"] for e in live] == ["WEBSOCKET"]
+
+    events = tmp_path / "replayed.jsonl"
+    assert run_replay(capture, *_geo_args(tmp_path), "--events", events) == EXIT_OK
+    assert [comparable(e) for e in judged(events)] == [comparable(e) for e in live]

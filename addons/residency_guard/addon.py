@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
-from mitmproxy import connection, ctx, exceptions, http, tls
+from mitmproxy import connection, ctx, exceptions, http, tcp, tls, udp
 from mitmproxy.proxy import mode_specs
 from mitmproxy.proxy import server_hooks
 
@@ -35,7 +35,7 @@ from .limits import Limits
 from .locate import ip_or_none
 from .model import RequestView, StatsRecord
 from .offload import InspectionPool, Verdict
-from .pipeline import ConnectionFacts, EventSummary, Inspector, utc_now
+from .pipeline import STREAM_BLOCKED, ConnectionFacts, EventSummary, Inspector, stream_payload_recorded, utc_now
 from .policy import refuses_name
 from .setup import DEFAULT_GEODB_DIR, DEFAULT_KEY_FILE, DEFAULT_POLICY, build_guard
 
@@ -109,6 +109,39 @@ def websocket_view(flow: http.HTTPFlow, message) -> RequestView:
         body=message.content,
         http_version=flow.request.http_version,
     )
+
+
+def stream_view(flow: tcp.TCPFlow | udp.UDPFlow, message: tcp.TCPMessage | udp.UDPMessage) -> RequestView:
+    """A message the phone sends over raw TCP or UDP (MQTT, a vendor protocol on port 9999, …) as a
+    request with no headers: the extractor recognises the payload by its content."""
+    protocol = "UDP" if isinstance(flow, udp.UDPFlow) else "TCP"
+    host, port = _stream_destination(flow)
+    return RequestView(method=protocol, url=f"{protocol.lower()}://{_url_host(host)}:{port}/", headers=(), body=message.content)
+
+
+def stream_connection_facts(flow: tcp.TCPFlow | udp.UDPFlow) -> ConnectionFacts:
+    server, client = flow.server_conn, flow.client_conn.peername
+    host, port = _stream_destination(flow)
+    return ConnectionFacts(
+        flow_id=flow.id,
+        client_ip=_peer_ip(client),
+        client_port=client[1] if client else None,
+        host=host,
+        server_ip=_peer_ip(server.peername) or _peer_ip(server.address) or ip_or_none(host),
+        server_port=port,
+        tls=server.tls,
+        sni=server.sni,
+    )
+
+
+def _stream_destination(flow: tcp.TCPFlow | udp.UDPFlow) -> tuple[str, int]:
+    server = flow.server_conn
+    address = server.address or server.peername or ("unknown", 0)
+    return server.sni or str(address[0]), int(address[1])
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 def flow_connection_facts(flow: http.HTTPFlow) -> ConnectionFacts:
@@ -380,6 +413,59 @@ class ResidencyGuard:
         if verdict.blocked:
             self.counters.blocked += 1
             message.drop()
+
+    async def tcp_message(self, flow: tcp.TCPFlow) -> None:
+        """Raw TCP (a protocol mitmproxy does not parse: MQTT, vendor registration on port 9999, …)."""
+        await self._stream_message(flow)
+
+    async def udp_message(self, flow: udp.UDPFlow) -> None:
+        """UDP datagrams other than DNS and QUIC (WireGuard mode, reverse:udp)."""
+        await self._stream_message(flow)
+
+    async def _stream_message(self, flow: tcp.TCPFlow | udp.UDPFlow) -> None:
+        """A payload the phone sends on a raw stream is judged like a request body. A blocked one is not
+        forwarded, and neither is anything the phone sends on that connection afterwards: the server
+        would only get a protocol stream with a hole in it.
+
+        Each segment is judged as it arrives, so an identifier split across two segments is not seen.
+        A blocked UDP datagram still leaves as an empty one: mitmproxy sends one datagram per datagram
+        received, and an addon can only change its content.
+        A binary segment without identifiers is recorded as partially inspected once per connection,
+        not for every heartbeat.
+        """
+        if self.inspector is None:
+            return
+        message = flow.messages[-1]
+        if not message.from_client:
+            return
+        if flow.metadata.get(STREAM_BLOCKED):
+            message.content = b""
+            return
+        self.counters.flows += 1
+        try:
+            conn = stream_connection_facts(flow)
+            if conn.server_ip is None:
+                conn = dataclasses.replace(conn, server_ip=await self._resolve(conn.host, conn.server_port))
+            view = stream_view(flow, message)
+            if self.pool is not None and len(view.body) >= self.offload_min_bytes:
+                verdict = await self.pool.inspect(view, conn)
+            else:
+                verdict = Verdict.of(self.inspector.inspect(view, conn))
+        except Exception:
+            self.counters.errors += 1
+            log.error("residency-guard: inspection failed for a %s message of flow %s\n%s",
+                      type(message).__name__, flow.id, traceback.format_exc())
+            if self.on_error == "block":
+                flow.metadata[STREAM_BLOCKED] = True
+                message.content = b""
+            return
+        if not stream_payload_recorded(flow.metadata, verdict.has_hits, verdict.complete):
+            verdict = dataclasses.replace(verdict, line=None, summary=None)
+        self._apply(verdict, None)
+        if verdict.blocked:
+            self.counters.blocked += 1
+            flow.metadata[STREAM_BLOCKED] = True
+            message.content = b""
 
     def client_connected(self, client: connection.Client) -> None:
         """Transparent and WireGuard modes know the destination as soon as the phone connects: refuse

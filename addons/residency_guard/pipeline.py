@@ -89,6 +89,26 @@ class EventSummary(NamedTuple):
         )
 
 
+STREAM_BLOCKED = "residency_guard.blocked"
+STREAM_PARTIAL_RECORDED = "residency_guard.partial_recorded"
+
+
+def stream_payload_recorded(state: dict, has_hits: bool, complete: bool) -> bool:
+    """Whether the event of one payload on a raw TCP/UDP connection is recorded; ``state`` is what the
+    connection remembers between payloads (a flow's metadata live, a dict in replay: plain values, so a
+    flow file can still be written).
+
+    A binary payload without identifiers is recorded as partially inspected once per connection, not
+    for every heartbeat; everything else that has an event is recorded.
+    """
+    if has_hits or complete:
+        return True
+    if state.get(STREAM_PARTIAL_RECORDED):
+        return False
+    state[STREAM_PARTIAL_RECORDED] = True
+    return True
+
+
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 

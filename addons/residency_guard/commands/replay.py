@@ -74,7 +74,7 @@ def build_inspector(args: argparse.Namespace):
 def replay(capture: Path, inspector, writer: EventWriter, session: SessionRecord) -> tuple[list[Event], StatsRecord]:
     """Judge every request of ``capture``; append events to ``writer``; returns them and the final stats."""
     from ..evidence.capture import read_capture
-    from ..pipeline import utc_now
+    from ..pipeline import STREAM_BLOCKED, stream_payload_recorded, utc_now
 
     events: list[Event] = []
     counters = dict(flows=0, inspected=0, with_identifiers=0, violations=0, blocked=0, partial=0, errors=0)
@@ -97,20 +97,29 @@ def replay(capture: Path, inspector, writer: EventWriter, session: SessionRecord
             events.append(event)
         return refused
 
+    streams: dict[str, dict] = {}  # raw TCP/UDP connection id → what it remembers between payloads
+
     for item in read_capture(capture):
-        if item.conn.tls and check_connection(item):
+        # TLS and raw streams connect upstream before the first payload, so a refusal comes first.
+        if (item.conn.tls or item.raw_stream) and check_connection(item):
             continue
+        stream = streams.setdefault(item.connection_id, {}) if item.raw_stream else None
+        if stream is not None and stream.get(STREAM_BLOCKED):
+            continue  # live, nothing after a blocked payload is forwarded
         counters["flows"] += 1
         result = inspector.inspect(item.view, item.conn)
         counters["inspected"] += 1
         counters["with_identifiers"] += bool(result.hits)
         counters["partial"] += not result.extraction.complete
-        if result.event is not None:
+        complete = result.extraction.complete
+        if result.event is not None and (stream is None or stream_payload_recorded(stream, bool(result.hits), complete)):
             counters["violations"] += result.judgement.verdict == "violation"
             writer.append(result.event)
             events.append(result.event)
         if result.judgement.blocked:
             counters["blocked"] += 1
+            if stream is not None:
+                stream[STREAM_BLOCKED] = True
         elif not item.conn.tls:
             check_connection(item)
     stats = StatsRecord(timestamp=utc_now(), session_id=session.session_id, **counters)

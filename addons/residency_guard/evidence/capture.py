@@ -36,23 +36,36 @@ class CapturedRequest:
     conn: ConnectionFacts
     connection_id: str
     """Requests sharing a connection share its connection-level judgement (checked once, as live)."""
+    raw_stream: bool = False
+    """A payload of a raw TCP/UDP connection: judged as the guard judges those live (see the addon)."""
 
 
 # ----------------------------------------------------------------------------------------- mitmproxy
 
 
 def flow_requests(path: Path) -> Iterator[CapturedRequest]:
-    """HTTP requests of a mitmproxy flow file (``mitmdump -w``), in recorded order."""
-    from mitmproxy import http, io
+    """What the phone sent, in recorded order: HTTP requests, its WebSocket messages, and its raw TCP
+    and UDP payloads, from a mitmproxy flow file (``mitmdump -w``)."""
+    from mitmproxy import http, io, tcp, udp
     from mitmproxy.exceptions import FlowReadException
 
-    from ..addon import flow_connection_facts, request_view
+    from ..addon import flow_connection_facts, request_view, stream_connection_facts, stream_view, websocket_view
 
     try:
         with open(path, "rb") as fh:
             for flow in io.FlowReader(fh).stream():
+                connection_id = f"mitm-{flow.server_conn.id}"
                 if isinstance(flow, http.HTTPFlow):
-                    yield CapturedRequest(request_view(flow), flow_connection_facts(flow), f"mitm-{flow.server_conn.id}")
+                    facts = flow_connection_facts(flow)
+                    yield CapturedRequest(request_view(flow), facts, connection_id)
+                    for message in flow.websocket.messages if flow.websocket else ():
+                        if message.from_client:
+                            yield CapturedRequest(websocket_view(flow, message), facts, connection_id)
+                elif isinstance(flow, (tcp.TCPFlow, udp.UDPFlow)):
+                    facts = stream_connection_facts(flow)
+                    for message in flow.messages:
+                        if message.from_client:
+                            yield CapturedRequest(stream_view(flow, message), facts, connection_id, raw_stream=True)
     except FlowReadException as e:
         raise CaptureError(f"{path}: not a readable mitmproxy flow file: {e}") from e
     except (ValueError, KeyError, TypeError) as e:

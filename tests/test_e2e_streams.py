@@ -1,0 +1,124 @@
+"""Raw TCP and UDP through the real guard: protocols mitmproxy does not parse (MQTT, vendor registration
+on port 9999) are judged like request bodies; a blocked payload never reaches the server."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from guard_harness import MQTT_PINGREQ, free_port, mqtt_connect, running_guard, send_segments, tcp_sink, tcp_tunnel
+
+pytestmark = pytest.mark.e2e
+
+CN_HOST, DE_HOST = "127.0.0.3", "127.0.0.2"
+OVERLAY = {f"{CN_HOST}/32": "CN", f"{DE_HOST}/32": "DE"}
+IMEI = "352099001761481"
+
+
+def wait_until(predicate, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def guard(tmp_path_factory):
+    with running_guard(tmp_path_factory.mktemp("streams"), overlay=OVERLAY) as g:
+        yield g
+
+
+def test_mqtt_connect_with_imei_to_china_is_dropped_with_the_rest_of_the_stream(guard):
+    with tcp_sink(CN_HOST) as (port, received):
+        before = len(guard.events())
+        with tcp_tunnel(guard.port, CN_HOST, port) as sock:
+            send_segments(sock, mqtt_connect(IMEI), MQTT_PINGREQ, b"hello")
+        wait_until(lambda: len(guard.events()) > before)
+        time.sleep(0.5)
+        assert received and set(received) == {b""}, received  # the server got the connection, no byte
+    events = guard.events()[before:]
+    assert len(events) == 1, events
+    e = events[0]
+    assert (e["request"]["method"], e["request"]["url"], e["action"]) == ("TCP", f"tcp://{CN_HOST}:{port}/", "blocked")
+    assert e["destination"]["country"] == "CN" and e["tls"] is False
+    assert [(i["type"], i["masked"]) for i in e["identifiers"]] == [("imei", "35209900******1")]
+    assert IMEI not in guard.events_path.read_text()
+
+
+def test_mqtt_to_germany_passes_and_heartbeats_make_one_partial_event(guard):
+    with tcp_sink(DE_HOST) as (port, received):
+        before = len(guard.events())
+        connect = mqtt_connect(IMEI)
+        with tcp_tunnel(guard.port, DE_HOST, port) as sock:
+            send_segments(sock, connect, MQTT_PINGREQ, MQTT_PINGREQ, MQTT_PINGREQ)
+        wait_until(lambda: received and received[0] == connect + 3 * MQTT_PINGREQ)
+        assert received == [connect + 3 * MQTT_PINGREQ]
+    wait_until(lambda: len(guard.events()) >= before + 2)
+    time.sleep(0.5)
+    events = guard.events()[before:]
+    assert [(e["action"], [i["type"] for i in e["identifiers"]]) for e in events] == [("logged", ["imei"]), ("logged", [])]
+    assert events[0]["destination"]["country"] == "DE"
+    assert any("cleartext" == r["rule"] for r in events[0]["rules"])
+    assert events[1]["inspection"]["complete"] is False and events[1]["inspection"]["notes"]
+
+
+def test_vendor_text_protocol_on_port_9999(guard):
+    with tcp_sink(CN_HOST) as (port, received):
+        before = len(guard.events())
+        with tcp_tunnel(guard.port, CN_HOST, port) as sock:
+            send_segments(sock, b"hello\r\n", f"##LOGIN,IMEI:{IMEI},ICCID:8947019999000000014;\r\n".encode())
+        wait_until(lambda: len(guard.events()) > before)
+        time.sleep(0.3)
+        assert received == [b"hello\r\n"]  # forwarded up to the identifiers, nothing from them on
+    e = guard.events()[-1]
+    assert e["action"] == "blocked" and {i["type"] for i in e["identifiers"]} == {"imei", "iccid"}
+
+
+@contextmanager
+def udp_sink(host: str) -> Iterator[tuple[int, list[bytes]]]:
+    received: list[bytes] = []
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind((host, 0))
+    sock.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                received.append(sock.recv(65536))
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield sock.getsockname()[1], received
+    finally:
+        stop.set()
+        thread.join(5)
+        sock.close()
+
+
+@pytest.mark.parametrize(("host", "action"), [(CN_HOST, "blocked"), (DE_HOST, "logged")])
+def test_udp_datagram_with_identifiers(tmp_path, host, action):
+    udp_port = free_port()
+    datagram = f"REG;imei={IMEI};fw=1.0.3".encode()
+    with udp_sink(host) as (origin_port, received):
+        mode = f"reverse:udp://{host}:{origin_port}@127.0.0.1:{udp_port}"
+        with running_guard(tmp_path, overlay=OVERLAY, extra_args=["--mode", "regular", "--mode", mode]) as guard:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as client:
+                client.sendto(datagram, ("127.0.0.1", udp_port))
+                client.sendto(b"PING", ("127.0.0.1", udp_port))
+            events = guard.wait_for_events(1)
+            time.sleep(0.5)
+    assert [(e["request"]["method"], e["action"]) for e in events] == [("UDP", action)]
+    assert [i["type"] for i in events[0]["identifiers"]] == ["imei"]
+    if action == "blocked":
+        # mitmproxy sends a datagram for every one received; the guard can only empty them
+        assert all(d == b"" for d in received), received
+    else:
+        assert received == [datagram, b"PING"]
