@@ -248,35 +248,57 @@ MQTT_PINGREQ = b"\xc0\x00"
 
 
 @contextmanager
+def _polling(sock: socket.socket, poll) -> Iterator[int]:
+    """Call ``poll`` (blocking at most 0.2 s) on a thread until the block ends; yields the socket's port."""
+    sock.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                poll()
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield sock.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join(5)
+        sock.close()
+
+
+@contextmanager
 def tcp_sink(host: str) -> Iterator[tuple[int, list[bytes]]]:
     """A TCP server that keeps every byte each connection sends; yields (port, bytes per connection)."""
     received: list[bytes] = []
     server = socket.create_server((host, 0))
-    server.settimeout(0.2)
-    stop = threading.Event()
 
     def drain(conn: socket.socket, index: int) -> None:
         with conn:
             while chunk := conn.recv(65536):
                 received[index] += chunk
 
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except TimeoutError:
-                continue
-            received.append(b"")
-            threading.Thread(target=drain, args=(conn, len(received) - 1), daemon=True).start()
+    def accept() -> None:
+        conn, _ = server.accept()
+        conn.settimeout(None)
+        received.append(b"")
+        threading.Thread(target=drain, args=(conn, len(received) - 1), daemon=True).start()
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield server.getsockname()[1], received
-    finally:
-        stop.set()
-        thread.join(5)
-        server.close()
+    with _polling(server, accept) as port:
+        yield port, received
+
+
+@contextmanager
+def udp_sink(host: str) -> Iterator[tuple[int, list[bytes]]]:
+    """A UDP server that keeps every datagram; yields (port, datagrams)."""
+    received: list[bytes] = []
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind((host, 0))
+    with _polling(sock, lambda: received.append(sock.recv(65536))) as port:
+        yield port, received
 
 
 def tcp_tunnel(proxy_port: int, host: str, port: int) -> socket.socket:

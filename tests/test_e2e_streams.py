@@ -4,14 +4,11 @@ on port 9999) are judged like request bodies; a blocked payload never reaches th
 from __future__ import annotations
 
 import socket
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 
-from guard_harness import MQTT_PINGREQ, free_port, mqtt_connect, running_guard, send_segments, tcp_sink, tcp_tunnel
+from guard_harness import MQTT_PINGREQ, free_port, mqtt_connect, running_guard, send_segments, tcp_sink, tcp_tunnel, udp_sink
 
 pytestmark = pytest.mark.e2e
 
@@ -76,31 +73,6 @@ def test_vendor_text_protocol_on_port_9999(guard):
         assert received == [b"hello\r\n"]  # forwarded up to the identifiers, nothing from them on
     e = guard.events()[-1]
     assert e["action"] == "blocked" and {i["type"] for i in e["identifiers"]} == {"imei", "iccid"}
-
-
-@contextmanager
-def udp_sink(host: str) -> Iterator[tuple[int, list[bytes]]]:
-    received: list[bytes] = []
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.bind((host, 0))
-    sock.settimeout(0.2)
-    stop = threading.Event()
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                received.append(sock.recv(65536))
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield sock.getsockname()[1], received
-    finally:
-        stop.set()
-        thread.join(5)
-        sock.close()
 
 
 @pytest.mark.parametrize(("host", "action"), [(CN_HOST, "blocked"), (DE_HOST, "logged")])

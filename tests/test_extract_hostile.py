@@ -11,7 +11,6 @@ import base64
 import gzip
 import json
 import time
-import zlib
 from functools import lru_cache
 
 import brotli

@@ -7,17 +7,15 @@ import os
 import re
 import signal
 import subprocess
-import textwrap
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import orjson
 import pytest
 
-from guard_harness import GUARD_BIN, REPO, Guard, _wait_listening, free_port, origin_server, running_guard, write_overlay
+from guard_harness import GUARD_BIN, Guard, _wait_listening, free_port, origin_server, running_guard, write_overlay
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import httpx
-import orjson
 import pytest
 
 from guard_harness import REPO, ZZHC_HEADERS, origin_server, running_guard, write_overlay, zzhc_body

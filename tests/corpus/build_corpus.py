@@ -194,7 +194,7 @@ def t_ota(rng, d):
         body = js({"device": {"imei": d.imei, "serialNumber": d.serial, "product": "DRG_sprout"}, "build": {"incremental": "00WW_3_39B_SP03", "sdk": 28}})
         return req("POST", "https://ota.oem.example/v1/update/query", [("Content-Type", "application/json")], body, {"imei", "serial"}, source=src)
     if v == 2:
-        return req("GET", f"https://ota.oem.example/firmware/latest?model=TA-1062&build=00WW_3_22C", [("X-Device-IMEI", d.imei), ("X-Device-SN", d.serial), ("User-Agent", UA)],
+        return req("GET", "https://ota.oem.example/firmware/latest?model=TA-1062&build=00WW_3_22C", [("X-Device-IMEI", d.imei), ("X-Device-SN", d.serial), ("User-Agent", UA)],
                    b"", {"imei", "serial"}, source=src + "; identity in headers")
     body = js({"deviceId": d.imei, "meid": d.meid, "fingerprint": "Nokia/Onyx_00WW/B2N_sprout:9/PPR1.180610.011/00WW_3_22C:user/release-keys"})
     return req("POST", "https://fota.oem.example/check", [("Content-Type", "application/json")], gz(body) if rng.random() < 0.5 else body,
