@@ -19,11 +19,11 @@ phone      ``+`` or ``00`` then 1-9                           ``+1`` or ``001`` 
 email      ``@``                                             ``@``
 =========  ================================================  ====================================
 
-plus the free-text serial labels ``scan`` looks for. (An NMEA position, ``ddmm.mmmm,N``, always holds
-the latlon feature.)
-A field with none of these features yields no candidate, so the per-value work (scan, validators) runs
-only on the fields that have one. The features are necessary conditions, never sufficient: a flagged
-field goes through the full scan.
+plus the free-text serial labels ``scan`` looks for (an NMEA position, ``ddmm.mmmm,N``, always holds
+the latlon feature). A field with none of these features yields no candidate, so the per-value work
+(scan, validators) runs only on the fields that have one. The features are necessary conditions,
+never sufficient: a flagged field goes through the full scan; ``tests/test_detect_prefilter.py``
+checks that property.
 """
 
 from __future__ import annotations
