@@ -388,6 +388,12 @@ def test_nibble_swapped_iccid_is_reported_as_the_iccid(det):
     assert one(det.detect([F(swapped, "ef_iccid")]), "iccid").value == iccid
     assert one(det.detect([Field("body", ("text",), f"D SIMRecords: EF_ICCID: {swapped}", None)]), "iccid").value == iccid
     assert det.detect([F("98123456789012345678", "order_id")]) == []
+    # a 19-digit ICCID (the usual length) is padded with F, which lands second to last once swapped
+    padded = ICCID + "F"
+    swapped = "".join(padded[i + 1] + padded[i] for i in range(0, 20, 2))
+    assert swapped.endswith("F4")
+    assert one(det.detect([Field("body", ("text",), f"EF_ICCID raw={swapped}", None)]), "iccid").value == ICCID
+    assert det.detect([Field("body", ("text",), "EF_ICCID raw=987410999900000010F5", None)]) == []  # bad check digit
 
 
 def test_decimal_android_id_under_its_key(det):

@@ -492,9 +492,12 @@ def t_captive_portal(rng, d):
 
 
 def t_sim_dump(rng, d):
-    body = d.iccid[:-1] + str(rng.randrange(10))  # a 20-digit ICCID: no F padding in its stored form
-    iccid = body + luhn.calc_check_digit(body)
-    swapped = "".join(iccid[i + 1] + iccid[i] for i in range(0, 20, 2))
+    if rng.random() < 0.5:
+        stored = d.iccid + "F"  # 19 digits, padded to 10 bytes
+    else:
+        body = d.iccid[:-1] + str(rng.randrange(10))  # a 20-digit ICCID
+        stored = body + luhn.calc_check_digit(body)
+    swapped = "".join(stored[i + 1] + stored[i] for i in range(0, 20, 2))
     text = f"03-20 10:13:00.100  1500  1600 D SIMRecords: EF_ICCID: {swapped}\n"
     return req("POST", "https://diag.oem.example/sim", [("Content-Type", "text/plain")], text.encode(), {"iccid"},
                source="SIM file dump: EF_ICCID with each byte's digits swapped (3GPP TS 51.011)")

@@ -34,6 +34,8 @@ _CANDIDATES = re.compile(
     r"|(?P<latlon>(?<![0-9.])-?[0-9]{1,2}\.[0-9]{1,12}\s?,\s?-?[0-9]{1,3}\.[0-9]{1,12}(?![0-9.]))"
     r"|(?P<phone>(?<![0-9A-Za-z+])(?:\+|00)[1-9][0-9 ().\-]{5,18}[0-9](?![0-9]))"
     r"|(?P<digits>(?<![0-9])[0-9]{8,20}[Ff]?(?![0-9A-Fa-f]))"
+    # a 19-digit ICCID padded with F, as EF_ICCID stores it: nibble-swapped, the F second to last
+    r"|(?P<eficcid>(?<![0-9A-Fa-f])98[0-9]{16}[Ff][0-9](?![0-9A-Fa-f]))"
     rf"|(?P<hex>(?<![0-9A-Fa-f]){_H}{{8,16}}(?!{_H})))",
     re.ASCII,
 )
@@ -414,6 +416,9 @@ def scan(text: str, ctx: KeyContext, location: str = "", wifi_path: bool = False
             if _embedded_in_long_hex(text, start, end):
                 continue
             found = classify_phone(raw, c, whole) if c.says("phone") else classify_digits(raw, c)
+        elif kind == "eficcid":
+            iccid = nibble_swapped(raw)  # 89…4F: the padding F ends it
+            found = classify_digits(iccid, c) if _luhn(iccid[:-1]) else []
         elif kind == "hex":
             found = classify_hex(raw, c, wifi_path)
         elif kind in ("mac", "cisco"):

@@ -14,6 +14,7 @@ cisco      ``hhhh.hhhh.hhhh``                                ``xxxx.xxxx.xxxx`` 
 imeidash   ``dd[- ]dddddd[- ]dddddd[- ]d``                    ``xx:xxxxxx:xxxxxx:x`` in HEX_CLASS
 uuid, hex  a whole hex run of 8-16 characters                a maximal ``x`` run of 8-16
 digits     8-20 digits (+F) ending a hex run                 a longer run whose tail is digits
+eficcid    a whole hex run of 20, F second to last           that run
 latlon     a digit, optional ASCII space, then ``,``         ``,`` after ``0``/``1`` (or `` ``) in DIGIT_CLASS
 phone      ``+`` or ``00`` then 1-9                           ``+1`` or ``001`` in DIGIT_CLASS
 email      ``@``                                             ``@``
@@ -134,6 +135,8 @@ def _features(text: str, resume, text_literals: tuple[str, ...] = ()) -> Iterato
             yield start, end
         elif raw[end - 8 : end].isdigit() or (raw[end - 1 : end] in _FS and raw[end - 9 : end - 1].isdigit()):
             yield end - 1, end
+        elif end - start == 20 and raw[end - 2 : end - 1] in _FS:
+            yield start, end
 
 
 def candidate_fields(joined: Joined) -> set[int]:
