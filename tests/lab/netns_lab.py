@@ -207,16 +207,17 @@ class Lab:
         # forwarded traffic work only through the AP's masquerade rule, which the test thereby checks.
         sh("ip", "-n", self.server, "route", "add", "default", "via", AP_UPLINK_ADDR)
 
-    def apply_ap_rules(self, port: int, state_dir: Path, backend: str | None = None) -> str:
+    def apply_ap_rules(self, port: int, state_dir: Path, backend: str | None = None, redirect: str = "web") -> str:
         """Apply the lab access point's own firewall rules in the ap namespace; returns the ruleset.
 
-        ``backend`` defaults to what the script itself picks: nft when installed, else iptables.
+        ``backend`` defaults to what the script itself picks: nft when installed, else iptables;
+        ``redirect`` is the script's ``--redirect`` (``web``: TCP 80/443, ``all``: every TCP port).
         """
         backend = backend or default_backend()
         sh(
             "ip", "netns", "exec", self.ap, "bash", str(LAB_AP),
             "--wifi", self.wifi_if, "--uplink", self.uplink_if, "--subnet", PHONE_SUBNET,
-            "--port", str(port), "--state-dir", str(state_dir), "--backend", backend, "rules",
+            "--port", str(port), "--state-dir", str(state_dir), "--backend", backend, "--redirect", redirect, "rules",
         )  # fmt: skip
         if backend == "nft":
             return sh("ip", "netns", "exec", self.ap, "nft", "list", "ruleset").stdout

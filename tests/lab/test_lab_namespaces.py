@@ -91,6 +91,14 @@ def build_request(method: str, host: str, path: str, body: bytes = b"", content_
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
+def tcp_send(ip: str, port: int, *payloads: bytes) -> None:
+    """Raw TCP, one segment per payload, then close (a vendor registration client)."""
+    with socket.create_connection((ip, port), timeout=10) as sock:
+        for payload in payloads:
+            sock.sendall(payload)
+            time.sleep(0.3)
+
+
 def udp_probe(ip: str, port: int) -> bytes | str:
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.settimeout(3)
@@ -117,10 +125,12 @@ class Topology:
     ruleset: str
     redirect_port: int
 
-    def redirect_to(self, port: int) -> None:
-        if port != self.redirect_port:
-            self.ruleset = self.lab.apply_ap_rules(port, self.root / "ap-state")
-            self.redirect_port = port
+    redirect: str = "web"
+
+    def redirect_to(self, port: int, redirect: str = "web") -> None:
+        if (port, redirect) != (self.redirect_port, self.redirect):
+            self.ruleset = self.lab.apply_ap_rules(port, self.root / "ap-state", redirect=redirect)
+            self.redirect_port, self.redirect = port, redirect
 
     def origin_records(self, event: str, local: str | None = None) -> list[dict]:
         records = [json.loads(line) for line in self.origin_log.read_text().splitlines() if line.strip()]
@@ -385,6 +395,35 @@ def test_strict_policy_refuses_the_connection_to_china_before_any_handshake(topo
     nl.shutil.which("iptables") is None or nl.default_backend() != "nft",
     reason="needs both nft (the default backend) and iptables to compare them",
 )
+def test_raw_tcp_registration_is_judged_when_every_port_is_redirected(topology, gdpr_guard):
+    """`lab-ap.sh --redirect all`: a vendor protocol on port 9999 reaches the guard as raw TCP. To China
+    the login with the IMEI is blocked (the origin gets the connection, not one byte of it); to Germany
+    it passes and is recorded."""
+    topology.redirect_to(gdpr_guard.port, redirect="all")
+    login = f"##LOGIN,IMEI:{IMEI},ICCID:{ICCID};\r\n".encode()
+    for origin in (nl.CN_ORIGIN, nl.DE_ORIGIN):
+        topology.from_phone(lambda: tcp_send(origin, 9999, login, b"##HEARTBEAT;\r\n"))
+
+    def raw_tcp_to(origin: str):
+        return lambda r: r["destination"]["ip"] == origin and (r["request"] or {}).get("method") == "TCP"
+
+    blocked, logged = gdpr_guard.wait_event(raw_tcp_to(nl.CN_ORIGIN)), gdpr_guard.wait_event(raw_tcp_to(nl.DE_ORIGIN))
+    assert (blocked["action"], blocked["destination"]["country"]) == ("blocked", "CN")
+    assert (logged["action"], logged["destination"]["country"]) == ("logged", "DE")
+    assert blocked["client"]["ip"] == logged["client"]["ip"] == nl.PHONE_ADDR
+    for event in (blocked, logged):
+        assert event["request"]["url"] == f"tcp://{event['destination']['ip']}:9999/"
+        assert {"imei", "iccid"} <= {i["type"] for i in event["identifiers"]}
+
+    def received(origin: str) -> list[bytes]:
+        return [bytes.fromhex(r["data"]) for r in topology.origin_records("tcp", origin) if r["port"] == 9999]
+
+    nl.wait_for(lambda: received(nl.CN_ORIGIN) and received(nl.DE_ORIGIN), 10, "raw TCP origins")
+    assert received(nl.CN_ORIGIN) == [b""]
+    assert received(nl.DE_ORIGIN) == [login + b"##HEARTBEAT;\r\n"]
+    assert IMEI not in gdpr_guard.events.read_text()
+
+
 def test_iptables_backend_gives_the_same_interception(topology, gdpr_guard):
     lab, state = topology.lab, topology.root / "ap-state"
     lab.remove_ap_rules(state, "nft")
