@@ -94,3 +94,15 @@ def test_udp_datagram_with_identifiers(tmp_path, host, action):
         assert all(d == b"" for d in received), received
     else:
         assert received == [datagram, b"PING"]
+
+
+def test_a_tunnel_opened_by_name_keeps_the_name(guard):
+    """The guard pins a name to the address it resolved and judged; the event still says the name."""
+    with tcp_sink("127.0.0.1") as (port, received):
+        before = len(guard.events())
+        with tcp_tunnel(guard.port, "localhost", port) as sock:
+            send_segments(sock, f"##LOGIN,IMEI:{IMEI};\r\n".encode())
+        wait_until(lambda: len(guard.events()) > before)
+    e = guard.events()[-1]
+    assert (e["request"]["url"], e["destination"]["host"], e["destination"]["ip"]) == (
+        f"tcp://localhost:{port}/", "localhost", "127.0.0.1")

@@ -111,17 +111,20 @@ def websocket_view(flow: http.HTTPFlow, message) -> RequestView:
     )
 
 
-def stream_view(flow: tcp.TCPFlow | udp.UDPFlow, message: tcp.TCPMessage | udp.UDPMessage) -> RequestView:
+def stream_view(
+    flow: tcp.TCPFlow | udp.UDPFlow, message: tcp.TCPMessage | udp.UDPMessage, name: str | None = None
+) -> RequestView:
     """A message the phone sends over raw TCP or UDP (MQTT, a vendor protocol on port 9999, …) as a
-    request with no headers: the extractor recognises the payload by its content."""
+    request with no headers: the extractor recognises the payload by its content. ``name`` is the host
+    name the connection was asked for, when the flow itself only knows the address."""
     protocol = "UDP" if isinstance(flow, udp.UDPFlow) else "TCP"
-    host, port = _stream_destination(flow)
+    host, port = _stream_destination(flow, name)
     return RequestView(method=protocol, url=f"{protocol.lower()}://{_url_host(host)}:{port}/", headers=(), body=message.content)
 
 
-def stream_connection_facts(flow: tcp.TCPFlow | udp.UDPFlow) -> ConnectionFacts:
+def stream_connection_facts(flow: tcp.TCPFlow | udp.UDPFlow, name: str | None = None) -> ConnectionFacts:
     server, client = flow.server_conn, flow.client_conn.peername
-    host, port = _stream_destination(flow)
+    host, port = _stream_destination(flow, name)
     return ConnectionFacts(
         flow_id=flow.id,
         client_ip=_peer_ip(client),
@@ -134,10 +137,10 @@ def stream_connection_facts(flow: tcp.TCPFlow | udp.UDPFlow) -> ConnectionFacts:
     )
 
 
-def _stream_destination(flow: tcp.TCPFlow | udp.UDPFlow) -> tuple[str, int]:
+def _stream_destination(flow: tcp.TCPFlow | udp.UDPFlow, name: str | None) -> tuple[str, int]:
     server = flow.server_conn
     address = server.address or server.peername or ("unknown", 0)
-    return server.sni or str(address[0]), int(address[1])
+    return server.sni or name or str(address[0]), int(address[1])
 
 
 def _url_host(host: str) -> str:
@@ -181,6 +184,8 @@ class ResidencyGuard:
         self._stats_written: Counters | None = None
         self._stats_task: asyncio.Task | None = None
         self._dns: dict[str, tuple[str, float]] = {}
+        # server connection id → the host name it was asked for, before server_connect pinned the address
+        self._server_names: dict[str, str] = {}
         self.on_error = "pass"
         self.pool: InspectionPool | None = None
         self.offload_min_bytes = 0
@@ -442,11 +447,12 @@ class ResidencyGuard:
             message.content = b""
             return
         self.counters.flows += 1
+        name = self._server_names.get(flow.server_conn.id)
         try:
-            conn = stream_connection_facts(flow)
+            conn = stream_connection_facts(flow, name)
             if conn.server_ip is None:
                 conn = dataclasses.replace(conn, server_ip=await self._resolve(conn.host, conn.server_port))
-            view = stream_view(flow, message)
+            view = stream_view(flow, message, name)
             if self.pool is not None and len(view.body) >= self.offload_min_bytes:
                 verdict = await self.pool.inspect(view, conn)
             else:
@@ -508,6 +514,7 @@ class ResidencyGuard:
             ip = await self._resolve(host, port)
             if ip is not None:
                 data.server.address = (ip, port)
+                self._server_names[data.server.id] = host
         conn = ConnectionFacts(
             flow_id=f"conn-{data.server.id[:13]}",
             client_ip=_peer_ip(data.client.peername),
@@ -540,6 +547,11 @@ class ResidencyGuard:
         event = self.inspector.connection_event(conn, destination, rule, ["connection refused before any payload was sent"])
         self._record(render_line(event), EventSummary.of(event), None)
         return f"residency-guard: {rule.reason}"
+
+    def server_disconnected(self, data: server_hooks.ServerConnectionHookData) -> None:
+        self._server_names.pop(data.server.id, None)
+
+    server_connect_error = server_disconnected  # a connection that never opened is never disconnected
 
     def tls_failed_client(self, data: tls.TlsData) -> None:
         """The phone rejected our certificate (pinning, CA not trusted): record what is known."""
