@@ -412,3 +412,18 @@ def test_access_point_keys_and_bare_hex_in_scan_lists(det):
 def test_attribution_short_keys(det):
     hits = det.detect([F("38400000-8cf0-11bd-b23e-10b96e40000d", "aifa"), F("9f3c2b1a7e6d5c40", "andi")])
     assert types(hits) == {"ad_id", "android_id"}
+
+
+def test_packed_bcd_imei_in_a_tracker_login_packet(det):
+    from residency_guard.extract import extract_request
+    from residency_guard.model import RequestView
+
+    # GT06 login: start 7878, length, protocol 01, IMEI as 8 BCD bytes with a zero pad nibble, serial, CRC, end
+    login = bytes.fromhex("787811010" + IMEI + "000132a90d0a")
+    fields = extract_request(RequestView("TCP", "tcp://192.0.2.1:5023/", (), login)).fields
+    hits = det.detect(fields)
+    assert [(h.type, h.value, h.chain) for h in hits] == [("imei", IMEI, ("bcd",))]
+    wrong_check = bytes.fromhex("787811010" + IMEI[:-1] + "0000132a90d0a")
+    assert det.detect(extract_request(RequestView("TCP", "tcp://192.0.2.1:5023/", (), wrong_check)).fields) == []
+    too_long = login + bytes(300)  # beyond the size read as BCD
+    assert det.detect(extract_request(RequestView("TCP", "tcp://192.0.2.1:5023/", (), too_long)).fields) == []

@@ -516,11 +516,18 @@ def t_singular(rng, d):
                source="attribution launch event with aifa (ad id) and andi (android id) parameters")
 
 
+def t_tracker_login(rng, d):
+    serial = rng.randrange(1 << 16)
+    login = bytes.fromhex(f"7878110{d.imei}{serial:04x}") + rng.randbytes(2) + b"\r\n"
+    return req("POST", "http://relay.tracker.example:8841/gt06", [("Content-Type", "application/octet-stream")], login, {"imei"},
+               source="GT06-family tracker login packet relayed over HTTP: the IMEI in packed BCD")
+
+
 IDENTIFIER_TEMPLATES = [t_zzhc, t_zzhc_iot, t_ota, t_crash, t_geolocate, t_omadm, t_openrtb, t_entitlement, t_jwt, t_hex,
                         t_double_url, t_json_in_form, t_protobuf, t_firebase_json, t_adjust, t_cookie, t_path, t_ndjson,
                         t_headers, t_b64url_query, t_latlon_query, t_plain_text, t_login, t_sms_verify, t_wifi_scan,
                         t_gzip_b64, t_nested_json, t_wifi_calling_nai, t_bugreport, t_radio_log, t_gnss_log, t_geojson,
-                        t_mdm_plist, t_captive_portal, t_sim_dump, t_gsf_checkin, t_singular]
+                        t_mdm_plist, t_captive_portal, t_sim_dump, t_gsf_checkin, t_singular, t_tracker_login]
 
 # ------------------------------------------------------------------------------------------ benign
 

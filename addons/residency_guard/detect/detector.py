@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..model import Field, Hit
 from .context import CELL_SIBLING_KEYS, key_context, path_is_cell, path_is_wifi_scan
 from .context import KeyContext, normalize_key
-from .formats import Found, classify_phone, scan
+from .formats import Found, bcd_imeis, classify_phone, scan
 from .known import KnownValuePool
 from .prefilter import Joined, candidate_fields
 
@@ -126,6 +126,10 @@ class Detector:
                 chain = (*f.chain, f"known:{e.transform}") if e.transform else f.chain
                 add(Hit(e.type, e.value, f.where, chain, "known-value", 1.0 if not e.transform else 0.99, f.key, e.device))
             if not _WORTH_SCANNING.search(f.value):
+                continue
+            if f.chain and f.chain[-1] == "bcd":  # digits decoded from binary: only a packed IMEI is credible
+                for type_, value, conf, method, key in bcd_imeis(f.value):
+                    add(Hit(type_, value, f.where, f.chain, method, conf, key))
                 continue
             ctx = contexts[f.key]
             parent = parent_of(f)

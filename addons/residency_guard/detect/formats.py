@@ -82,6 +82,18 @@ def _imsi_prefix(prefix: str, length: int) -> tuple[bool, bool]:
     return True, str(info.get("status", "")).lower().startswith("operational")
 
 
+def bcd_imeis(digits: str) -> Iterator[Found]:
+    """IMEIs packed in BCD: eight bytes, a zero pad nibble then the 15 digits (GT06-family trackers,
+    IoT login packets). ``digits`` holds the BCD runs of a binary payload, one per line (extract's
+    ``bcd`` view); every byte boundary is tried, so the IMEI may sit anywhere in a longer run."""
+    for run in digits.split("\n"):
+        for i in range(0, len(run) - 15, 2):
+            if run[i] == "0":
+                imei = run[i + 1 : i + 16]
+                if imei[:2] in _IMEI_RBI and imei not in PLACEHOLDER_DIGITS and not _repetitive(imei) and _luhn(imei):
+                    yield ("imei", imei, 0.75, "format", None)
+
+
 def _luhn(d: str) -> bool:
     return luhn.is_valid(d)
 

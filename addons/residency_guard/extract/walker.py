@@ -39,6 +39,7 @@ from .sniff import (
     MIN_BASE64,
     MIN_HEX,
     base64_bytes,
+    bcd_runs,
     codec_for,
     has_percent_escape,
     hex_bytes,
@@ -635,6 +636,8 @@ class Walker:
                 self.note(where, chain, f"binary content not decoded ({len(data)} bytes); printable strings kept")
                 if runs:
                     self.emit(where, chain + ("strings",), runs, key)
+                if digits := bcd_runs(data):
+                    self.emit(where, chain + ("bcd",), digits, key)
                 return
             if text is None:
                 self.note(where, chain, "invalid UTF-8; undecodable bytes replaced")
