@@ -427,3 +427,10 @@ def test_packed_bcd_imei_in_a_tracker_login_packet(det):
     assert det.detect(extract_request(RequestView("TCP", "tcp://192.0.2.1:5023/", (), wrong_check)).fields) == []
     too_long = login + bytes(300)  # beyond the size read as BCD
     assert det.detect(extract_request(RequestView("TCP", "tcp://192.0.2.1:5023/", (), too_long)).fields) == []
+
+
+def test_short_cell_ids_of_android_cell_identity_text(det):
+    text = ("D RILJ: CellIdentityWcdma:{ mLac=7011 mCid=24013 mPsc=311 mUarfcn=10700 mMcc=242 mMnc=01 }\n"
+            "D RILJ: CellIdentityNr:{ mPci=12 mTac=4321 mNrArfcn=632628 mNci=2147483647 }\n"
+            "D Foo: mCidr=10 timCid=5")
+    assert {(h.type, h.value) for h in det.detect([Field("body", ("text",), text, None)])} == {("cell_id", "24013")}

@@ -36,11 +36,11 @@ from residency_guard.profile import load_profile  # noqa: E402
 #   no profile recall 130/145, with profile 156/168, benign false flags 4/120 both.
 # After the detector learnt the protocol shapes behind those misses (see the README: these figures
 # are no longer independent):
-#   no profile:   recall 143/145, benign false flags 1/120
-#   with profile: recall 167/168, benign false flags 1/120
+#   no profile:   recall 144/145, benign false flags 1/120
+#   with profile: recall 168/168, benign false flags 1/120
 MEASURED = {
-    False: {"recall": 143 / 145, "false_flag_rate": 1 / 120},
-    True: {"recall": 167 / 168, "false_flag_rate": 1 / 120},
+    False: {"recall": 144 / 145, "false_flag_rate": 1 / 120},
+    True: {"recall": 168 / 168, "false_flag_rate": 1 / 120},
 }
 RECALL_SLACK = 0.02
 FALSE_FLAG_SLACK = 0.01

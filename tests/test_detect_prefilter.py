@@ -14,7 +14,7 @@ from residency_guard.detect.prefilter import Joined, candidate_fields
 PIECES = st.sampled_from([
     "0", "1", "4", "9", "a", "F", "f", "g", ":", "-", ".", ",", " ", "+", "00", "@", "x.io", "kari@mail.example",
     "$GPGGA,", "$GNRMC,101200.00,A,", "5954.7980,N,", "01044.3364,E", "$BD", "serial", "SN", "sn=", "=", "\n", "\x00",
-    "89", "98", "352099001761481", "986421436587193254F4", "a4:50:46:0f:1e:2d", "a450.460f.1e2d", "59.9133,10.7389", "IMEI: ",
+    "89", "98", "352099001761481", "986421436587193254F4", "a4:50:46:0f:1e:2d", "a450.460f.1e2d", "59.9133,10.7389", "IMEI: ", "mCid=", "mNci=",
     "0242019999000001@nai.epc.mnc001.mcc242.3gppnetwork.org", "38400000-8cf0-11bd-b23e-10b96e40000d",
 ])
 TEXTS = st.lists(PIECES, max_size=40).map("".join)

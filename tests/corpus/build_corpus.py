@@ -451,11 +451,14 @@ def t_bugreport(rng, d):
 
 
 def t_radio_log(rng, d):
-    eci = rng.randrange(1 << 24, 1 << 28)
-    log = (f"03-20 10:12:00.001  1500  1500 D RILJ    : [UNSL]< UNSOL_CELL_INFO_LIST [CellInfoLte:{{mRegistered=YES "
-           f"CellIdentityLte:{{ mCi={eci} mPci={rng.randrange(504)} mTac={d.lac} mEarfcn=6300 mMcc={d.mcc} mMnc={d.mnc} }}}}]\n")
+    if rng.random() < 0.5:
+        identity = f"CellIdentityLte:{{ mCi={rng.randrange(1 << 24, 1 << 28)} mPci={rng.randrange(504)} mTac={d.lac} mEarfcn=6300"
+    else:  # a UMTS/GSM cell id is 16 bits: too short to be found by its digits alone
+        identity = f"CellIdentityWcdma:{{ mLac={d.lac} mCid={rng.randrange(1, 1 << 16)} mPsc={rng.randrange(512)} mUarfcn=10700"
+    log = (f"03-20 10:12:00.001  1500  1500 D RILJ    : [UNSL]< UNSOL_CELL_INFO_LIST [CellInfo:{{mRegistered=YES "
+           f"{identity} mMcc={d.mcc} mMnc={d.mnc} }}}}]\n")
     return req("POST", "https://diag.oem.example/radio", [("Content-Type", "text/plain")], log.encode(), {"cell_id"},
-               source="radio log upload: logcat CellIdentityLte with Android's mCi field name")
+               source="radio log upload: logcat CellIdentityLte/Wcdma with Android's mCi/mCid field names")
 
 
 def t_gnss_log(rng, d):

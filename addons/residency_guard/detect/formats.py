@@ -334,6 +334,19 @@ def nmea_positions(text: str) -> Iterator[tuple[Found, int, int]]:
         yield ("location", f"{lat:.6f},{lon:.6f}", 0.85, "format", None), m.start(1), m.end(6)
 
 
+# Android's CellIdentityGsm/Wcdma/Tdscdma/Lte/Nr.toString() as logcat and bug reports print it:
+# "CellIdentityWcdma:{ mLac=7011 mCid=24013 mPsc=311 … }". Short ids are no candidate by their digits
+# alone; the field name is the evidence. Integer.MAX_VALUE and Long.MAX_VALUE mean "unavailable".
+_CELL_IDENTITY_FIELD = re.compile(r"\bm(?:Cid|Ci|Nci)=([0-9]{1,12})(?![0-9])", re.ASCII)
+_CELL_UNAVAILABLE = frozenset({"2147483647", "9223372036854775807", "0"})
+
+
+def cell_identity_fields(text: str) -> Iterator[tuple[Found, int, int]]:
+    for m in _CELL_IDENTITY_FIELD.finditer(text):
+        if m.group(1) not in _CELL_UNAVAILABLE:
+            yield ("cell_id", m.group(1), 0.85, "context", None), m.start(1), m.end(1)
+
+
 _SERIAL_VALUE = re.compile(r"[A-Za-z0-9]{6,20}", re.ASCII)
 _SERIAL_IN_TEXT = re.compile(
     r"(?i:serial[ _-]?(?:no|number)?|serialno|\bsn)[\]\"']?\s*[:=]\s*[\[\"']?([A-Za-z0-9]{6,20})(?![A-Za-z0-9])", re.ASCII
@@ -455,6 +468,8 @@ def scan(text: str, ctx: KeyContext, location: str = "", wifi_path: bool = False
             yield f, start, end
     if "$G" in text or "$BD" in text:
         yield from nmea_positions(text)
+    if "mCi" in text or "mNci" in text:
+        yield from cell_identity_fields(text)
     if "@" in text:
         for m in _EMAIL.finditer(text):
             if text.endswith("://", 0, m.start()):  # URL user information (credentials), not an address

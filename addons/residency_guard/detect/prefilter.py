@@ -20,11 +20,11 @@ phone      ``+`` or ``00`` then 1-9                           ``+1`` or ``001`` 
 email      ``@``                                             ``@``
 =========  ================================================  ====================================
 
-plus the free-text serial labels ``scan`` looks for (an NMEA position, ``ddmm.mmmm,N``, always holds
-the latlon feature). A field with none of these features yields no candidate, so the per-value work
-(scan, validators) runs only on the fields that have one. The features are necessary conditions,
-never sufficient: a flagged field goes through the full scan; ``tests/test_detect_prefilter.py``
-checks that property.
+plus the free-text serial labels and Android cell-identity field names (``mCid=``) ``scan`` looks
+for (an NMEA position, ``ddmm.mmmm,N``, always holds the latlon feature). A field with none of these
+features yields no candidate, so the per-value work (scan, validators) runs only on the fields that
+have one. The features are necessary conditions, never sufficient: a flagged field goes through the
+full scan; ``tests/test_detect_prefilter.py`` checks that property.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ DIGIT_CLASS = _table({b"0": ord("0"), b"123456789": ord("1"), b",": ord(","), _A
 _HEX_LITERALS = (b"xx:xx:xx:xx:xx:xx", b"xxxx.xxxx.xxxx", b"xx:xxxxxx:xxxxxx:x")
 _DIGITS = b"01"
 _SPACE = ord(" ")
-_TEXT_LITERALS = ("@", "serial", "sn", "SERIAL", "SN")
+_TEXT_LITERALS = ("@", "serial", "sn", "SERIAL", "SN", "mCi", "mNci")
 _HEX_RUNS = re.compile(rb"xxxxxxxx+")  # a literal prefix: found by fast search, not tried at every byte
 _FS = (b"F", b"f")
 

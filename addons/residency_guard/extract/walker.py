@@ -629,6 +629,10 @@ class Walker:
             text = data.decode(codec, errors="replace")
             binary = False
         if binary:
+            # Packed BCD is read whatever else the bytes turn out to be: a short login packet often
+            # also parses as a protobuf message.
+            if digits := bcd_runs(data):
+                self.emit(where, chain + ("bcd",), digits, key)
             if self.binary(where, chain, key, data, kind):
                 return
             if kind in ("", "protobuf", "grpc"):
@@ -636,8 +640,6 @@ class Walker:
                 self.note(where, chain, f"binary content not decoded ({len(data)} bytes); printable strings kept")
                 if runs:
                     self.emit(where, chain + ("strings",), runs, key)
-                if digits := bcd_runs(data):
-                    self.emit(where, chain + ("bcd",), digits, key)
                 return
             if text is None:
                 self.note(where, chain, "invalid UTF-8; undecodable bytes replaced")
