@@ -15,7 +15,18 @@ from pathlib import Path
 import httpx
 import pytest
 
-from guard_harness import GUARD_BIN, Guard, _wait_listening, free_port, origin_server, running_guard, write_overlay
+from guard_harness import (
+    GUARD_BIN,
+    Guard,
+    _wait_listening,
+    free_port,
+    origin_server,
+    running_guard,
+    send_segments,
+    tcp_sink,
+    tcp_tunnel,
+    write_overlay,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -217,6 +228,13 @@ def test_disk_full_during_the_run_is_loud_and_block_refuses_unrecordable_traffic
                         break
                 # A request with nothing to record is not affected.
                 assert client.post(f"{origin.url}/c", json={"city": "Oslo"}).status_code == 200
+            # Raw TCP the same: with block, a payload whose event cannot be written is not forwarded.
+            payload = f"##LOGIN,IMEI:{IMEI};\r\n".encode()
+            with tcp_sink(DE_HOST) as (port, received):
+                with tcp_tunnel(guard.port, DE_HOST, port) as sock:
+                    send_segments(sock, payload)
+                time.sleep(0.5)
+            assert received == [b"" if on_error == "block" else payload]
             if on_error == "block":
                 assert statuses[-1] == 503 and set(statuses[:-1]) <= {200}, statuses
                 assert "cannot record events" in last.json()["error"]

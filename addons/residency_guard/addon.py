@@ -362,8 +362,10 @@ class ResidencyGuard:
             return
         self._apply(verdict, flow)
 
-    def _apply(self, verdict: Verdict, flow: http.HTTPFlow | None) -> None:
-        """Count, record and act on a verdict; ``flow`` is None when it was already forwarded."""
+    def _apply(self, verdict: Verdict, flow: http.HTTPFlow | None) -> bool:
+        """Count, record and act on a verdict; ``flow`` is None when it was already forwarded or is not
+        an HTTP request. False when the event could not be recorded and ``--on-error block`` refuses
+        the traffic (an HTTP flow has its 503 by then; a message must be dropped by the caller)."""
         c = self.counters
         c.inspected += 1
         c.with_identifiers += verdict.has_hits
@@ -372,10 +374,11 @@ class ResidencyGuard:
         if verdict.line is not None and summary is not None:
             c.violations += verdict.violation
             if not self._record(verdict.line, summary, flow):
-                return
+                return False
         if verdict.blocked and flow is not None:
             c.blocked += 1
             flow.response = block_response(summary)
+        return True
 
     def _judge_later(self, flow_id: str, view: RequestView, conn: ConnectionFacts) -> None:
         assert self.pool is not None
@@ -414,9 +417,10 @@ class ResidencyGuard:
             if self.on_error == "block":
                 message.drop()
             return
-        self._apply(verdict, None)
+        recorded = self._apply(verdict, None)
         if verdict.blocked:
             self.counters.blocked += 1
+        if verdict.blocked or not recorded:
             message.drop()
 
     async def tcp_message(self, flow: tcp.TCPFlow) -> None:
@@ -467,9 +471,10 @@ class ResidencyGuard:
             return
         if not stream_payload_recorded(flow.metadata, verdict.has_hits, verdict.complete):
             verdict = dataclasses.replace(verdict, line=None, summary=None)
-        self._apply(verdict, None)
+        recorded = self._apply(verdict, None)
         if verdict.blocked:
             self.counters.blocked += 1
+        if verdict.blocked or not recorded:
             flow.metadata[STREAM_BLOCKED] = True
             message.content = b""
 
@@ -621,15 +626,17 @@ class ResidencyGuard:
         return ip
 
     def _record(self, line: bytes, summary: EventSummary, flow: http.HTTPFlow | None) -> bool:
-        """Append the event and log it; False when it could not be written and the flow was blocked for it."""
+        """Append the event and log it; False when it could not be written and ``--on-error block``
+        refuses the traffic (``flow``, when given, is answered 503)."""
         assert self.writer is not None
         try:
             self.writer.append_line(line)
         except EventLogError as e:
             self.counters.errors += 1
             log.error("residency-guard: EVENT NOT RECORDED (flow %s): %s", summary.flow_id, e)
-            if self.on_error == "block" and flow is not None:
-                flow.response = error_response(flow.id, "the guard cannot record events; traffic refused (on-error=block)")
+            if self.on_error == "block":
+                if flow is not None:
+                    flow.response = error_response(flow.id, "the guard cannot record events; traffic refused (on-error=block)")
                 return False
         _log_event(summary)
         return True
