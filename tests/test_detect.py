@@ -434,3 +434,54 @@ def test_short_cell_ids_of_android_cell_identity_text(det):
             "D RILJ: CellIdentityNr:{ mPci=12 mTac=4321 mNrArfcn=632628 mNci=2147483647 }\n"
             "D Foo: mCidr=10 timCid=5")
     assert {(h.type, h.value) for h in det.detect([Field("body", ("text",), text, None)])} == {("cell_id", "24013")}
+
+
+def test_device_identifier_urns(det):
+    sip = (f'Contact: <sip:{IMSI_NO}@[2001:db8::1]>;+sip.instance="<urn:gsma:imei:35209900-176148-0>"\n'
+           f"ep=urn:imei-imsi:{IMEI}-{IMSI_NO}&lt=86400 urn:imei:352099001761482 urn:imsi:999999999999999")
+    hits = {(h.type, h.value) for h in det.detect([Field("body", ("text",), sip, None)]) if h.confidence >= 0.9}
+    # the RFC 7254 form drops the check digit; a URN IMEI failing Luhn and an unknown MCC are no one's
+    assert hits == {("imei", IMEI), ("imsi", IMSI_NO)}
+
+
+def test_ims_identities_and_access_network_info(det):
+    text = (f"From: <sip:{IMSI_NO}@ims.mnc001.mcc242.3gppnetwork.org>;tag=1\n"
+            "P-Access-Network-Info: 3GPP-E-UTRAN-FDD;utran-cell-id-3gpp=24201419B5BC9803\n")
+    hits = {(h.type, h.value) for h in det.detect([Field("body", ("text",), text, None)])}
+    assert hits == {("imsi", IMSI_NO), ("cell_id", "24201419B5BC9803")}  # no e-mail
+    assert det.detect([F("sip:alice@example.com", "contact")]) == []
+
+
+def test_scp_remotes_are_not_addresses_but_credentials_are(det):
+    assert det.detect([F("git@git.example.com:mobile/app.git", "repo")]) == []
+    assert one(det.detect([F("kari.nordmann@example.org:s3cret", "basic")]), "email")
+
+
+def test_access_points_beside_a_signal_strength(det):
+    text = "Koti,c4:c8:b8:ef:b6:87,-81|TP-Link_1229,f8:40:f3:f5:97:59,-72 own a4:50:46:0f:1e:2d"
+    hits = {(h.type, h.value) for h in det.detect([Field("body", ("text",), text, None)])}
+    assert hits == {("wifi_bssid", "c4:c8:b8:ef:b6:87"), ("wifi_bssid", "f8:40:f3:f5:97:59"), ("mac", MAC)}
+
+
+def test_positions_with_hemisphere_letters_and_after_a_short_number(det):
+    watch = "[3G*5576094858*00BD*UD,231125,193501,A,56.163237,N,10.196305,W,0.00,0.0]"
+    assert one(det.detect([Field("body", ("text",), watch, None)]), "location").value == "56.163237,-10.196305"
+    report = "+RESP:GTFRI,270C03,,GV300,,10,1,1,0.0,212,31.8,-9.141563,38.726464,20251123173501"
+    assert one(det.detect([Field("body", ("text",), report, None)]), "location").value == "-9.141563,38.726464"
+
+
+def test_places_asked_about_are_not_the_phones_location(det):
+    assert det.detect([F("60.3913,5.3221", "center")]) == []
+    dest = [Field("body", ("json:$.destination.lat",), "61.5031", "lat"), Field("body", ("json:$.destination.lon",), "61.7787", "lon")]
+    assert det.detect(dest) == []
+    here = [Field("body", ("json:$.position.lat",), "61.5031", "lat"), Field("body", ("json:$.position.lon",), "23.7787", "lon")]
+    assert one(det.detect(here), "location").value == "61.5031,23.7787"
+
+
+def test_name_value_pairs_take_their_context_from_the_name(det):
+    fields = [Field("body", ("json:$.deviceId.type",), "MEID", "type"),
+              Field("body", ("json:$.deviceId.value",), "270113182010335824", "value")]
+    assert one(det.detect(fields), "meid").value == "270113182010335824"
+    fields = [Field("body", ("json:$.ref.type",), "order", "type"),
+              Field("body", ("json:$.ref.value",), "270113182010335824", "value")]
+    assert det.detect(fields) == []

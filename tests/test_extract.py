@@ -657,3 +657,27 @@ def test_declared_protobuf_with_printable_bytes():
     ex = extract_request(request(msg, "application/x-protobuf"))
     assert field_at(ex, "body|protobuf:1").value == inner
     assert field_at(ex, "body|protobuf:4").value.startswith("imei " + IMEI)
+
+
+def test_declared_csv_cells_are_keyed_by_their_column():
+    body = b"timestamp,latitude,longitude,eci\n2025-11-23T13:35:01Z,55.760616,37.609405,24293889\n2025-11-23T13:35:06Z,55.7622,37.6224,24293890\n"
+    ex = extract_request(RequestView("POST", "http://h.test/up", (("Content-Type", "text/csv"),), body))
+    assert ex.notes == ()
+    assert [(f.chain, f.key, f.value) for f in ex.fields if f.where == "body"][:4] == [
+        (("csv[0].timestamp",), "timestamp", "2025-11-23T13:35:01Z"),
+        (("csv[0].latitude",), "latitude", "55.760616"),
+        (("csv[0].longitude",), "longitude", "37.609405"),
+        (("csv[0].eci",), "eci", "24293889"),
+    ]
+    # a first row of data, not names: read as text
+    ex = extract_request(RequestView("POST", "http://h.test/up", (("Content-Type", "text/csv"),), b"1,2,3\n4,5,6\n"))
+    assert [(f.chain, f.value) for f in ex.fields if f.where == "body"] == [((), "1,2,3\n4,5,6\n")]
+
+
+def test_json_inside_binary_framing_keeps_its_keys():
+    topic, payload = b"owntracks/kari/phone", b'{"_type":"location","lat":60.398024,"lon":5.327035,"tst":1763904901}'
+    variable = len(topic).to_bytes(2, "big") + topic
+    publish = b"\x30" + bytes([len(variable) + len(payload)]) + variable + payload  # MQTT PUBLISH, QoS 0
+    ex = extract_request(RequestView("TCP", "tcp://h.test:1883/", (), publish))
+    keyed = {f.key: f.value for f in ex.fields if f.chain[-1:] and f.chain[-1].startswith("json:")}
+    assert keyed == {"_type": "location", "lat": "60.398024", "lon": "5.327035", "tst": "1763904901"}

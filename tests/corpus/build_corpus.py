@@ -526,11 +526,80 @@ def t_tracker_login(rng, d):
                source="GT06-family tracker login packet relayed over HTTP: the IMEI in packed BCD")
 
 
+def t_ims_register(rng, d):
+    mnc3 = d.imsi[3:5].rjust(3, "0")
+    realm = f"ims.mnc{mnc3}.mcc{d.imsi[:3]}.3gppnetwork.org"
+    tac_snr = d.imei[:14]
+    cell = f"{d.imsi[:5]}{d.lac:04X}{rng.randrange(1 << 28):07X}"
+    sip = (f"REGISTER sip:{realm} SIP/2.0\r\nVia: SIP/2.0/UDP [2001:db8::{rng.randrange(1 << 16):x}]:5060;branch=z9hG4bK{rng.getrandbits(32):08x}\r\n"
+           f"From: <sip:{d.imsi}@{realm}>;tag={rng.getrandbits(32):08x}\r\nTo: <sip:{d.imsi}@{realm}>\r\n"
+           f'Contact: <sip:{d.imsi}@[2001:db8::1]:5060>;+sip.instance="<urn:gsma:imei:{tac_snr[:8]}-{tac_snr[8:]}-0>"\r\n'
+           f"P-Access-Network-Info: 3GPP-E-UTRAN-FDD;utran-cell-id-3gpp={cell}\r\nContent-Length: 0\r\n\r\n")
+    return req("UDP", f"udp://pcscf.{realm}:5060/", [], sip.encode(), {"imsi", "imei", "cell_id"},
+               source="IMS SIP REGISTER: IMSI-based identities, RFC 7254 IMEI URN instance id, P-Access-Network-Info cell")
+
+
+def t_lwm2m_register(rng, d):
+    token = rng.randbytes(4)
+    uri = [b"rd"]
+    query = [f"ep=urn:imei-imsi:{d.imei}-{d.imsi}".encode(), b"lt=86400", b"lwm2m=1.1", b"b=U"]
+    options, last = b"", 0
+    for number, value in [(11, v) for v in uri] + [(15, v) for v in query]:  # Uri-Path, Uri-Query
+        delta, last = number - last, number
+        options += bytes([(delta << 4) | len(value)]) if len(value) < 13 else bytes([(delta << 4) | 13, len(value) - 13])
+        options += value
+    coap = bytes([0x44, 0x02]) + rng.randbytes(2) + token + options + b"\xff</1/0>,</3/0>,</5/0>"
+    return req("UDP", "udp://lwm2m.iot.example:5683/", [], coap, {"imei", "imsi"},
+               source="OMA LwM2M Register over CoAP: endpoint name urn:imei-imsi:<IMEI>-<IMSI>")
+
+
+def t_watch_report(rng, d):
+    lat, lon = d.lat, d.lon
+    aps = ",".join(f"net{i},{b},-{rng.randrange(40, 95)}" for i, b in enumerate(d.bssids))
+    body = (f"[SG*{rng.randrange(10**9, 10**10)}*0{rng.randrange(100, 999)}*UD,231125,101200,A,{abs(lat):.6f},{'N' if lat >= 0 else 'S'},"
+            f"{abs(lon):.6f},{'E' if lon >= 0 else 'W'},0.00,0.0,0.0,6,100,80,0,0,00000000,{len(d.bssids)},{aps},12.1]")
+    return req("TCP", "tcp://watch.vendor.example:8001/", [], body.encode(), {"location", "wifi_bssid"},
+               source="kids-watch TCP position report: decimal degrees with hemisphere letters, scanned APs with RSSI")
+
+
+def t_drive_test_csv(rng, d):
+    rows = [f"2025-11-23T10:{i:02d}:00Z,{d.lat + i * 1e-4:.6f},{d.lon + i * 1e-4:.6f},LTE,{d.mcc},{d.mnc},{d.cell_id},{-80 - i}" for i in range(3)]
+    csv_text = "time,latitude,longitude,rat,mcc,mnc,eci,rsrp\n" + "\n".join(rows) + "\n"
+    boundary = f"----DriveTest{rng.randrange(10**8)}"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="log"; filename="cells.csv"\r\nContent-Type: text/csv\r\n\r\n'
+            f"{csv_text}\r\n--{boundary}--\r\n")
+    return req("POST", "https://netmon.app.example/upload", [("Content-Type", f"multipart/form-data; boundary={boundary}")], body.encode(),
+               {"location", "cell_id"}, source="network-monitor CSV upload: position and serving-cell columns")
+
+
+def t_mqtt_publish_json(rng, d):
+    topic = f"tracks/{rng.randrange(1000)}/phone".encode()
+    payload = json.dumps({"_type": "location", "lat": d.lat, "lon": d.lon, "acc": 12, "tst": 1763900000 + rng.randrange(10**5)}).encode()
+    variable = len(topic).to_bytes(2, "big") + topic
+    body = b"\x30" + bytes([len(variable) + len(payload)]) + variable + payload
+    return req("TCP", "tcp://broker.iot.example:1883/", [], body, {"location"}, source="MQTT PUBLISH whose payload is a JSON position")
+
+
+def t_name_value_ids(rng, d):
+    meid_dec = str(int(d.meid[:8], 16)).zfill(10) + str(int(d.meid[8:], 16)).zfill(8)
+    body = js({"device": [{"type": "MEID", "value": meid_dec}, {"type": "IMEI", "value": d.imei}], "flow": "ACTIVATE"})
+    return req("POST", "https://activation.carrier.example/v2/devices", [("Content-Type", "application/json")], body, {"meid", "imei"},
+               source="carrier activation API: identifiers as type/value pairs (MEID in its 18-digit decimal form)")
+
+
+def t_tracker_after_short_field(rng, d):
+    body = f"+RESP:GTFRI,270C03,{d.imei},GV300,,10,1,1,0.0,212,31.8,{d.lon:.6f},{d.lat:.6f},20251123101200,,,,,,,83,20251123101201,{rng.randrange(1 << 16):04X}$"
+    return req("UDP", "udp://gl.tracker.example:6001/", [], body.encode(), {"imei", "location"},
+               source="@Track fixed report: longitude and latitude right after a one-decimal field")
+
+
 IDENTIFIER_TEMPLATES = [t_zzhc, t_zzhc_iot, t_ota, t_crash, t_geolocate, t_omadm, t_openrtb, t_entitlement, t_jwt, t_hex,
                         t_double_url, t_json_in_form, t_protobuf, t_firebase_json, t_adjust, t_cookie, t_path, t_ndjson,
                         t_headers, t_b64url_query, t_latlon_query, t_plain_text, t_login, t_sms_verify, t_wifi_scan,
                         t_gzip_b64, t_nested_json, t_wifi_calling_nai, t_bugreport, t_radio_log, t_gnss_log, t_geojson,
-                        t_mdm_plist, t_captive_portal, t_sim_dump, t_gsf_checkin, t_singular, t_tracker_login]
+                        t_mdm_plist, t_captive_portal, t_sim_dump, t_gsf_checkin, t_singular, t_tracker_login,
+                        t_ims_register, t_lwm2m_register, t_watch_report, t_drive_test_csv, t_mqtt_publish_json,
+                        t_name_value_ids, t_tracker_after_short_field]
 
 # ------------------------------------------------------------------------------------------ benign
 
@@ -700,9 +769,19 @@ def b_geojson_area(rng):
                source="GeoJSON polygon of a delivery zone (a place, not the phone's position)")
 
 
+def b_places_and_remotes(rng):
+    lat, lon = rng.choice(CITIES)
+    body = js({"search": {"center": f"{lat:.4f},{lon:.4f}", "radius_km": 5},
+               "destination": {"name": "Concert hall", "lat": round(lat + 0.01, 5), "lon": round(lon + 0.01, 5)},
+               "repo": "git@code.example.com:apps/client.git", "voip": "sip:support@pbx.example.com"})
+    return req("POST", "https://plan.app.example/v1/route", [("Content-Type", "application/json")], body,
+               source="a route to a named place, a search centre, an scp remote and a SIP address: none the phone's")
+
+
 BENIGN_TEMPLATES = [b_order, b_ticket, b_request_ids, b_hashes, b_css, b_timestamps, b_placeholders, b_binary, b_versions,
                     b_firebase_install, b_telemetry, b_ipv6_git, b_ble, b_snowflake, b_barcodes, b_jwt, b_gzip_json, b_tracking,
-                    b_images, b_log_no_ids, b_amounts, b_machine_addresses, b_eap_pseudonym, b_gnss_status, b_geojson_area]
+                    b_images, b_log_no_ids, b_amounts, b_machine_addresses, b_eap_pseudonym, b_gnss_status, b_geojson_area,
+                    b_places_and_remotes]
 
 # ------------------------------------------------------------------------------------------ build
 

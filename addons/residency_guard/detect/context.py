@@ -29,7 +29,7 @@ _POSITIVE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("mac", "wlan0", "bdaddr", "hwaddress"),
     ),
     # The access point a phone is associated with, as captive portals and hotspot logins name it.
-    "wifi_bssid": (("bssid", "apmac", "routermac", "gatewaymac"), ()),
+    "wifi_bssid": (("bssid", "apmac", "routermac", "gatewaymac", "nodemac"), ()),
     "serial": (("serialno", "serialnumber", "deviceserial", "roserialno", "hwserial", "devsn", "devicesn"), ("serial", "sn", "psn")),
     "android_id": (("androidid", "ssaid"), ("aid", "andi")),
     "ad_id": (
@@ -146,6 +146,20 @@ def merge(a: KeyContext, b: KeyContext) -> KeyContext:
         return b
     pos = a.positive | b.positive
     return KeyContext(a.key + "|" + b.key, pos, (a.negative or b.negative) and not pos)
+
+
+# Names of the places a phone asks about (a search centre, a destination, a store), not where it is.
+_PLACE = re.compile(r"(?:center|centre|destination|dest|venue|store|shop|poi|place|bbox|viewport|bounds|northeast|southwest|target)s?$")
+_INDEX = re.compile(r"(?:\[[^\]]*\])+$")
+
+
+def names_a_place(key: str | None) -> bool:
+    """``center``, ``destination``, ``store_location``, ``…$.stores[3]``: a key or the last segment of
+    a field's path."""
+    if not key:
+        return False
+    segment = normalize_key(_INDEX.sub("", key).rsplit(".", 1)[-1]).removesuffix("location")
+    return _PLACE.search(segment) is not None
 
 
 def path_is_wifi_scan(location: str) -> bool:

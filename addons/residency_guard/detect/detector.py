@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Field, Hit
 from .context import CELL_SIBLING_KEYS, key_context, path_is_cell, path_is_wifi_scan
-from .context import KeyContext, normalize_key
+from .context import KeyContext, names_a_place, normalize_key
 from .formats import Found, bcd_imeis, classify_phone, scan
 from .known import KnownValuePool
 from .prefilter import Joined, candidate_fields
@@ -116,6 +116,7 @@ class Detector:
         contexts = {k: r[0] for k, r in roles.items()}
         keyed = {k for k, r in roles.items() if r[1]}
         coordinate_keys = {k for k, r in roles.items() if r[2]}
+        value_keys = {k for k, r in roles.items() if r[4]}
         work = candidate_fields(joined)
         work.update(known)
         if keyed:
@@ -133,6 +134,8 @@ class Detector:
                 continue
             ctx = contexts[f.key]
             parent = parent_of(f)
+            if not ctx.positive and f.key in value_keys:
+                ctx = _named_by_sibling(f, objects()[parent]) or ctx
             if ctx.says("phone") and self._phone_with_sibling_country_code(f, objects()[parent], ctx, add):
                 continue
             per_span: dict[tuple[int, int], Found] = {}
@@ -223,6 +226,8 @@ class Detector:
             return
         decimals = min(_decimals(lat_f.value), _decimals(lon_f.value))
         conf = 0.85 if decimals >= 2 else 0.5 if decimals == 1 else 0.3
+        if names_a_place(parent_of(lat_f)):
+            return  # where the phone asks about, not where it is, even near the phone's own place
         value = f"{lat_f.value.strip()},{lon_f.value.strip()}"
         add(Hit("location", value, lat_f.where, lat_f.chain, "context", conf, lat_f.key))
 
@@ -279,11 +284,26 @@ class Detector:
 
 
 @lru_cache(maxsize=8192)
-def _key_roles(key: str | None) -> tuple[KeyContext, bool, bool, bool]:
+def _key_roles(key: str | None) -> tuple[KeyContext, bool, bool, bool, bool]:
     """A key's context, whether it alone can make a hit (no candidate needed), whether it names a
-    coordinate, whether it holds GeoJSON positions."""
+    coordinate, whether it holds GeoJSON positions, whether it is the value of a name/value pair."""
     ctx = key_context(key)
-    return ctx, bool(ctx.positive & _KEY_ALONE), ctx.says("lat") or ctx.says("lon"), ctx.key == "coordinates"
+    geo = ctx.key == "coordinates"
+    return ctx, bool(ctx.positive & _KEY_ALONE), ctx.says("lat") or ctx.says("lon"), geo, ctx.key in _VALUE_KEYS
+
+
+_VALUE_KEYS = frozenset({"value", "val", "v", "data", "id"})
+_NAME_KEYS = frozenset({"type", "name", "key", "kind", "idtype", "field", "label"})
+
+
+def _named_by_sibling(f: Field, siblings: list[Field]) -> KeyContext | None:
+    """``{"type": "MEID", "value": "2701…"}``: the value's context is what its sibling names."""
+    for s in siblings:
+        if s is not f and normalize_key(s.key) in _NAME_KEYS and len(s.value) <= 64:
+            ctx = key_context(s.value)
+            if ctx.positive:
+                return ctx
+    return None
 
 
 def _rank(h: Hit) -> tuple[int, float]:

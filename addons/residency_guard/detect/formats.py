@@ -19,7 +19,7 @@ from stdnum import imsi as std_imsi
 from stdnum import luhn
 from stdnum import meid as std_meid
 
-from .context import KeyContext, key_context, merge, text_label
+from .context import KeyContext, key_context, merge, names_a_place, text_label
 from .normalize import mac_to_colon
 from .prefilter import MAX_MATCH, candidate_windows
 
@@ -194,7 +194,7 @@ def classify_hex(h: str, ctx: KeyContext, wifi_path: bool = False) -> list[Found
     elif n == 16 and lo != "0" * 16 and not _repetitive(lo):
         if ctx.says("android_id"):
             out.append(("android_id", lo, 0.85, "context", key))
-        elif ctx.key in ("deviceid", "devid", "did", "udid"):
+        elif ctx.key in ("deviceid", "devid", "did"):  # not "udid": Apple's UDID holds 16 hex digits too
             out.append(("android_id", lo, 0.6, "context", key))
     return out
 
@@ -264,10 +264,22 @@ def _parse_phone(s: str, national_ok: bool) -> phonenumbers.PhoneNumber | None:
     return None
 
 
-# 3GPP TS 23.003 §19.3: the permanent NAI of EAP-AKA / EAP-AKA' / EAP-SIM is a one-digit method prefix
-# and the IMSI, at a realm naming the home network (…mnc001.mcc242.3gppnetwork.org). Wi-Fi calling
-# and entitlement servers (GSMA TS.43 EAP_ID) see it; it is the IMSI, not an e-mail address.
-_PERMANENT_NAI = re.compile(r"[0167]([0-9]{14,15})@(?:[a-z0-9-]+\.)*mnc([0-9]{3})\.mcc([0-9]{3})\.3gppnetwork\.org", re.ASCII | re.I)
+# 3GPP TS 23.003: the IMS private identity (§13.3, "<IMSI>@ims.mnc….mcc….3gppnetwork.org") and the
+# permanent NAI of EAP-AKA / EAP-AKA' / EAP-SIM (§19.3, a one-digit method prefix then the IMSI) name
+# the subscriber at a realm naming the home network. Wi-Fi calling, IMS registration and entitlement
+# servers (GSMA TS.43 EAP_ID) see them; they are the IMSI, not an e-mail address.
+_3GPP_IDENTITY = re.compile(r"([0-9]{14,16})@(?:[a-z0-9-]+\.)*mnc([0-9]{3})\.mcc([0-9]{3})\.3gppnetwork\.org", re.ASCII | re.I)
+
+
+def _imsi_of_3gpp_identity(raw: str) -> str | None:
+    m = _3GPP_IDENTITY.fullmatch(raw)
+    if m is None:
+        return None
+    user, mnc, mcc = m.groups()
+    for imsi in (user, user[1:] if user[0] in "0167" else ""):
+        if 14 <= len(imsi) <= 15 and imsi.startswith(mcc) and mnc in (imsi[3:6], "0" + imsi[3:5]):
+            return imsi
+    return None
 
 
 def classify_email(raw: str, ctx: KeyContext) -> list[Found]:
@@ -275,13 +287,9 @@ def classify_email(raw: str, ctx: KeyContext) -> list[Found]:
     if tld in _NOT_TLDS:
         return []
     if raw.lower().endswith(".3gppnetwork.org"):
-        nai = _PERMANENT_NAI.fullmatch(raw)
-        if nai is None:  # a pseudonym or fast re-authentication identity: no identifier in it
-            return []
-        imsi, mnc, mcc = nai.groups()
-        if imsi.startswith(mcc) and mnc in (imsi[3:6], "0" + imsi[3:5]):
-            return [("imsi", imsi, 0.95, "format", ctx.key or None)]
-        return []
+        # a pseudonym or fast re-authentication identity has no IMSI in it, and is no address either
+        imsi = _imsi_of_3gpp_identity(raw)
+        return [("imsi", imsi, 0.95, "format", ctx.key or None)] if imsi else []
     local, _, domain = raw.partition("@")
     if _MACHINE_LOCAL_PART.fullmatch(local) or _SCALE_SUFFIX.fullmatch(domain.partition(".")[0]):
         return []
@@ -308,6 +316,8 @@ def classify_latlon(raw: str, ctx: KeyContext) -> list[Found]:
         return []
     _, _, decimals = parsed
     value = re.sub(r"\s", "", raw)
+    if names_a_place(ctx.key):
+        return []  # a search centre, a destination: where the phone asks about, not where it is
     if ctx.says("location"):
         return [("location", value, 0.85 if decimals >= 2 else 0.5, "context", ctx.key or None)]
     if decimals >= 4 and not ctx.negative:
@@ -345,6 +355,62 @@ def cell_identity_fields(text: str) -> Iterator[tuple[Found, int, int]]:
     for m in _CELL_IDENTITY_FIELD.finditer(text):
         if m.group(1) not in _CELL_UNAVAILABLE:
             yield ("cell_id", m.group(1), 0.85, "context", None), m.start(1), m.end(1)
+
+
+# Device identifier URNs: RFC 7254 (urn:gsma:imei:TAC-SNR-spare, SIP +sip.instance) and the LwM2M
+# endpoint names urn:imei:, urn:imsi:, urn:imei-imsi:, urn:imei-msisdn: (OMA LwM2M 1.1 §7.2).
+_DEVICE_URN = re.compile(
+    r"urn:(?:gsma:imei:([0-9]{8})-([0-9]{6})-[0-9]|imei:([0-9]{15})|imsi:([0-9]{14,15})"
+    r"|imei-imsi:([0-9]{15})-([0-9]{14,15})|imei-msisdn:([0-9]{15})-)(?![0-9])",
+    re.ASCII | re.I,
+)
+
+
+def device_urns(text: str) -> Iterator[tuple[Found, int, int]]:
+    for m in _DEVICE_URN.finditer(text):
+        tac, snr, imei, imsi, pair_imei, pair_imsi, msisdn_imei = m.groups()
+        if tac:
+            yield ("imei", tac + snr + luhn.calc_check_digit(tac + snr), 0.95, "format", None), m.start(1), m.end(2)
+        for group in (3, 5, 7):
+            value = m.group(group)
+            if value and _luhn(value) and value not in PLACEHOLDER_DIGITS and not _repetitive(value):
+                yield ("imei", value, 0.95, "format", None), m.start(group), m.end(group)
+        for group in (4, 6):
+            value = m.group(group)
+            if value and imsi_operator(value)[0] and not _repetitive(value):
+                yield ("imsi", value, 0.95, "format", None), m.start(group), m.end(group)
+
+
+# 3GPP TS 24.229 P-Access-Network-Info: utran-cell-id-3gpp / utran-cell-id-3gpp = MCC MNC LAC|TAC CI (hex)
+_IMS_CELL_ID = re.compile(r"(?:utran|eutran|nr)-cell-id-3gpp=\"?([0-9A-Fa-f]{9,20})(?![0-9A-Fa-f])", re.ASCII | re.I)
+
+
+def ims_cell_ids(text: str) -> Iterator[tuple[Found, int, int]]:
+    for m in _IMS_CELL_ID.finditer(text):
+        yield ("cell_id", m.group(1).upper(), 0.9, "context", None), m.start(1), m.end(1)
+
+
+# Decimal degrees each followed by its hemisphere, as tracker and watch protocols send them:
+# "…,A,56.163237,N,10.196305,E,…"
+_HEMISPHERE_DECIMAL = re.compile(
+    r"(?<![0-9.])([0-9]{1,2}\.[0-9]{3,12}),([NS]),([0-9]{1,3}\.[0-9]{3,12}),([EW])(?![A-Za-z0-9])", re.ASCII
+)
+
+
+def hemisphere_positions(text: str) -> Iterator[tuple[Found, int, int]]:
+    for m in _HEMISPHERE_DECIMAL.finditer(text):
+        lat = float(m.group(1)) * (-1 if m.group(2) == "S" else 1)
+        lon = float(m.group(3)) * (-1 if m.group(4) == "W" else 1)
+        if abs(lat) <= 90 and abs(lon) <= 180 and (lat, lon) != (0, 0):
+            yield ("location", f"{lat},{lon}", 0.85, "format", None), m.start(1), m.end(4)
+
+
+_RSSI_AFTER = re.compile(r"\s*[,;|]\s*-[0-9]{2,3}(?![0-9.])", re.ASCII)
+_LATLON = re.compile(r"-?[0-9]{1,2}\.[0-9]{1,12}\s?,\s?-?[0-9]{1,3}\.[0-9]{1,12}(?![0-9.])", re.ASCII)
+_LATLON_SECOND = re.compile(r"-?[0-9]{1,2}\.[0-9]{1,12}\s?,\s?", re.ASCII)
+_SCP_PATH = re.compile(r":(?:[~/]|[A-Za-z0-9_.-]+/|[A-Za-z0-9_.-]+\.git(?![A-Za-z0-9]))", re.ASCII)
+"""The path of an scp/git remote (``git@host:org/repo.git``); a password after an address
+(``user@example.org:s3cret`` in Basic credentials) is not one."""
 
 
 _SERIAL_VALUE = re.compile(r"[A-Za-z0-9]{6,20}", re.ASCII)
@@ -421,9 +487,13 @@ def scan(text: str, ctx: KeyContext, location: str = "", wifi_path: bool = False
         for m in _SERIAL_IN_TEXT.finditer(text):
             for f in classify_serial(m.group(1), key_context("serial")):
                 yield f, m.start(1), m.end(1)
+    # Inside a device URN the scheme names the digits (urn:imei-imsi:<IMEI>-<IMSI>); device_urns reads them.
+    urns = [m.span() for m in _DEVICE_URN.finditer(text)] if "urn:" in text or "URN:" in text else ()
     for m in candidate_matches(text):
         kind = m.lastgroup
         start, end = m.span()
+        if urns and any(lo <= start < hi for lo, hi in urns):
+            continue
         raw = m.group()
         whole = start == whole_offset and end == whole_offset + len(stripped)
         c = ctx
@@ -447,7 +517,8 @@ def scan(text: str, ctx: KeyContext, location: str = "", wifi_path: bool = False
         elif kind == "hex":
             found = classify_hex(raw, c, wifi_path)
         elif kind in ("mac", "cisco"):
-            found = classify_mac(raw, c, location, wifi_path)
+            # "aa:bb:…,-81": a MAC with a signal strength beside it is a scanned access point
+            found = classify_mac(raw, c, location, wifi_path or _RSSI_AFTER.match(text, end) is not None)
         elif kind == "uuid":
             found = classify_uuid(raw, c)
         elif kind == "imeidash":
@@ -462,6 +533,12 @@ def scan(text: str, ctx: KeyContext, location: str = "", wifi_path: bool = False
             found = classify_phone(raw, c, whole)
         elif kind == "latlon":
             found = classify_latlon(raw, c)
+            if not found or found[0][2] < 0.5:
+                # "31.8,-9.141563,38.726464": a short number took the first half of the real pair
+                second = _LATLON_SECOND.match(text, start)
+                if second and (pair := _LATLON.match(text, second.end())):
+                    start, end = pair.span()
+                    found = classify_latlon(pair.group(), c)
         else:
             found = []
         for f in found:
@@ -470,9 +547,19 @@ def scan(text: str, ctx: KeyContext, location: str = "", wifi_path: bool = False
         yield from nmea_positions(text)
     if "mCi" in text or "mNci" in text:
         yield from cell_identity_fields(text)
+    if urns:
+        yield from device_urns(text)
+    if "cell-id-3gpp" in text:
+        yield from ims_cell_ids(text)
+    if ",N," in text or ",S," in text:
+        yield from hemisphere_positions(text)
     if "@" in text:
         for m in _EMAIL.finditer(text):
-            if text.endswith("://", 0, m.start()):  # URL user information (credentials), not an address
-                continue
+            if not m.group().lower().endswith(".3gppnetwork.org"):
+                before = text[max(0, m.start() - 5) : m.start()].lower()
+                if before.endswith(("://", "sip:", "sips:")):  # URL credentials, a SIP address: not e-mail
+                    continue
+                if _SCP_PATH.match(text, m.end()):  # git@host:repo.git, user@host:/path
+                    continue
             for f in classify_email(m.group(), ctx):
                 yield f, m.start(), m.end()

@@ -222,7 +222,7 @@ MEDIA_SKIPPED = ("image/", "video/", "audio/", "font/")
 
 def media_kind(media: str) -> str:
     """Which decoder a declared media type asks for: json, ndjson, form, multipart, xml, protobuf,
-    grpc, text, skip, or '' (unknown / octet-stream: sniff the content)."""
+    grpc, csv, text, skip, or '' (unknown / octet-stream: sniff the content)."""
     if not media:
         return ""
     if media.startswith(MEDIA_SKIPPED):
@@ -242,6 +242,8 @@ def media_kind(media: str) -> str:
         return "grpc"
     if "protobuf" in sub or sub in ("x-proto", "proto", "vnd.google.protobuf"):
         return "protobuf"
+    if sub in ("csv", "x-csv", "tab-separated-values"):
+        return "csv"
     if major == "text":
         return "text"
     return ""

@@ -20,6 +20,8 @@ are still emitted. The other limits stop the walk (``_Stop``) after leaving a no
 from __future__ import annotations
 
 import binascii
+import csv
+import io
 import json
 import re
 import time
@@ -388,6 +390,14 @@ class Walker:
         self.walk_json(where, chain, obj)
         return True
 
+    def json_in_runs(self, where: str, chain: tuple[str, ...], key: str | None, runs: str) -> None:
+        """JSON carried in binary framing (an MQTT PUBLISH, a length-prefixed frame): a printable run
+        that ends a JSON object is walked from its first brace, so its values keep their keys."""
+        for run in runs.split("\n"):
+            start = run.find("{")
+            if start >= 0 and run.endswith("}"):
+                self.json_text(where, chain, key, run[start:], strict=False)
+
     def ndjson(self, where: str, chain: tuple[str, ...], s: str, strict: bool) -> bool:
         """One JSON document per line; False (nothing emitted) unless the first line parses."""
         parsed = 0
@@ -640,6 +650,7 @@ class Walker:
                 self.note(where, chain, f"binary content not decoded ({len(data)} bytes); printable strings kept")
                 if runs:
                     self.emit(where, chain + ("strings",), runs, key)
+                    self.json_in_runs(where, chain + ("strings",), key, runs)
                 return
             if text is None:
                 self.note(where, chain, "invalid UTF-8; undecodable bytes replaced")
@@ -667,7 +678,32 @@ class Walker:
             if not self.xml_text(where, chain, key, body, True):
                 self.emit(where, chain, text, key)
             return
+        if kind == "csv" and self.csv(where, chain, body):
+            return
         self.text(where, chain, key, text, strict=kind == "json" or first in "{[")
+
+    def csv(self, where: str, chain: tuple[str, ...], body: str) -> bool:
+        """A declared CSV (or TSV) table whose first row names its columns: each cell is a field under
+        its column's name (``latitude``, ``eci`` …), so key context and coordinate pairing apply per row.
+        False (nothing emitted) when the first row does not look like a header."""
+        dialect = "excel-tab" if "\t" in body.partition("\n")[0] else "excel"
+        rows = csv.reader(io.StringIO(body), dialect)
+        try:
+            header = next(rows)
+        except (StopIteration, csv.Error):
+            return False
+        if len(header) < 2 or any(not name.strip() or name.strip()[0].isdigit() for name in header):
+            return False
+        names = [shown_name(name.strip()) for name in header]
+        try:
+            for index, row in enumerate(rows):
+                for column, cell in enumerate(row[: len(names)]):
+                    if cell:
+                        self.text(where, chain + (f"csv[{index}].{names[column] or column}",), names[column], cell)
+                self.check_time()
+        except csv.Error as e:
+            self.note(where, chain, f"csv invalid ({e}); rest not inspected")
+        return True
 
     def binary(self, where: str, chain: tuple[str, ...], key: str | None, data: bytes, kind: str) -> bool:
         """Compressed data without a Content-Encoding, or a protobuf message; False when neither."""
