@@ -1,5 +1,4 @@
-"""The held-out corpora (tests/corpus/heldout/, tests/corpus/heldout2/) do not regress below what was
-measured.
+"""The held-out corpora (tests/corpus/heldout*/) do not regress below what was measured.
 
 Both were written without reading the detector; their figures are what they are (below the development
 corpus's). These tests only stop them getting worse: recall may not drop more than 0.02 and the benign
@@ -96,9 +95,16 @@ def test_profile_is_the_generators_phone():
     assert not any(prof.owns_client(ip) for ip in gen.OTHER_CLIENTS)
 
 
+# The third, 178 requests by another author, measured once and never tuned on (the outside figure):
+HELDOUT3 = ROOT / "tests" / "corpus" / "heldout3"
+MEASURED3 = {
+    False: {"recall": 194 / 208, "false_flag_rate": 10 / 88},
+    True: {"recall": 212 / 227, "false_flag_rate": 10 / 88},
+}
 CORPORA = {
     "heldout": (CORPUS, PROFILE, MEASURED),
     "heldout2": (HELDOUT2 / "requests.jsonl", HELDOUT2 / "heldout2-phone.yaml", MEASURED2),
+    "heldout3": (HELDOUT3 / "requests.jsonl", HELDOUT3 / "heldout3-phone.yaml", MEASURED3),
 }
 
 
@@ -113,13 +119,15 @@ def test_heldout_metrics_do_not_regress(corpus, with_profile):
     assert rep.false_flag_rate <= measured[with_profile]["false_flag_rate"] + FALSE_FLAG_SLACK, rep.false_flags
 
 
-def test_heldout2_is_what_its_generator_builds(tmp_path):
-    """The generator writes next to itself: run a copy and compare."""
-    shutil.copy(HELDOUT2 / "build_heldout2.py", tmp_path)
-    subprocess.run([sys.executable, str(tmp_path / "build_heldout2.py")], check=True, capture_output=True, timeout=120)
-    for name in ("requests.jsonl", "heldout2-phone.yaml"):
-        assert (tmp_path / name).read_bytes() == (HELDOUT2 / name).read_bytes(), name
-    records = bench.load_corpus(HELDOUT2 / "requests.jsonl")
-    assert len({r["id"] for r in records}) == len(records) >= 200
+@pytest.mark.parametrize("directory", [HELDOUT2, HELDOUT3], ids=["heldout2", "heldout3"])
+def test_later_heldouts_are_what_their_generators_build(tmp_path, directory):
+    """Each generator writes next to itself: run a copy and compare."""
+    generator = f"build_{directory.name}.py"
+    shutil.copy(directory / generator, tmp_path)
+    subprocess.run([sys.executable, str(tmp_path / generator)], check=True, capture_output=True, timeout=120)
+    for name in ("requests.jsonl", f"{directory.name}-phone.yaml"):
+        assert (tmp_path / name).read_bytes() == (directory / name).read_bytes(), name
+    records = bench.load_corpus(directory / "requests.jsonl")
+    assert len({r["id"] for r in records}) == len(records) >= 170
     assert all(set(r["expect"]) <= set(r["expect_profile"]) for r in records)
     assert all(not r["expect_profile"] for r in records if r["label"] == "benign")
