@@ -485,3 +485,42 @@ def test_name_value_pairs_take_their_context_from_the_name(det):
     fields = [Field("body", ("json:$.ref.type",), "order", "type"),
               Field("body", ("json:$.ref.value",), "270113182010335824", "value")]
     assert det.detect(fields) == []
+
+
+def test_service_numbers_and_business_lines_are_not_subscribers(det):
+    assert det.detect([F("+351 800 200 200", "free"), F("+351 707 200 200", "hotline")]) == []  # toll-free, shared cost
+    assert det.detect([F("Taxi: +44 20 7946 0123", "text")]) == []  # a fixed line, no key naming a phone
+    assert one(det.detect([F("+4741234567", "text")]), "phone").value == "+4741234567"  # a mobile
+    store = [Field("body", ("json:$.store.phone",), "+351 22 332 6024", "phone")]
+    assert det.detect(store) == []  # the phone of a place
+
+
+def test_national_number_beside_an_iso_country(det):
+    fields = [Field("body", ("xml:/R/PhoneNumber",), "086 071 1457", "PhoneNumber"), Field("body", ("xml:/R/CountryCode",), "IE", "CountryCode")]
+    assert one(det.detect(fields), "phone").value == "+353860711457"
+
+
+def test_message_ids_campaign_ids_and_revision_serials(det):
+    assert det.detect([F("<3644988558.cb9a16c1e167@mx.example.net>", "messageId"), F("<CA+jz_wf@mail.example.com>", "inReplyTo")]) == []
+    ad_click = [Field("query.cid", (), "135286465", "cid"), Field("query.lac", (), "pt_summer", "lac")]
+    assert det.detect(ad_click) == []
+    assert det.detect([F("2025051903", "serial")]) == []
+    assert one(det.detect([Field("body", ("text",), "[device]\nserial_number=5382246731\n", None)]), "serial")
+
+
+def test_access_points_in_wifi_logs_and_ims_access_info(det):
+    log = "I wpa_supplicant: wlan0: CTRL-EVENT-CONNECTED - Connection to 48:52:05:b1:3c:71 completed [id=2]"
+    assert {(h.type, h.value) for h in det.detect([Field("body", ("text",), log, None)])} == {("wifi_bssid", "48:52:05:b1:3c:71")}
+    pani = "P-Access-Network-Info: IEEE-802.11;i-wlan-node-id=649102aa23b7"
+    assert {(h.type, h.value) for h in det.detect([Field("body", ("text",), pani, None)])} == {("wifi_bssid", "64:91:02:aa:23:b7")}
+
+
+def test_grouped_iccid_under_its_key(det):
+    assert one(det.detect([F("8935 3057 2698 7313 7657", "ICCID")]), "iccid").value == "89353057269873137657"
+
+
+def test_places_behind_generic_position_segments(det):
+    hotel = [Field("body", ("json:$.hotel.geo.lat",), "50.0617", "lat"), Field("body", ("json:$.hotel.geo.lon",), "19.9372", "lon")]
+    assert det.detect(hotel) == []
+    mine = [Field("body", ("json:$.device.geo.lat",), "50.0617", "lat"), Field("body", ("json:$.device.geo.lon",), "19.9372", "lon")]
+    assert one(det.detect(mine), "location")

@@ -95,11 +95,12 @@ def test_profile_is_the_generators_phone():
     assert not any(prof.owns_client(ip) for ip in gen.OTHER_CLIENTS)
 
 
-# The third, 178 requests by another author, measured once and never tuned on (the outside figure):
+# The third, 178 requests by another author. First run 194/208 and 212/227, 10/88 benign flagged;
+# studied after heldout4 was commissioned (see its README), now:
 HELDOUT3 = ROOT / "tests" / "corpus" / "heldout3"
 MEASURED3 = {
-    False: {"recall": 194 / 208, "false_flag_rate": 10 / 88},
-    True: {"recall": 212 / 227, "false_flag_rate": 10 / 88},
+    False: {"recall": 200 / 208, "false_flag_rate": 2 / 88},
+    True: {"recall": 218 / 227, "false_flag_rate": 2 / 88},
 }
 CORPORA = {
     "heldout": (CORPUS, PROFILE, MEASURED),

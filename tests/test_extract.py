@@ -681,3 +681,13 @@ def test_json_inside_binary_framing_keeps_its_keys():
     ex = extract_request(RequestView("TCP", "tcp://h.test:1883/", (), publish))
     keyed = {f.key: f.value for f in ex.fields if f.chain[-1:] and f.chain[-1].startswith("json:")}
     assert keyed == {"_type": "location", "lat": "60.398024", "lon": "5.327035", "tst": "1763904901"}
+
+
+def test_semicolon_separated_pairs_are_keyed_and_keep_plus_signs():
+    body = b"v=3;lat=41.153232;lon=-8.637505;mcc=268;tel=+351912345678;ci=122833154"
+    ex = extract_request(RequestView("POST", "http://h.test/m", (("Content-Type", "text/plain"),), body))
+    keyed = {f.key: f.value for f in ex.fields if f.where == "body"}
+    assert keyed == {"v": "3", "lat": "41.153232", "lon": "-8.637505", "mcc": "268", "tel": "+351912345678", "ci": "122833154"}
+    # two pairs are not enough: a header-like "charset=utf-8; q=0.5" stays text
+    ex = extract_request(RequestView("POST", "http://h.test/m", (("Content-Type", "text/plain"),), b"charset=utf-8;q=0.5"))
+    assert [f.key for f in ex.fields if f.where == "body"] != ["charset", "q"]

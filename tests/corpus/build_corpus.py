@@ -593,13 +593,45 @@ def t_tracker_after_short_field(rng, d):
                source="@Track fixed report: longitude and latitude right after a one-decimal field")
 
 
+def t_qoe_beacon(rng, d):
+    body = (f"v=2;ts={1746400000000 + rng.randrange(10**8)};lat={d.lat};lon={d.lon};acc={rng.randrange(5, 30)}.0;"
+            f"mcc={d.mcc};mnc={d.mnc};tac={d.lac};ci={d.cell_id};rsrp=-{rng.randrange(70, 120)};net=LTE")
+    return req("POST", "https://qoe.sdk.example/m", [("Content-Type", "text/plain")], body.encode(), {"location", "cell_id"},
+               source="network-quality SDK beacon: key=value pairs separated by semicolons")
+
+
+def t_vowifi_register(rng, d):
+    bssid = d.bssids[0].replace(":", "")
+    sip = (f"REGISTER sip:ims.example.org SIP/2.0\r\nP-Preferred-Identity: <tel:{d.phone}>\r\n"
+           f"P-Access-Network-Info: IEEE-802.11;i-wlan-node-id={bssid}\r\nContent-Length: 0\r\n\r\n")
+    return req("TCP", "tcp://epdg-pcscf.ims.example:5060/", [], sip.encode(), {"phone", "wifi_bssid"},
+               source="Wi-Fi calling SIP REGISTER: the access point's BSSID in P-Access-Network-Info")
+
+
+def t_wifi_log(rng, d):
+    log = (f"03-20 10:15:00.100   811   900 I wpa_supplicant: wlan0: CTRL-EVENT-CONNECTED - Connection to {d.bssids[1]} completed [id=0]\n"
+           f"03-20 10:15:00.200   811   900 D WifiService: own address {d.mac}\n")
+    return req("POST", "https://bugs.oem.example/attach", [("Content-Type", "text/plain")], log.encode(), {"wifi_bssid", "mac"},
+               source="Wi-Fi log excerpt: wpa_supplicant's association line names the access point")
+
+
+def t_grouped_iccid(rng, d):
+    iccid = " ".join(d.iccid[i : i + 4] for i in range(0, len(d.iccid), 4))
+    region = phonenumbers.region_code_for_number(phonenumbers.parse(d.phone, None))
+    national = phonenumbers.format_number(phonenumbers.parse(d.phone, None), phonenumbers.PhoneNumberFormat.NATIONAL)
+    xml = f"<Device><ICCID>{iccid}</ICCID><PhoneNumber>{national}</PhoneNumber><CountryCode>{region}</CountryCode></Device>"
+    return req("POST", "https://mdm.corp.example/device-info", [("Content-Type", "application/xml")], xml.encode(), {"iccid", "phone"},
+               source="device-information response: ICCID in groups of four, national number beside an ISO country")
+
+
 IDENTIFIER_TEMPLATES = [t_zzhc, t_zzhc_iot, t_ota, t_crash, t_geolocate, t_omadm, t_openrtb, t_entitlement, t_jwt, t_hex,
                         t_double_url, t_json_in_form, t_protobuf, t_firebase_json, t_adjust, t_cookie, t_path, t_ndjson,
                         t_headers, t_b64url_query, t_latlon_query, t_plain_text, t_login, t_sms_verify, t_wifi_scan,
                         t_gzip_b64, t_nested_json, t_wifi_calling_nai, t_bugreport, t_radio_log, t_gnss_log, t_geojson,
                         t_mdm_plist, t_captive_portal, t_sim_dump, t_gsf_checkin, t_singular, t_tracker_login,
                         t_ims_register, t_lwm2m_register, t_watch_report, t_drive_test_csv, t_mqtt_publish_json,
-                        t_name_value_ids, t_tracker_after_short_field]
+                        t_name_value_ids, t_tracker_after_short_field, t_qoe_beacon, t_vowifi_register, t_wifi_log,
+                        t_grouped_iccid]
 
 # ------------------------------------------------------------------------------------------ benign
 
@@ -778,10 +810,19 @@ def b_places_and_remotes(rng):
                source="a route to a named place, a search centre, an scp remote and a SIP address: none the phone's")
 
 
+def b_business_contacts(rng):
+    lat, lon = rng.choice(CITIES)
+    body = js({"store": {"name": "Corner shop", "lat": round(lat, 6), "lng": round(lon, 6), "phone": "+47 22 12 34 56"},
+               "support": {"tollfree": "+47 800 12 345", "messageId": f"<{rng.getrandbits(40):x}.{rng.getrandbits(32):x}@mx.example.net>"},
+               "ad": {"cid": str(rng.randrange(10**8, 10**9)), "lac": "summer_sale"}, "serial": str(2025010100 + rng.randrange(99))})
+    return req("POST", "https://shop.app.example/v1/favourites", [("Content-Type", "application/json")], body,
+               source="a shop's own coordinates and phone, a toll-free line, a Message-ID, campaign ids, a revision serial")
+
+
 BENIGN_TEMPLATES = [b_order, b_ticket, b_request_ids, b_hashes, b_css, b_timestamps, b_placeholders, b_binary, b_versions,
                     b_firebase_install, b_telemetry, b_ipv6_git, b_ble, b_snowflake, b_barcodes, b_jwt, b_gzip_json, b_tracking,
                     b_images, b_log_no_ids, b_amounts, b_machine_addresses, b_eap_pseudonym, b_gnss_status, b_geojson_area,
-                    b_places_and_remotes]
+                    b_places_and_remotes, b_business_contacts]
 
 # ------------------------------------------------------------------------------------------ build
 

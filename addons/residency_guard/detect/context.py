@@ -66,6 +66,7 @@ _NEGATIVE_SUBSTRINGS = (
     "reference", "account", "customer", "parcel", "shipment", "coupon", "voucher", "product", "item",
     "expires", "created", "updated", "epoch", "millis", "nanos", "uuid", "guid", "correlation", "event",
     "message", "batch", "install", "instance", "firebase", "cart", "digest", "signature", "seed",
+    "campaign",
 )
 _NEGATIVE_WHOLE = ("ts", "t", "id", "rid", "ean", "upc", "gtin", "seq", "pid", "uid", "tid", "iat", "exp", "nbf", "v")
 
@@ -149,7 +150,12 @@ def merge(a: KeyContext, b: KeyContext) -> KeyContext:
 
 
 # Names of the places a phone asks about (a search centre, a destination, a store), not where it is.
-_PLACE = re.compile(r"(?:center|centre|destination|dest|venue|store|shop|poi|place|bbox|viewport|bounds|northeast|southwest|target)s?$")
+_PLACE = re.compile(
+    r"(?:center|centre|destination|dest|venue|store|shop|poi|place|bbox|viewport|bounds|northeast|southwest"
+    r"|target|hotel|restaurant|merchant|business|property|listing)s?$"
+)
+# Segments that only say "a position": the place, if any, is named by the segment before them.
+_GENERIC_POSITION = frozenset({"geo", "location", "loc", "position", "pos", "coords", "coordinates", "latlng", "latlon", "point", "gps"})
 _INDEX = re.compile(r"(?:\[[^\]]*\])+$")
 
 
@@ -158,7 +164,10 @@ def names_a_place(key: str | None) -> bool:
     a field's path."""
     if not key:
         return False
-    segment = normalize_key(_INDEX.sub("", key).rsplit(".", 1)[-1]).removesuffix("location")
+    segments = _INDEX.sub("", key).split(".")
+    while len(segments) > 1 and normalize_key(segments[-1]) in _GENERIC_POSITION:
+        segments.pop()  # "destination.location.latLng" → "destination"
+    segment = normalize_key(_INDEX.sub("", segments[-1])).removesuffix("location")
     return _PLACE.search(segment) is not None
 
 

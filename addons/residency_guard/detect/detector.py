@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import re
+
+import phonenumbers
 from functools import lru_cache
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -20,9 +22,10 @@ if TYPE_CHECKING:
 
 _COUNTRY_CODE_KEYS = frozenset({"countrycode", "cc", "dialcode", "callingcode", "phonecountrycode", "countrycallingcode"})
 _WORTH_SCANNING = re.compile(r"[0-9@]", re.ASCII)
-_KEY_ALONE = frozenset({"cell_id", "serial", "phone"})
+_KEY_ALONE = frozenset({"cell_id", "serial", "phone", "iccid", "imsi", "meid"})
 """Key contexts under which scan() reports values no candidate pattern finds (short cell ids, serials,
-national phone numbers with a sibling country code)."""
+national phone numbers with a sibling country code, ICCIDs/IMSIs/MEIDs printed in digit groups)."""
+_PLACE_TYPES = frozenset({"phone", "location"})
 _PARENT_TAIL = re.compile(r"(?:\[['\"]?|[.:/])?$")
 _ARRAY_INDEX = re.compile(r"\[([0-9]+)\]$")
 _AREA_GEOMETRIES = frozenset({"polygon", "multipolygon"})
@@ -144,6 +147,8 @@ class Detector:
                 if old is None or found[2] > old[2]:
                     per_span[(start, end)] = found
             for type_, value, conf, method, key in per_span.values():
+                if type_ in _PLACE_TYPES and names_a_place(parent):
+                    continue  # a store's phone number, a hotel's position: not the phone's
                 add(Hit(type_, value, f.where, f.chain, method, round(conf, 2), key))
 
         if coordinate_keys:
@@ -198,12 +203,14 @@ class Detector:
     @staticmethod
     def _phone_with_sibling_country_code(f: Field, siblings: list[Field], ctx, add) -> bool:
         """``{"country_code": 47, "phone": "41234567"}``: the number is national, its country is next to it."""
-        digits = f.value.strip()
+        digits = f.value.strip().replace(" ", "").replace("-", "")
         if not (digits.isascii() and digits.isdigit() and 4 <= len(digits) <= 14):
             return False
         for s in siblings:
             if normalize_key(s.key) in _COUNTRY_CODE_KEYS:
                 cc = s.value.strip().lstrip("+")
+                if cc.isascii() and cc.isalpha() and len(cc) == 2:  # an ISO region ("IE") instead of a calling code
+                    cc = str(phonenumbers.country_code_for_region(cc.upper()) or "")
                 if cc.isascii() and cc.isdigit() and len(cc) <= 3:
                     found = classify_phone(f"+{cc}{digits.lstrip('0')}", ctx, True)
                     for type_, value, conf, method, key in found:
@@ -277,7 +284,8 @@ class Detector:
         """A bare ``cid`` is credible as a cell id when its object also holds MCC/MNC/LAC-like keys."""
         probe = Field(h.where, h.chain, h.value, h.key)
         parent = parent_of(probe)
-        siblings = {key_context(f.key).key for f in objects.get(parent, ()) if f.key != h.key}
+        # Only numeric siblings count: "cid=…&lac=pt_summer" is a campaign, not a cell.
+        siblings = {key_context(f.key).key for f in objects.get(parent, ()) if f.key != h.key and f.value.strip().isdigit()}
         if len(siblings & CELL_SIBLING_KEYS) >= 1 or path_is_cell(parent):
             return Hit(h.type, h.value, h.where, h.chain, h.method, 0.85, h.key, h.device)
         return h

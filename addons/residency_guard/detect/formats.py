@@ -50,6 +50,7 @@ _NOT_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", 
                        "avif", "heic", "webm", "pdf", "bin", "dat"})
 # Machine-made local parts: Message-ID / iCalendar UID style "<uuid>@host", Sentry DSN keys.
 _MACHINE_LOCAL_PART = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}|[0-9a-f]{16,}", re.ASCII | re.I)
+_MESSAGE_ID_KEY = re.compile(r"messageid|msgid|inreplyto|references|contentid")
 _SCALE_SUFFIX = re.compile(r"[0-9]+(?:\.[0-9]+)?x", re.ASCII)
 """``tile@2x.pbf``, ``icon@1.5x.png``: the density suffix of an image asset, not a mail domain."""
 
@@ -237,11 +238,21 @@ def classify_phone(raw: str, ctx: KeyContext, whole: bool) -> list[Found]:
         return []
     value = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
     key = ctx.key or None
+    kind = phonenumbers.number_type(num)
+    if kind in _SERVICE_NUMBERS:  # a hotline, not a subscriber
+        return []
+    subscriber = kind in _SUBSCRIBER_NUMBERS
     if ctx.says("phone"):
-        return [("phone", value, 0.9, "context", key)]
-    if not raw.startswith("+") or ctx.negative:
+        return [("phone", value, 0.9 if subscriber else 0.6, "context", key)]
+    if not raw.startswith("+") or ctx.negative or not subscriber:
         return []
     return [("phone", value, 0.7, "format", key)]
+
+
+_PNT = phonenumbers.PhoneNumberType
+_SUBSCRIBER_NUMBERS = frozenset({_PNT.MOBILE, _PNT.FIXED_LINE_OR_MOBILE, _PNT.PERSONAL_NUMBER, _PNT.VOIP, _PNT.UNKNOWN})
+"""What a phone's own number (its MSISDN) can be; a fixed line is found only under a key naming a phone."""
+_SERVICE_NUMBERS = frozenset({_PNT.TOLL_FREE, _PNT.PREMIUM_RATE, _PNT.SHARED_COST, _PNT.UAN, _PNT.VOICEMAIL, _PNT.PAGER})
 
 
 def _parse_phone(s: str, national_ok: bool) -> phonenumbers.PhoneNumber | None:
@@ -292,6 +303,8 @@ def classify_email(raw: str, ctx: KeyContext) -> list[Found]:
         return [("imsi", imsi, 0.95, "format", ctx.key or None)] if imsi else []
     local, _, domain = raw.partition("@")
     if _MACHINE_LOCAL_PART.fullmatch(local) or _SCALE_SUFFIX.fullmatch(domain.partition(".")[0]):
+        return []
+    if ctx.key and _MESSAGE_ID_KEY.search(ctx.key):  # a Message-ID is shaped like an address
         return []
     conf = 0.95 if ctx.says("email") else 0.85
     return [("email", raw.lower(), conf, "context" if ctx.says("email") else "format", ctx.key or None)]
@@ -385,9 +398,17 @@ def device_urns(text: str) -> Iterator[tuple[Found, int, int]]:
 _IMS_CELL_ID = re.compile(r"(?:utran|eutran|nr)-cell-id-3gpp=\"?([0-9A-Fa-f]{9,20})(?![0-9A-Fa-f])", re.ASCII | re.I)
 
 
+_IMS_WLAN_NODE = re.compile(r"i-wlan-node-id=\"?([0-9A-Fa-f]{12})(?![0-9A-Fa-f])", re.ASCII | re.I)
+
+
 def ims_cell_ids(text: str) -> Iterator[tuple[Found, int, int]]:
+    """The cell, or over Wi-Fi calling the access point (``IEEE-802.11;i-wlan-node-id=<BSSID>``), that
+    an IMS client reports in P-Access-Network-Info."""
     for m in _IMS_CELL_ID.finditer(text):
         yield ("cell_id", m.group(1).upper(), 0.9, "context", None), m.start(1), m.end(1)
+    for m in _IMS_WLAN_NODE.finditer(text):
+        if not int(m.group(1)[:2], 16) & 1:
+            yield ("wifi_bssid", mac_to_colon(m.group(1).lower()), 0.9, "context", None), m.start(1), m.end(1)
 
 
 # Decimal degrees each followed by its hemisphere, as tracker and watch protocols send them:
@@ -406,6 +427,8 @@ def hemisphere_positions(text: str) -> Iterator[tuple[Found, int, int]]:
 
 
 _RSSI_AFTER = re.compile(r"\s*[,;|]\s*-[0-9]{2,3}(?![0-9.])", re.ASCII)
+# wpa_supplicant "CTRL-EVENT-CONNECTED - Connection to <bssid>", "Associated with <bssid>", "roaming to <bssid>"
+_ASSOCIATED_WITH = re.compile(r"(?:connection to|connected to|associated with|associating with|roaming to|trying to associate with)\s+$", re.I)
 _LATLON = re.compile(r"-?[0-9]{1,2}\.[0-9]{1,12}\s?,\s?-?[0-9]{1,3}\.[0-9]{1,12}(?![0-9.])", re.ASCII)
 _LATLON_SECOND = re.compile(r"-?[0-9]{1,2}\.[0-9]{1,12}\s?,\s?", re.ASCII)
 _SCP_PATH = re.compile(r":(?:[~/]|[A-Za-z0-9_.-]+/|[A-Za-z0-9_.-]+\.git(?![A-Za-z0-9]))", re.ASCII)
@@ -413,9 +436,13 @@ _SCP_PATH = re.compile(r":(?:[~/]|[A-Za-z0-9_.-]+/|[A-Za-z0-9_.-]+\.git(?![A-Za-
 (``user@example.org:s3cret`` in Basic credentials) is not one."""
 
 
+_GROUPED_DIGITS = re.compile(r"[0-9]{2,6}(?: [0-9]{1,6}){2,6}F?", re.ASCII)
+_GROUPED_TYPES = frozenset({"iccid", "imsi", "meid"})
+
+
 _SERIAL_VALUE = re.compile(r"[A-Za-z0-9]{6,20}", re.ASCII)
 _SERIAL_IN_TEXT = re.compile(
-    r"(?i:serial[ _-]?(?:no|number)?|serialno|\bsn)[\]\"']?\s*[:=]\s*[\[\"']?([A-Za-z0-9]{6,20})(?![A-Za-z0-9])", re.ASCII
+    r"((?i:serial[ _-]?(?:no|number)?|serialno|\bsn))[\]\"']?\s*[:=]\s*[\[\"']?([A-Za-z0-9]{6,20})(?![A-Za-z0-9])", re.ASCII
 )
 _SERIAL_PLACEHOLDERS = frozenset({"unknown", "0123456789abcdef", "0123456789", "123456789", "none", "null"})
 
@@ -424,8 +451,8 @@ def classify_serial(raw: str, ctx: KeyContext) -> list[Found]:
     """Serial numbers have no format: a key naming one is the only evidence (see also known values)."""
     if raw.lower() in _SERIAL_PLACEHOLDERS or _repetitive(raw) or not any(c.isdigit() for c in raw):
         return []
-    if ctx.key in ("sn", "psn") and (raw.isdigit() or raw.isalpha()):
-        return []
+    if ctx.key in ("sn", "psn", "serial") and (raw.isdigit() or raw.isalpha()):
+        return []  # a bare "serial" of digits alone is as often a revision counter as a device's
     return [("serial", raw, 0.6, "context", ctx.key or None)]
 
 
@@ -479,14 +506,19 @@ def scan(text: str, ctx: KeyContext, location: str = "", wifi_path: bool = False
         for f in classify_digits(stripped, ctx):
             yield f, whole_offset, whole_offset + len(stripped)
         return
+    if ctx.positive & _GROUPED_TYPES and _GROUPED_DIGITS.fullmatch(stripped):
+        # "8935 3057 2698 7313 7657": an ICCID or IMEI printed in groups under a key naming it
+        for f in classify_digits(stripped.replace(" ", ""), ctx):
+            yield f, whole_offset, whole_offset + len(stripped)
+        return
     if ctx.positive == {"serial"} and _SERIAL_VALUE.fullmatch(stripped):
         for f in classify_serial(stripped, ctx):
             yield f, whole_offset, whole_offset + len(stripped)
         return
     if len(stripped) > 24 and ("serial" in text or "sn" in text or "SERIAL" in text or "SN" in text):
         for m in _SERIAL_IN_TEXT.finditer(text):
-            for f in classify_serial(m.group(1), key_context("serial")):
-                yield f, m.start(1), m.end(1)
+            for f in classify_serial(m.group(2), key_context(m.group(1))):
+                yield f, m.start(2), m.end(2)
     # Inside a device URN the scheme names the digits (urn:imei-imsi:<IMEI>-<IMSI>); device_urns reads them.
     urns = [m.span() for m in _DEVICE_URN.finditer(text)] if "urn:" in text or "URN:" in text else ()
     for m in candidate_matches(text):
@@ -517,8 +549,10 @@ def scan(text: str, ctx: KeyContext, location: str = "", wifi_path: bool = False
         elif kind == "hex":
             found = classify_hex(raw, c, wifi_path)
         elif kind in ("mac", "cisco"):
-            # "aa:bb:…,-81": a MAC with a signal strength beside it is a scanned access point
-            found = classify_mac(raw, c, location, wifi_path or _RSSI_AFTER.match(text, end) is not None)
+            # "aa:bb:…,-81": a MAC with a signal strength beside it is a scanned access point; so is the
+            # one a Wi-Fi log line says the phone associated with
+            access_point = _RSSI_AFTER.match(text, end) is not None or _ASSOCIATED_WITH.search(text, max(0, start - 40), start)
+            found = classify_mac(raw, c, location, wifi_path or bool(access_point))
         elif kind == "uuid":
             found = classify_uuid(raw, c)
         elif kind == "imeidash":
@@ -549,7 +583,7 @@ def scan(text: str, ctx: KeyContext, location: str = "", wifi_path: bool = False
         yield from cell_identity_fields(text)
     if urns:
         yield from device_urns(text)
-    if "cell-id-3gpp" in text:
+    if "cell-id-3gpp" in text or "wlan-node-id" in text:
         yield from ims_cell_ids(text)
     if ",N," in text or ",S," in text:
         yield from hemisphere_positions(text)

@@ -98,6 +98,15 @@ def looks_like_form(text: str) -> bool:
     return "=" in text and _FORM.fullmatch(text) is not None
 
 
+# "v=3;ts=…;lat=41.15;lon=-8.63;ci=…": SDK beacons and modem reports as key=value pairs separated by
+# semicolons (three pairs at least, so a lone "charset=utf-8; q=0.5" header value does not qualify).
+_SEMICOLON_PAIRS = re.compile(r"[A-Za-z_][\w.\-]*=[^;=\s]*(?:;[A-Za-z_][\w.\-]*=[^;=\s]*){2,};?")
+
+
+def looks_like_semicolon_pairs(text: str) -> bool:
+    return ";" in text and _SEMICOLON_PAIRS.fullmatch(text) is not None
+
+
 def plausible_text(data: bytes) -> str | None:
     """``data`` as text when it is valid UTF-8 without control characters (beyond tab/CR/LF)."""
     try:

@@ -50,6 +50,7 @@ from .sniff import (
     jwt_payload,
     lenient_text,
     looks_like_form,
+    looks_like_semicolon_pairs,
     media_kind,
     parse_content_type,
     plausible_text,
@@ -260,6 +261,8 @@ class Walker:
                 if not outcome:
                     self.emit(where, chain, s, key)
                 return outcome
+        if "=" in body and looks_like_semicolon_pairs(body) and self.form(where, chain, body, ";"):
+            return True
         if "=" in body and looks_like_form(body) and self.form(where, chain, body):
             return True
         if first == "h" and "?" in body and body.startswith(("http://", "https://")):
@@ -474,22 +477,24 @@ class Walker:
                 stack.extend(later)
             self.check_time()
 
-    def form(self, where: str, chain: tuple[str, ...], s: str) -> bool:
-        """``a=1&b=2`` (values %-unescaped, '+' as space); True when some pair had a value.
+    def form(self, where: str, chain: tuple[str, ...], s: str, separator: str = "&") -> bool:
+        """``a=1&b=2`` (values %-unescaped, '+' as space; with ``separator`` ";" '+' stays, as in
+        ``tel=+351…``); True when some pair had a value.
 
         Otherwise nothing is emitted and the caller keeps the text: base64 with one padding character
         (``…R6s=``) looks exactly like a lone empty pair.
         """
         before = len(self.fields)
         valued = False
-        for index, pair in enumerate(s.split("&")):
+        unescape = unquote_plus if separator == "&" else unquote
+        for index, pair in enumerate(s.split(separator)):
             name, eq, value = pair.partition("=")
             if not eq:
                 if pair.strip():
-                    self.text(where, chain + (f"form[{index}]",), None, unquote_plus(pair, errors="replace"))
+                    self.text(where, chain + (f"form[{index}]",), None, unescape(pair, errors="replace"))
                 continue
-            name = unquote_plus(name, errors="replace")
-            value = unquote_plus(value, errors="replace")
+            name = unescape(name, errors="replace")
+            value = unescape(value, errors="replace")
             valued = valued or bool(value)
             if shown_name(name) is None:
                 self.emit(where, chain + (f"form[{index}]", "key"), name, None)
