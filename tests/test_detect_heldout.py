@@ -102,10 +102,17 @@ MEASURED3 = {
     False: {"recall": 200 / 208, "false_flag_rate": 2 / 88},
     True: {"recall": 218 / 227, "false_flag_rate": 2 / 88},
 }
+# The fourth, 184 requests by another author, measured once and never tuned on (the outside figure):
+HELDOUT4 = ROOT / "tests" / "corpus" / "heldout4"
+MEASURED4 = {
+    False: {"recall": 204 / 221, "false_flag_rate": 7 / 91},
+    True: {"recall": 222 / 235, "false_flag_rate": 7 / 91},
+}
 CORPORA = {
     "heldout": (CORPUS, PROFILE, MEASURED),
     "heldout2": (HELDOUT2 / "requests.jsonl", HELDOUT2 / "heldout2-phone.yaml", MEASURED2),
     "heldout3": (HELDOUT3 / "requests.jsonl", HELDOUT3 / "heldout3-phone.yaml", MEASURED3),
+    "heldout4": (HELDOUT4 / "requests.jsonl", HELDOUT4 / "heldout4-phone.yaml", MEASURED4),
 }
 
 
@@ -120,7 +127,7 @@ def test_heldout_metrics_do_not_regress(corpus, with_profile):
     assert rep.false_flag_rate <= measured[with_profile]["false_flag_rate"] + FALSE_FLAG_SLACK, rep.false_flags
 
 
-@pytest.mark.parametrize("directory", [HELDOUT2, HELDOUT3], ids=["heldout2", "heldout3"])
+@pytest.mark.parametrize("directory", [HELDOUT2, HELDOUT3, HELDOUT4], ids=["heldout2", "heldout3", "heldout4"])
 def test_later_heldouts_are_what_their_generators_build(tmp_path, directory):
     """Each generator writes next to itself: run a copy and compare."""
     generator = f"build_{directory.name}.py"
