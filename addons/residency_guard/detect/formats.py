@@ -394,7 +394,7 @@ def device_urns(text: str) -> Iterator[tuple[Found, int, int]]:
                 yield ("imsi", value, 0.95, "format", None), m.start(group), m.end(group)
 
 
-# 3GPP TS 24.229 P-Access-Network-Info: utran-cell-id-3gpp / utran-cell-id-3gpp = MCC MNC LAC|TAC CI (hex)
+# 3GPP TS 24.229 P-Access-Network-Info: utran-cell-id-3gpp = MCC MNC LAC/TAC CI (hex digits)
 _IMS_CELL_ID = re.compile(r"(?:utran|eutran|nr)-cell-id-3gpp=\"?([0-9A-Fa-f]{9,20})(?![0-9A-Fa-f])", re.ASCII | re.I)
 
 
