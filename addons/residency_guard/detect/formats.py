@@ -236,17 +236,19 @@ def classify_phone(raw: str, ctx: KeyContext, whole: bool) -> list[Found]:
     num = _parse_phone(digits_only, ctx.says("phone"))
     if num is None:
         return []
-    value = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
-    key = ctx.key or None
+    keyed = ctx.says("phone")
+    if not keyed and (not raw.startswith("+") or ctx.negative):
+        return []
     kind = phonenumbers.number_type(num)
     if kind in _SERVICE_NUMBERS:  # a hotline, not a subscriber
         return []
     subscriber = kind in _SUBSCRIBER_NUMBERS
-    if ctx.says("phone"):
-        return [("phone", value, 0.9 if subscriber else 0.6, "context", key)]
-    if not raw.startswith("+") or ctx.negative or not subscriber:
+    if not keyed and not subscriber:
         return []
-    return [("phone", value, 0.7, "format", key)]
+    value = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+    if keyed:
+        return [("phone", value, 0.9 if subscriber else 0.6, "context", ctx.key or None)]
+    return [("phone", value, 0.7, "format", ctx.key or None)]
 
 
 _PNT = phonenumbers.PhoneNumberType
@@ -577,7 +579,7 @@ def scan(text: str, ctx: KeyContext, location: str = "", wifi_path: bool = False
             found = []
         for f in found:
             yield f, start, end
-    if "$G" in text or "$BD" in text:
+    if "$" in text and ("$G" in text or "$BD" in text):  # one memchr first: the pair costs ~40 µs per 64 KB
         yield from nmea_positions(text)
     if "mCi" in text or "mNci" in text:
         yield from cell_identity_fields(text)
