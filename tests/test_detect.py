@@ -524,3 +524,40 @@ def test_places_behind_generic_position_segments(det):
     assert det.detect(hotel) == []
     mine = [Field("body", ("json:$.device.geo.lat",), "50.0617", "lat"), Field("body", ("json:$.device.geo.lon",), "19.9372", "lon")]
     assert one(det.detect(mine), "location")
+
+
+def test_national_numbers_in_groups_under_a_phone_key(det):
+    # without a country, the first of a list of regions where the number is a valid mobile one
+    # (a bare national number is ambiguous: only its being a phone number is asserted for the UK one)
+    for value, expected in (("070-799 61 96", "+46707996196"), ("07911 123456", None), ("098314 87404", "+919831487404")):
+        hit = one(det.detect([F(value, "phoneNumber")]), "phone")
+        assert hit.value == expected or (expected is None and hit.value.endswith("7911123456")), value
+
+
+def test_fictional_ranges_are_not_numbers(det):
+    assert det.detect([F("+1 202-555-0175", "text"), F("+44 1632 960 983", "text")]) == []
+
+
+def test_coordinates_named_after_what_they_locate(det):
+    ride = [Field("body", ("form:pickup_lat",), "19.071898", "pickup_lat"), Field("body", ("form:pickup_lng",), "72.873540", "pickup_lng"),
+            Field("body", ("form:drop_lat",), "19.0896", "drop_lat"), Field("body", ("form:drop_lng",), "72.8656", "drop_lng")]
+    assert [h.value for h in det.detect(ride)] == ["19.071898,72.873540"]
+    poi = [Field("query.poi_lat", (), "59.32931", "poi_lat"), Field("query.poi_lng", (), "18.06858", "poi_lng")]
+    assert det.detect(poi) == []
+    assert det.detect([F("45.4511,9.1523", "sw"), F("45.4822,9.2201", "ne")]) == []  # a map viewport
+
+
+def test_named_places_search_radii_and_coarse_positions(det):
+    station = [Field("body", ("json:$.origin.name",), "Stockholm Central", "name"),
+               Field("body", ("json:$.origin.lat",), "59.3303", "lat"), Field("body", ("json:$.origin.lon",), "18.0586", "lon")]
+    assert det.detect(station) == []
+    search = [Field("query.lat", (), "59.3326", "lat"), Field("query.lng", (), "18.0649", "lng"), Field("query.radius", (), "5000", "radius")]
+    assert det.detect(search) == []
+    city = [Field("query.latitude", (), "48.86", "latitude"), Field("query.longitude", (), "2.35", "longitude")]
+    assert det.detect(city) == []  # two decimals: a town
+    device = [Field("body", ("json:$.device.geo.lat",), "52.51", "lat"), Field("body", ("json:$.device.geo.lon",), "13.38", "lon")]
+    assert one(det.detect(device), "location").value == "52.51,13.38"  # ... unless it is the device's geo
+
+
+def test_message_id_under_mid(det):
+    assert det.detect([Field("query.mid", (), "<e8b8930d5c3c0120.1737373226069@mx.mail.example.com>", "mid")]) == []

@@ -102,11 +102,12 @@ MEASURED3 = {
     False: {"recall": 200 / 208, "false_flag_rate": 2 / 88},
     True: {"recall": 218 / 227, "false_flag_rate": 2 / 88},
 }
-# The fourth, 184 requests by another author, measured once and never tuned on (the outside figure):
+# The fourth, 184 requests by another author. First run 204/221 and 222/235, 7/91 benign flagged;
+# studied after heldout5 was commissioned (see its README), now:
 HELDOUT4 = ROOT / "tests" / "corpus" / "heldout4"
 MEASURED4 = {
-    False: {"recall": 204 / 221, "false_flag_rate": 7 / 91},
-    True: {"recall": 222 / 235, "false_flag_rate": 7 / 91},
+    False: {"recall": 209 / 221, "false_flag_rate": 0 / 91},
+    True: {"recall": 225 / 235, "false_flag_rate": 1 / 91},
 }
 CORPORA = {
     "heldout": (CORPUS, PROFILE, MEASURED),

@@ -624,6 +624,15 @@ def t_grouped_iccid(rng, d):
                source="device-information response: ICCID in groups of four, national number beside an ISO country")
 
 
+def t_ride_request(rng, d):
+    national = phonenumbers.format_number(phonenumbers.parse(d.phone, None), phonenumbers.PhoneNumberFormat.NATIONAL)
+    lat, lon = rng.choice(CITIES)
+    body = urllib.parse.urlencode({"pickup_lat": f"{d.lat:.6f}", "pickup_lng": f"{d.lon:.6f}", "drop_lat": f"{lat:.4f}",
+                                   "drop_lng": f"{lon:.4f}", "drop_name": "Central Station", "rider_phone": national})
+    return req("POST", "https://rides.app.example/v1/estimate", [("Content-Type", "application/x-www-form-urlencoded")], body.encode(),
+               {"location", "phone"}, source="ride request: pickup at the phone's position (prefixed keys), rider's number in national form")
+
+
 IDENTIFIER_TEMPLATES = [t_zzhc, t_zzhc_iot, t_ota, t_crash, t_geolocate, t_omadm, t_openrtb, t_entitlement, t_jwt, t_hex,
                         t_double_url, t_json_in_form, t_protobuf, t_firebase_json, t_adjust, t_cookie, t_path, t_ndjson,
                         t_headers, t_b64url_query, t_latlon_query, t_plain_text, t_login, t_sms_verify, t_wifi_scan,
@@ -631,7 +640,7 @@ IDENTIFIER_TEMPLATES = [t_zzhc, t_zzhc_iot, t_ota, t_crash, t_geolocate, t_omadm
                         t_mdm_plist, t_captive_portal, t_sim_dump, t_gsf_checkin, t_singular, t_tracker_login,
                         t_ims_register, t_lwm2m_register, t_watch_report, t_drive_test_csv, t_mqtt_publish_json,
                         t_name_value_ids, t_tracker_after_short_field, t_qoe_beacon, t_vowifi_register, t_wifi_log,
-                        t_grouped_iccid]
+                        t_grouped_iccid, t_ride_request]
 
 # ------------------------------------------------------------------------------------------ benign
 
@@ -819,10 +828,21 @@ def b_business_contacts(rng):
                source="a shop's own coordinates and phone, a toll-free line, a Message-ID, campaign ids, a revision serial")
 
 
+def b_place_searches(rng):
+    lat, lon = rng.choice(CITIES)
+    body = js({"stores": {"lat": round(lat, 4), "lng": round(lon, 4), "radius": 5000},
+               "origin": {"name": "Central Station", "lat": round(lat + 0.01, 4), "lon": round(lon + 0.01, 4)},
+               "viewport": {"sw": f"{lat - 0.02:.4f},{lon - 0.02:.4f}", "ne": f"{lat + 0.02:.4f},{lon + 0.02:.4f}"},
+               "weather": {"latitude": round(lat, 2), "longitude": round(lon, 2)}, "poi_lat": round(lat, 5), "poi_lng": round(lon, 5),
+               "examples": ["+1 202-555-0175", "+44 1632 960 983"], "mid": f"<{rng.getrandbits(48):x}@mx.example.com>"})
+    return req("POST", "https://maps.app.example/v1/batch", [("Content-Type", "application/json")], body,
+               source="searches around places, a named station, a map viewport, a town's weather, fictional numbers, a Message-ID")
+
+
 BENIGN_TEMPLATES = [b_order, b_ticket, b_request_ids, b_hashes, b_css, b_timestamps, b_placeholders, b_binary, b_versions,
                     b_firebase_install, b_telemetry, b_ipv6_git, b_ble, b_snowflake, b_barcodes, b_jwt, b_gzip_json, b_tracking,
                     b_images, b_log_no_ids, b_amounts, b_machine_addresses, b_eap_pseudonym, b_gnss_status, b_geojson_area,
-                    b_places_and_remotes, b_business_contacts]
+                    b_places_and_remotes, b_business_contacts, b_place_searches]
 
 # ------------------------------------------------------------------------------------------ build
 

@@ -123,6 +123,14 @@ _SUBSTRING_MARKERS, _WHOLE_MARKERS = _marker_tables()
 _NEGATIVE_SUBSTRING = re.compile("|".join(map(re.escape, _NEGATIVE_SUBSTRINGS)))
 
 
+# "pickup_lat", "PICKUP_LNG", "userLat": a coordinate named after what it locates (not "flat", "along")
+PREFIXED_COORDINATE = re.compile(
+    r"(?:[_\-.]((?i:lat|latitude|lng|lon|long|longitude))|(?<=[a-z])(Lat|Latitude|Lng|Lon|Long|Longitude))$"
+)
+
+# "rider_phone", "contactMobile": a number named after whose it is
+_PREFIXED_PHONE = re.compile(r"(?:[_\-.](?i:phone|mobile|msisdn)|(?<=[a-z])(?:Phone|Mobile|Msisdn))$")
+
 # Misses are common (generated keys, form fields numbered per item), so a miss must be cheap too:
 # one automaton pass instead of a substring test per marker.
 @lru_cache(maxsize=4096)
@@ -136,6 +144,10 @@ def key_context(key: str | None) -> KeyContext:
     # "macid" in ZZHC, but "imacid"-like false substrings are rare; "mac" inside "machine" is not a MAC.
     if "mac" in pos and k.startswith("machine"):
         pos.discard("mac")
+    if not pos and (m := PREFIXED_COORDINATE.search(key)):
+        pos.add("lat" if (m.group(1) or m.group(2)).lower().startswith("lat") else "lon")
+    if not pos and _PREFIXED_PHONE.search(key):
+        pos.add("phone")
     neg = not pos and (k in _NEGATIVE_WHOLE or _NEGATIVE_SUBSTRING.search(k) is not None)
     return KeyContext(k, frozenset(pos), neg)
 
@@ -152,8 +164,10 @@ def merge(a: KeyContext, b: KeyContext) -> KeyContext:
 # Names of the places a phone asks about (a search centre, a destination, a store), not where it is.
 _PLACE = re.compile(
     r"(?:center|centre|destination|dest|venue|store|shop|poi|place|bbox|viewport|bounds|northeast|southwest"
-    r"|target|hotel|restaurant|merchant|business|property|listing)s?$"
+    r"|target|hotel|restaurant|merchant|business|property|listing|dropoff|station)s?$"
 )
+# Short names that say "a place" only as the whole segment: map-viewport corners, a drop-off, a transit stop.
+_PLACE_WHOLE = frozenset({"ne", "nw", "se", "sw", "drop", "stop", "stops"})
 # Segments that only say "a position": the place, if any, is named by the segment before them.
 _GENERIC_POSITION = frozenset({"geo", "location", "loc", "position", "pos", "coords", "coordinates", "latlng", "latlon", "point", "gps"})
 _INDEX = re.compile(r"(?:\[[^\]]*\])+$")
@@ -168,7 +182,7 @@ def names_a_place(key: str | None) -> bool:
     while len(segments) > 1 and normalize_key(segments[-1]) in _GENERIC_POSITION:
         segments.pop()  # "destination.location.latLng" → "destination"
     segment = normalize_key(_INDEX.sub("", segments[-1])).removesuffix("location")
-    return _PLACE.search(segment) is not None
+    return segment in _PLACE_WHOLE or _PLACE.search(segment) is not None
 
 
 def path_is_wifi_scan(location: str) -> bool:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Field, Hit
 from .context import CELL_SIBLING_KEYS, key_context, path_is_cell, path_is_wifi_scan
-from .context import KeyContext, names_a_place, normalize_key
+from .context import PREFIXED_COORDINATE, KeyContext, names_a_place, normalize_key
 from .formats import Found, bcd_imeis, classify_phone, scan
 from .known import KnownValuePool
 from .prefilter import Joined, candidate_fields
@@ -49,6 +49,16 @@ def parent_of(f: Field) -> str:
             head = loc[: -len(suffix)]
             return head[:-2] if head.endswith(("['", '["')) else head.rstrip(".:/[")
     return loc
+
+
+def _coordinate_confidence(decimals: int) -> float:
+    """Three decimals (~100 m) place a phone; two (~1 km) or fewer are a town, kept below the reporting
+    threshold and only matched against a profile's radius."""
+    return 0.85 if decimals >= 3 else 0.45 if decimals == 2 else 0.3
+
+
+# A position beside one of these is a place's or a search's: {"name": "Stockholm C", "lat": …}, ?radius=
+_PLACE_SIBLINGS = frozenset({"name", "title", "label", "address", "radius", "radiuskm", "radiusm", "placeid", "placename"})
 
 
 def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -170,7 +180,7 @@ class Detector:
         if len(pairs) > 1:
             pairs = [ms for parent, ms in objects().items() if parent in members and len(members[parent]) >= 2]
         for ms in pairs:
-            self._pair_coordinates(ms, add)
+            self._pair_coordinates(ms, add, lambda parent: objects().get(parent, ()))
 
     @staticmethod
     def _geojson_positions(fields: list[Field], position_keys: set[str | None], objects, add) -> None:
@@ -194,7 +204,7 @@ class Detector:
             if kind in _AREA_GEOMETRIES:  # the outline of a place, not where the phone is
                 continue
             decimals = min(_decimals(lat_f.value), _decimals(lon_f.value))
-            conf = (0.85 if kind == "point" else 0.6) if decimals >= 2 else 0.3
+            conf = (0.85 if kind == "point" else 0.6) if decimals >= 3 else _coordinate_confidence(decimals)
             add(Hit("location", f"{lat_f.value.strip()},{lon_f.value.strip()}", lon_f.where, lon_f.chain, "context", conf, lon_f.key))
             reported += 1
 
@@ -218,7 +228,7 @@ class Detector:
                     return bool(found)
         return False
 
-    def _pair_coordinates(self, members: list[Field], add) -> None:
+    def _pair_coordinates(self, members: list[Field], add, siblings_of) -> None:
         lat_f = lon_f = None
         for f in members:
             ctx = key_context(f.key)
@@ -232,9 +242,13 @@ class Detector:
         if lat is None or lon is None or (lat == 0 and lon == 0):
             return
         decimals = min(_decimals(lat_f.value), _decimals(lon_f.value))
-        conf = 0.85 if decimals >= 2 else 0.5 if decimals == 1 else 0.3
-        if names_a_place(parent_of(lat_f)):
-            return  # where the phone asks about, not where it is, even near the phone's own place
+        conf = _coordinate_confidence(decimals)
+        parent = parent_of(lat_f)
+        if (names_a_place(parent) or names_a_place(PREFIXED_COORDINATE.sub("", lat_f.key or ""))
+                or any(normalize_key(s.key) in _PLACE_SIBLINGS for s in siblings_of(parent))):
+            return  # where the phone asks about (a named place, a search radius, poi_lat), not where it is
+        if decimals == 2 and key_context(parent.rpartition(".")[2]).says("location"):
+            conf = 0.6  # "device.geo": a coarse position, but the phone's
         value = f"{lat_f.value.strip()},{lon_f.value.strip()}"
         add(Hit("location", value, lat_f.where, lat_f.chain, "context", conf, lat_f.key))
 

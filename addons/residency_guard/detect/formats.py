@@ -50,7 +50,7 @@ _NOT_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", 
                        "avif", "heic", "webm", "pdf", "bin", "dat"})
 # Machine-made local parts: Message-ID / iCalendar UID style "<uuid>@host", Sentry DSN keys.
 _MACHINE_LOCAL_PART = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}|[0-9a-f]{16,}", re.ASCII | re.I)
-_MESSAGE_ID_KEY = re.compile(r"messageid|msgid|inreplyto|references|contentid")
+_MESSAGE_ID_KEY = re.compile(r"messageid|msgid|inreplyto|references|contentid|^mid$")
 _SCALE_SUFFIX = re.compile(r"[0-9]+(?:\.[0-9]+)?x", re.ASCII)
 """``tile@2x.pbf``, ``icon@1.5x.png``: the density suffix of an image asset, not a mail domain."""
 
@@ -240,7 +240,7 @@ def classify_phone(raw: str, ctx: KeyContext, whole: bool) -> list[Found]:
     if not keyed and (not raw.startswith("+") or ctx.negative):
         return []
     kind = phonenumbers.number_type(num)
-    if kind in _SERVICE_NUMBERS:  # a hotline, not a subscriber
+    if kind in _SERVICE_NUMBERS or _fictional(num):  # a hotline or a number reserved for examples
         return []
     subscriber = kind in _SUBSCRIBER_NUMBERS
     if not keyed and not subscriber:
@@ -251,6 +251,17 @@ def classify_phone(raw: str, ctx: KeyContext, whole: bool) -> list[Found]:
     return [("phone", value, 0.7, "format", ctx.key or None)]
 
 
+def _fictional(num: phonenumbers.PhoneNumber) -> bool:
+    """Ranges reserved for films and documentation: NANP 555-0100…0199, Ofcom's 01632 960xxx,
+    07700 900xxx and 020 7946 0xxx."""
+    national = str(num.national_number)
+    if num.country_code == 1:
+        return national[3:8] == "55501"
+    if num.country_code == 44:
+        return national.startswith(("1632960", "7700900", "2079460"))
+    return False
+
+
 _PNT = phonenumbers.PhoneNumberType
 _SUBSCRIBER_NUMBERS = frozenset({_PNT.MOBILE, _PNT.FIXED_LINE_OR_MOBILE, _PNT.PERSONAL_NUMBER, _PNT.VOIP, _PNT.UNKNOWN})
 """What a phone's own number (its MSISDN) can be; a fixed line is found only under a key naming a phone."""
@@ -258,23 +269,31 @@ _SERVICE_NUMBERS = frozenset({_PNT.TOLL_FREE, _PNT.PREMIUM_RATE, _PNT.SHARED_COS
 
 
 def _parse_phone(s: str, national_ok: bool) -> phonenumbers.PhoneNumber | None:
-    try:
-        if s.startswith("+"):
-            num = phonenumbers.parse(s, None)
-            return num if phonenumbers.is_valid_number(num) else None
-        if not national_ok:
-            return None
-        if not s.startswith("0"):  # international number written without its "+" (X-MSISDN: 4741234567)
-            num = phonenumbers.parse("+" + s, None)
-            if phonenumbers.is_valid_number(num):
-                return num
-        for region in _PHONE_REGIONS:
-            num = phonenumbers.parse(s, region)
-            if phonenumbers.is_valid_number_for_region(num, region):
-                return num
-    except phonenumbers.NumberParseException:
+    if s.startswith("+"):
+        num = _parsed(s, None)
+        return num if num is not None and phonenumbers.is_valid_number(num) else None
+    if not national_ok:
         return None
-    return None
+    if not s.startswith("0"):  # international number written without its "+" (X-MSISDN: 4741234567)
+        num = _parsed("+" + s, None)
+        if num is not None and phonenumbers.is_valid_number(num):
+            return num
+    # A national number is valid in several countries; a phone's own number is a mobile one.
+    fallback = None
+    for region in _PHONE_REGIONS:
+        num = _parsed(s, region)
+        if num is not None and phonenumbers.is_valid_number_for_region(num, region):
+            if phonenumbers.number_type(num) in _SUBSCRIBER_NUMBERS - {_PNT.UNKNOWN}:
+                return num
+            fallback = fallback or num
+    return fallback
+
+
+def _parsed(s: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    try:
+        return phonenumbers.parse(s, region)
+    except phonenumbers.NumberParseException:  # "+999…": no such country code; try the next reading
+        return None
 
 
 # 3GPP TS 23.003: the IMS private identity (§13.3, "<IMSI>@ims.mnc….mcc….3gppnetwork.org") and the
@@ -334,7 +353,7 @@ def classify_latlon(raw: str, ctx: KeyContext) -> list[Found]:
     if names_a_place(ctx.key):
         return []  # a search centre, a destination: where the phone asks about, not where it is
     if ctx.says("location"):
-        return [("location", value, 0.85 if decimals >= 2 else 0.5, "context", ctx.key or None)]
+        return [("location", value, 0.85 if decimals >= 3 else 0.45, "context", ctx.key or None)]
     if decimals >= 4 and not ctx.negative:
         return [("location", value, 0.6, "format", ctx.key or None)]
     return [("location", value, 0.3, "format", ctx.key or None)]  # kept for profile radius matching
@@ -438,6 +457,7 @@ _SCP_PATH = re.compile(r":(?:[~/]|[A-Za-z0-9_.-]+/|[A-Za-z0-9_.-]+\.git(?![A-Za-
 (``user@example.org:s3cret`` in Basic credentials) is not one."""
 
 
+_PHONE_SHAPED = re.compile(r"\+?\(?[0-9]{1,5}\)?(?:[ .\-/]?\(?[0-9]{1,5}\)?){1,6}", re.ASCII)
 _GROUPED_DIGITS = re.compile(r"[0-9]{2,6}(?: [0-9]{1,6}){2,6}F?", re.ASCII)
 _GROUPED_TYPES = frozenset({"iccid", "imsi", "meid"})
 
@@ -506,6 +526,11 @@ def scan(text: str, ctx: KeyContext, location: str = "", wifi_path: bool = False
     whole_offset = text.find(stripped) if stripped else 0
     if ctx.says("cell_id") and stripped.isascii() and stripped.isdigit() and len(stripped) < 8:
         for f in classify_digits(stripped, ctx):
+            yield f, whole_offset, whole_offset + len(stripped)
+        return
+    if ctx.says("phone") and _PHONE_SHAPED.fullmatch(stripped) and not stripped.isdigit():
+        # "070-799 61 96", "07700 339775": a national number in groups, under a key naming a phone
+        for f in classify_phone(stripped, ctx, True):
             yield f, whole_offset, whole_offset + len(stripped)
         return
     if ctx.positive & _GROUPED_TYPES and _GROUPED_DIGITS.fullmatch(stripped):
