@@ -109,11 +109,18 @@ MEASURED4 = {
     False: {"recall": 209 / 221, "false_flag_rate": 0 / 91},
     True: {"recall": 225 / 235, "false_flag_rate": 1 / 91},
 }
+# The fifth, 146 requests by another author, measured once and never tuned on (the outside figure):
+HELDOUT5 = ROOT / "tests" / "corpus" / "heldout5"
+MEASURED5 = {
+    False: {"recall": 165 / 170, "false_flag_rate": 7 / 73},
+    True: {"recall": 179 / 183, "false_flag_rate": 7 / 73},
+}
 CORPORA = {
     "heldout": (CORPUS, PROFILE, MEASURED),
     "heldout2": (HELDOUT2 / "requests.jsonl", HELDOUT2 / "heldout2-phone.yaml", MEASURED2),
     "heldout3": (HELDOUT3 / "requests.jsonl", HELDOUT3 / "heldout3-phone.yaml", MEASURED3),
     "heldout4": (HELDOUT4 / "requests.jsonl", HELDOUT4 / "heldout4-phone.yaml", MEASURED4),
+    "heldout5": (HELDOUT5 / "requests.jsonl", HELDOUT5 / "heldout5-phone.yaml", MEASURED5),
 }
 
 
@@ -128,7 +135,7 @@ def test_heldout_metrics_do_not_regress(corpus, with_profile):
     assert rep.false_flag_rate <= measured[with_profile]["false_flag_rate"] + FALSE_FLAG_SLACK, rep.false_flags
 
 
-@pytest.mark.parametrize("directory", [HELDOUT2, HELDOUT3, HELDOUT4], ids=["heldout2", "heldout3", "heldout4"])
+@pytest.mark.parametrize("directory", [HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5], ids=lambda d: d.name)
 def test_later_heldouts_are_what_their_generators_build(tmp_path, directory):
     """Each generator writes next to itself: run a copy and compare."""
     generator = f"build_{directory.name}.py"
@@ -137,6 +144,6 @@ def test_later_heldouts_are_what_their_generators_build(tmp_path, directory):
     for name in ("requests.jsonl", f"{directory.name}-phone.yaml"):
         assert (tmp_path / name).read_bytes() == (directory / name).read_bytes(), name
     records = bench.load_corpus(directory / "requests.jsonl")
-    assert len({r["id"] for r in records}) == len(records) >= 170
+    assert len({r["id"] for r in records}) == len(records) >= 140
     assert all(set(r["expect"]) <= set(r["expect_profile"]) for r in records)
     assert all(not r["expect_profile"] for r in records if r["label"] == "benign")
