@@ -348,15 +348,13 @@ class ResidencyGuard:
         view = request_view(flow)
         try:
             conn = await self._connection_facts(flow)
-            if self.pool is not None and len(view.body) >= self.offload_min_bytes:
+            if self.pool is not None and self._offloaded(view):
                 # Forwarded now when the verdict cannot change that, unless the workers are behind:
                 # then the flow waits, so a backlog can neither grow without bound nor be lost at exit.
                 if len(self._pending) < self.pool.max_pending and not self.inspector.may_block(conn):
                     self._judge_later(flow.id, view, conn)
                     return
-                verdict = await self.pool.inspect(view, conn)
-            else:
-                verdict = Verdict.of(self.inspector.inspect(view, conn))
+            verdict = await self._verdict(view, conn)
         except Exception:
             self._failed(flow, "inspection failed")
             return
@@ -379,6 +377,24 @@ class ResidencyGuard:
             c.blocked += 1
             flow.response = block_response(summary)
         return True
+
+    async def _verdict(self, view: RequestView, conn: ConnectionFacts) -> Verdict:
+        """Inspect in a worker when the body is large enough to be worth the hand-over, else here."""
+        assert self.inspector is not None
+        if self.pool is not None and self._offloaded(view):
+            return await self.pool.inspect(view, conn)
+        return Verdict.of(self.inspector.inspect(view, conn))
+
+    def _offloaded(self, view: RequestView) -> bool:
+        return len(view.body) >= self.offload_min_bytes
+
+    def _refuses_message(self, verdict: Verdict) -> bool:
+        """Count and record a verdict on a message (WebSocket, raw stream); True when the message must
+        not be forwarded: it is blocked, or its event could not be written under ``--on-error block``."""
+        recorded = self._apply(verdict, None)
+        if verdict.blocked:
+            self.counters.blocked += 1
+        return verdict.blocked or not recorded
 
     def _judge_later(self, flow_id: str, view: RequestView, conn: ConnectionFacts) -> None:
         assert self.pool is not None
@@ -410,17 +426,14 @@ class ResidencyGuard:
         self.counters.flows += 1
         try:
             conn = await self._connection_facts(flow)
-            verdict = Verdict.of(self.inspector.inspect(websocket_view(flow, message), conn))
+            verdict = await self._verdict(websocket_view(flow, message), conn)
         except Exception:
             self.counters.errors += 1
             log.error("residency-guard: inspection failed for a WebSocket message of flow %s\n%s", flow.id, traceback.format_exc())
             if self.on_error == "block":
                 message.drop()
             return
-        recorded = self._apply(verdict, None)
-        if verdict.blocked:
-            self.counters.blocked += 1
-        if verdict.blocked or not recorded:
+        if self._refuses_message(verdict):
             message.drop()
 
     async def tcp_message(self, flow: tcp.TCPFlow) -> None:
@@ -456,11 +469,7 @@ class ResidencyGuard:
             conn = stream_connection_facts(flow, name)
             if conn.server_ip is None:
                 conn = dataclasses.replace(conn, server_ip=await self._resolve(conn.host, conn.server_port))
-            view = stream_view(flow, message, name)
-            if self.pool is not None and len(view.body) >= self.offload_min_bytes:
-                verdict = await self.pool.inspect(view, conn)
-            else:
-                verdict = Verdict.of(self.inspector.inspect(view, conn))
+            verdict = await self._verdict(stream_view(flow, message, name), conn)
         except Exception:
             self.counters.errors += 1
             log.error("residency-guard: inspection failed for a %s message of flow %s\n%s",
@@ -471,10 +480,7 @@ class ResidencyGuard:
             return
         if not stream_payload_recorded(flow.metadata, verdict.has_hits, verdict.complete):
             verdict = dataclasses.replace(verdict, line=None, summary=None)
-        recorded = self._apply(verdict, None)
-        if verdict.blocked:
-            self.counters.blocked += 1
-        if verdict.blocked or not recorded:
+        if self._refuses_message(verdict):
             flow.metadata[STREAM_BLOCKED] = True
             message.content = b""
 

@@ -24,6 +24,8 @@ from .normalize import mac_to_colon
 from .prefilter import MAX_MATCH, candidate_windows
 
 _H = "[0-9A-Fa-f]"
+_LATITUDE_THEN_COMMA = r"-?[0-9]{1,2}\.[0-9]{1,12}\s?,\s?"
+_LATLON_PAIR = _LATITUDE_THEN_COMMA + r"-?[0-9]{1,3}\.[0-9]{1,12}(?![0-9.])"
 _CANDIDATES = re.compile(
     # The leading look-ahead lets the engine reject most positions (letters g-z, spaces, punctuation) with
     # one character test instead of trying every alternative.
@@ -31,7 +33,7 @@ _CANDIDATES = re.compile(
     rf"|(?P<cisco>(?<![0-9A-Fa-f.]){_H}{{4}}\.{_H}{{4}}\.{_H}{{4}}(?!{_H}|\.{_H}))"
     rf"|(?P<uuid>(?<![0-9A-Fa-f-]){_H}{{8}}-{_H}{{4}}-{_H}{{4}}-{_H}{{4}}-{_H}{{12}}(?![0-9A-Fa-f-]))"
     r"|(?P<imeidash>(?<![0-9-])[0-9]{2}[- ][0-9]{6}[- ][0-9]{6}[- ][0-9]{1,2}(?![0-9]|-[0-9]))"
-    r"|(?P<latlon>(?<![0-9.])-?[0-9]{1,2}\.[0-9]{1,12}\s?,\s?-?[0-9]{1,3}\.[0-9]{1,12}(?![0-9.]))"
+    rf"|(?P<latlon>(?<![0-9.]){_LATLON_PAIR})"
     r"|(?P<phone>(?<![0-9A-Za-z+])(?:\+|00)[1-9][0-9 ().\-]{5,18}[0-9](?![0-9]))"
     r"|(?P<digits>(?<![0-9])[0-9]{8,20}[Ff]?(?![0-9A-Fa-f]))"
     # a 19-digit ICCID padded with F, as EF_ICCID stores it: nibble-swapped, the F second to last
@@ -400,8 +402,10 @@ _DEVICE_URN = re.compile(
 )
 
 
-def device_urns(text: str) -> Iterator[tuple[Found, int, int]]:
-    for m in _DEVICE_URN.finditer(text):
+def device_urns(matches: list[re.Match[str]]) -> Iterator[tuple[Found, int, int]]:
+    """The identifiers in ``_DEVICE_URN`` matches (scan finds them once: their spans also mute the
+    candidates inside them)."""
+    for m in matches:
         tac, snr, imei, imsi, pair_imei, pair_imsi, msisdn_imei = m.groups()
         if tac:
             yield ("imei", tac + snr + luhn.calc_check_digit(tac + snr), 0.95, "format", None), m.start(1), m.end(2)
@@ -450,8 +454,8 @@ def hemisphere_positions(text: str) -> Iterator[tuple[Found, int, int]]:
 _RSSI_AFTER = re.compile(r"\s*[,;|]\s*-[0-9]{2,3}(?![0-9.])", re.ASCII)
 # wpa_supplicant "CTRL-EVENT-CONNECTED - Connection to <bssid>", "Associated with <bssid>", "roaming to <bssid>"
 _ASSOCIATED_WITH = re.compile(r"(?:connection to|connected to|associated with|associating with|roaming to|trying to associate with)\s+$", re.I)
-_LATLON = re.compile(r"-?[0-9]{1,2}\.[0-9]{1,12}\s?,\s?-?[0-9]{1,3}\.[0-9]{1,12}(?![0-9.])", re.ASCII)
-_LATLON_SECOND = re.compile(r"-?[0-9]{1,2}\.[0-9]{1,12}\s?,\s?", re.ASCII)
+_LATLON = re.compile(_LATLON_PAIR, re.ASCII)  # the candidate regex's latlon alternative, anchored
+_LATLON_SECOND = re.compile(_LATITUDE_THEN_COMMA, re.ASCII)
 _SCP_PATH = re.compile(r":(?:[~/]|[A-Za-z0-9_.-]+/|[A-Za-z0-9_.-]+\.git(?![A-Za-z0-9]))", re.ASCII)
 """The path of an scp/git remote (``git@host:org/repo.git``); a password after an address
 (``user@example.org:s3cret`` in Basic credentials) is not one."""
@@ -547,7 +551,8 @@ def scan(text: str, ctx: KeyContext, location: str = "", wifi_path: bool = False
             for f in classify_serial(m.group(2), key_context(m.group(1))):
                 yield f, m.start(2), m.end(2)
     # Inside a device URN the scheme names the digits (urn:imei-imsi:<IMEI>-<IMSI>); device_urns reads them.
-    urns = [m.span() for m in _DEVICE_URN.finditer(text)] if "urn:" in text or "URN:" in text else ()
+    urn_matches = list(_DEVICE_URN.finditer(text)) if "urn:" in text or "URN:" in text else []
+    urns = [m.span() for m in urn_matches]
     for m in candidate_matches(text):
         kind = m.lastgroup
         start, end = m.span()
@@ -609,7 +614,7 @@ def scan(text: str, ctx: KeyContext, location: str = "", wifi_path: bool = False
     if "mCi" in text or "mNci" in text:
         yield from cell_identity_fields(text)
     if urns:
-        yield from device_urns(text)
+        yield from device_urns(urn_matches)
     if "cell-id-3gpp" in text or "wlan-node-id" in text:
         yield from ims_cell_ids(text)
     if ",N," in text or ",S," in text:
