@@ -134,7 +134,7 @@ class Inspector:
         return self.locator.locate(conn.host, conn.server_ip, conn.server_port)
 
     def inspect(self, request: RequestView, conn: ConnectionFacts) -> Inspection:
-        extraction = extract_request(request, self.limits)
+        extraction = extract_request(request, self.limits, self.detector.triggers)
         hits = tuple(self.detector.detect(extraction.fields, client_ip=conn.client_ip))
         destination = self.locate(conn)
         judgement = judge(hits, destination, conn.tls, self.policy)

@@ -120,6 +120,13 @@ def _marker_tables() -> tuple[ahocorasick.Automaton, dict[str, frozenset[str]]]:
 
 
 _SUBSTRING_MARKERS, _WHOLE_MARKERS = _marker_tables()
+
+
+def positive_markers() -> tuple[frozenset[str], frozenset[str]]:
+    """(substring markers, whole-key markers) of every type: what ``detect.triggers`` looks for."""
+    subs = frozenset(s for s_, _ in _POSITIVE.values() for s in s_)
+    whole = frozenset(w for _, w_ in _POSITIVE.values() for w in w_)
+    return subs, whole
 _NEGATIVE_SUBSTRING = re.compile("|".join(map(re.escape, _NEGATIVE_SUBSTRINGS)))
 
 

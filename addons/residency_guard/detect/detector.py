@@ -16,6 +16,7 @@ from .context import PREFIXED_COORDINATE, KeyContext, names_a_place, normalize_k
 from .formats import Found, bcd_imeis, classify_phone, scan
 from .known import KnownValuePool
 from .prefilter import Joined, candidate_fields
+from .triggers import TriggerScan
 
 if TYPE_CHECKING:
     from ..profile import DeviceProfile
@@ -90,10 +91,12 @@ class Detector:
     Build it once (the known-value automaton is compiled here) and call ``detect`` per request.
     """
 
-    def __init__(self, profiles: Sequence[DeviceProfile] = (), min_confidence: float = 0.5):
+    def __init__(self, profiles: Sequence[DeviceProfile] = (), min_confidence: float = 0.5, engine: str = "auto"):
         self.profiles = tuple(profiles)
         self.min_confidence = min_confidence
         self.pool = KnownValuePool(self.profiles)
+        self.triggers = TriggerScan(self.pool, engine)
+        """Where this detector can find anything: the extractor's gate (``extract_request(…, gate=)``)."""
         self._located = [p for p in self.profiles if p.location is not None]
 
     # ------------------------------------------------------------------------------------------ api

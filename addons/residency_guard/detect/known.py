@@ -136,6 +136,11 @@ class KnownValuePool:
     def __bool__(self) -> bool:
         return self.size > 0
 
+    @property
+    def automaton(self) -> ahocorasick.Automaton:
+        """Every pattern, each with (its length, its entries): ``detect.triggers`` scans raw text with it."""
+        return self._automaton
+
     def find_joined(self, joined: Joined) -> dict[int, list[KnownEntry]]:
         """``find`` over every value of a request at once: value index → its matches, in ``find`` order.
 

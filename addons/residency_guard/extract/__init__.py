@@ -24,10 +24,14 @@ data), ``form:<name>``, ``ndjson[i]``, ``xml:/Root/Item[2]@attr``, ``multipart:<
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Extraction, RequestView
+
+if TYPE_CHECKING:
+    from ..detect.triggers import TriggerScan
 from .sniff import shown_name
 from .walker import CODINGS, TRANSFORM_STEPS, Walker, _Stop
 
@@ -51,9 +55,14 @@ SKIPPED_HEADERS = frozenset(
 )  # fmt: skip
 
 
-def extract_request(request: RequestView, limits: Limits = DEFAULT_LIMITS) -> Extraction:
-    """Every value in ``request`` as a ``Field``, with the notes saying what was not inspected."""
-    walker = Walker(limits)
+def extract_request(request: RequestView, limits: Limits = DEFAULT_LIMITS, gate: TriggerScan | None = None) -> Extraction:
+    """Every value in ``request`` as a ``Field``, with the notes saying what was not inspected.
+
+    With ``gate`` (a detector's ``triggers``) the values in which that detector could find nothing are
+    left out: long values without a trigger, JSON subtrees no trigger touches. The detector's hits are
+    the same either way (``tests/test_detect_triggers.py``); only the work is less.
+    """
+    walker = Walker(limits, gate)
     try:
         _url(walker, request.url, limits)
         _headers(walker, request.headers, limits)

@@ -90,6 +90,24 @@ def jwt_payload(text: str) -> bytes | None:
         return None
 
 
+JSONISH = re.compile(r"\s*[\[{]\s*[\"\[{\d-]")
+
+
+def wordy(text: str) -> bool:
+    """Decoded text worth keeping: structured, or mostly letters and digits (checked on its start).
+
+    Rejects the punctuation soup that a random token or a digits-only string yields when it happens
+    to decode to printable characters; short texts must be wordier, since chance matches are short.
+    """
+    head = text[:256].strip()
+    if not head:
+        return False
+    if JSONISH.match(head) or head[0] == "<":
+        return True
+    wordy = sum(c.isalnum() or c == " " for c in head)
+    return wordy * (10 if len(head) < 24 else 2) >= len(head) * (8 if len(head) < 24 else 1)
+
+
 def has_percent_escape(text: str) -> bool:
     return "%" in text and _PCT.search(text) is not None
 

@@ -26,6 +26,7 @@ import json
 import re
 import time
 from collections import Counter
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, unquote_plus
 
 import defusedxml.ElementTree as DefusedET
@@ -34,8 +35,12 @@ from xml.etree.ElementTree import ParseError, XMLParser
 
 from ..limits import Limits
 from ..model import Field
+
+if TYPE_CHECKING:
+    from ..detect.triggers import TriggerScan
 from . import multipart as mp
 from . import protobuf
+from .jsonprune import walk_pruned
 from .codings import GZIP_MAGIC, ZSTD_MAGIC, decompress, looks_like_zlib
 from .sniff import (
     MIN_BASE64,
@@ -56,6 +61,8 @@ from .sniff import (
     plausible_text,
     printable_runs,
     shown_name,
+    wordy,
+    JSONISH,
 )
 
 RATIO_FLOOR = 64 << 10
@@ -101,24 +108,6 @@ _MAY_BE_ENCODED_SHORT = re.compile(r"[{\[<%=]")
 _BASE64_ALPHABET = re.compile(r"[A-Za-z0-9+/=_\-\r\n]+")
 """Every character base64 (either alphabet, wrapped) or hex can hold: one cheap test before both."""
 _NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=_\-\r\n]")
-_JSONISH = re.compile(r"\s*[\[{]\s*[\"\[{\d-]")
-
-
-def _wordy(text: str) -> bool:
-    """Decoded text worth keeping: structured, or mostly letters and digits (checked on its start).
-
-    Rejects the punctuation soup that a random token or a digits-only string yields when it happens
-    to decode to printable characters; short texts must be wordier, since chance matches are short.
-    """
-    head = text[:256].strip()
-    if not head:
-        return False
-    if _JSONISH.match(head) or head[0] == "<":
-        return True
-    wordy = sum(c.isalnum() or c == " " for c in head)
-    return wordy * (10 if len(head) < 24 else 2) >= len(head) * (8 if len(head) < 24 else 1)
-
-
 def _local(tag: object) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else "?"
 
@@ -149,9 +138,15 @@ def _named_by_siblings(tag: str | None, children: list, names: list[str]) -> dic
     return named
 
 
+GATED_FROM = 128
+"""Values this long are emitted (and decoded) only when ``gate`` finds a trigger in them; shorter ones
+cost the detector's prefilter less than the question would."""
+
+
 class Walker:
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, gate: TriggerScan | None = None) -> None:
         self.limits = limits
+        self.gate = gate
         self.fields: list[Field] = []
         self.notes: list[str] = []
         self.decoded = 0
@@ -216,6 +211,8 @@ class Walker:
         a transform): a failed parse is then worth a note.
         """
         n = len(s)
+        if n >= GATED_FROM and self.gate is not None and not self.gate.keeps(key, s):
+            return False  # no detector could report anything in it, nor in what it decodes to
         if n < 4 or (s.isdigit() and (n < MIN_HEX or n & 1)):
             self.emit(where, chain, s, key)
             return False
@@ -291,9 +288,9 @@ class Walker:
             return False
         # Each stray character garbles up to three decoded bytes, which may not be valid text.
         decoded = lenient_text(data, 3 * stray + 3)
-        if decoded is None or not _wordy(decoded):
+        if decoded is None or not wordy(decoded):
             return False
-        strict = _JSONISH.match(decoded) is not None
+        strict = JSONISH.match(decoded) is not None
         self.text(where, chain + ("base64",), key, decoded, strict=strict)
         problems = ([f"{stray} characters outside the alphabet"] if stray else []) + (["length not a whole number of bytes"] if short else [])  # fmt: skip
         self.note(where, chain, f"base64 invalid ({', '.join(problems)}); decoded after repair")
@@ -324,10 +321,10 @@ class Walker:
                 return None
             data, chain = inflated, chain + (step,)
         decoded = plausible_text(data)
-        if decoded is None or not _wordy(decoded):
+        if decoded is None or not wordy(decoded):
             return None
         # A parse failure is worth a note only when the text clearly meant to be JSON.
-        strict = len(decoded) >= 24 and _JSONISH.match(decoded) is not None
+        strict = len(decoded) >= 24 and JSONISH.match(decoded) is not None
         return self.text(where, chain, key, decoded, strict=strict)
 
     def inflate(
@@ -390,8 +387,15 @@ class Walker:
             return True
         if type(obj) is not _JsonObject and type(obj) is not list:
             return False
-        self.walk_json(where, chain, obj)
+        self.walk_json_text(where, chain, obj, s)
         return True
+
+    def walk_json_text(self, where: str, chain: tuple[str, ...], obj: list, s: str) -> None:
+        """``walk_json`` of ``obj``, parsed from ``s``; with a gate, only where its triggers are."""
+        if self.gate is None or len(s) < GATED_FROM:
+            self.walk_json(where, chain, obj)
+        elif spans := self.gate.spans(s):
+            walk_pruned(self, where, chain, s, spans)
 
     def json_in_runs(self, where: str, chain: tuple[str, ...], key: str | None, runs: str) -> None:
         """JSON carried in binary framing (an MQTT PUBLISH, a length-prefixed frame): a printable run
@@ -420,7 +424,7 @@ class Walker:
                 continue
             parsed += 1
             if type(obj) is _JsonObject or type(obj) is list:
-                self.walk_json(where, step, obj)
+                self.walk_json_text(where, step, obj, line)
             elif isinstance(obj, str):
                 self.text(where, step + ("json:$",), None, obj)
         return parsed > 0
@@ -484,6 +488,8 @@ class Walker:
         Otherwise nothing is emitted and the caller keeps the text: base64 with one padding character
         (``…R6s=``) looks exactly like a lone empty pair.
         """
+        if len(s) >= GATED_FROM and self.gate is not None and not self.gate.any(s, form=separator == "&"):
+            return True  # nothing in it for a detector: as if its pairs had been emitted
         before = len(self.fields)
         valued = False
         unescape = unquote_plus if separator == "&" else unquote

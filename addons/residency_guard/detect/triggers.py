@@ -1,0 +1,396 @@
+"""Where identifiers can be: the necessary conditions of every detector, compiled once, run over raw text.
+
+The detector reports nothing from a value unless the value (or its key, or a label in front of it)
+shows one of these *triggers*; so the extractor need not walk, decode or emit what holds none of them
+(``Walker`` asks ``TriggerScan.keeps`` per value and ``TriggerScan.spans`` per JSON document, and skips
+the subtrees no trigger touches). Triggers are necessary, never sufficient: a triggered value goes
+through the full detector, which decides what was found. Soundness — the pruned path reports exactly
+the hits of the full path — is a property test (``tests/test_detect_triggers.py``), not a hand-kept
+list: the markers below are *derived* from the tables the detector itself reads (``context``).
+
+=================  ============================================================  ===================
+trigger            why the detector needs it                                     found by
+=================  ============================================================  ===================
+digit run          15 digits (IMEI, IMSI), 18-20 (ICCID, swapped EF_ICCID)        class find + length
+dashed IMEI        ``35-209900-176148-1``                                         class find
+MAC                ``hh:hh:…`` / ``hh-hh-…`` / ``hhhh.hhhh.hhhh``                  class find
+E.164              ``+`` then 1-9; ``00`` then 1-9 after a non-alphanumeric       class find
+lat,lon            digit, optional space, comma, optional space/sign, digit      class find
+e-mail / NAI       ``@`` then a letter or digit                                   class find
+protocol literals  ``$G``/``$BD`` (NMEA), ``urn:``, ``cell-id-3gpp``,             find
+                   ``wlan-node-id``, ``,N,``/``,S,``, ``mCi``/``mNci``
+encodings          a base64/hex alphabet run of ``MIN_BASE64``, ``%xx``,          class find
+                   ``\\u`` (JSON escape), ``&#`` (XML character reference)
+key markers        every marker of ``context``'s positive table (substring        Aho-Corasick /
+                   markers with up to two separators inside; whole-key markers    word find
+                   as whole words), coordinate/phone suffixes (``pickup_lat``)
+sibling keys       keys whose *presence* changes a sibling's verdict              (``keeps`` only)
+known values       every spelling and transform of the device profiles           the pool's automaton
+=================  ============================================================  ===================
+
+Offsets: the text is encoded as Latin-1 (one byte per character, ``?`` for the rest), so an offset in a
+translated copy is an offset in the text. Characters above U+00FF never form a trigger (the detectors'
+patterns are ASCII).
+
+Limitation, by construction of the key markers: a key spelling a marker with more than two separators
+inside it (``c_e_l_l_i_d``), or a short whole-key marker (≤ 4 characters, ``ci``) with any separator
+inside it (``c_i``), is not a trigger; the property test generates keys as real payloads spell them.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterator
+from functools import lru_cache
+from itertools import accumulate, combinations
+from typing import TYPE_CHECKING
+
+import ahocorasick
+
+from .context import CELL_SIBLING_KEYS, key_context, positive_markers
+from ..extract.codings import looks_like_zlib
+from ..extract.sniff import GZIP_MAGIC, MIN_BASE64, ZSTD_MAGIC, base64_bytes, hex_bytes, plausible_text, wordy
+
+if TYPE_CHECKING:
+    from .known import KnownValuePool
+
+# ---------------------------------------------------------------------------------------- patterns
+
+SHAPES: tuple[tuple[str, bytes], ...] = (
+    # name, pattern (the common subset of Python's re and Hyperscan: no look-around, no back-references)
+    ("digits", rb"(?:^|[^0-9])(?:[0-9]{15}|(?:89|98)[0-9]{16,18})(?:[^0-9]|$)"),
+    ("imei-dashed", rb"[0-9]{2}[- ][0-9]{6}[- ][0-9]{6}[- ][0-9]"),
+    ("mac", rb"[0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}"),
+    ("mac-cisco", rb"[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}"),
+    ("e164", rb"\+[1-9][0-9 ().\-]{5,18}[0-9]"),
+    ("e164-00", rb"(?:^|[^0-9A-Za-z+])00[1-9][0-9 ().\-]{5,18}[0-9]"),
+    ("latlon", rb"[0-9]\.[0-9]{1,12}[ \t\n\r\f\v]?,[ \t\n\r\f\v]?-?[0-9]{1,3}\.[0-9]"),
+    ("at", rb"@[A-Za-z0-9]"),
+    ("nmea", rb"\$(?:G|BD)"),
+    ("hemisphere", rb",[NS],"),
+    ("cell-identity", rb"m(?:Ci|Nci)"),
+    ("percent", rb"%[0-9A-Fa-f]{2}"),
+    ("json-escape", rb"\\u"),
+    ("xml-reference", rb"&#"),
+)
+"""What a value must hold, without a key, for a detector to report it (or for a decoder to apply)."""
+
+# The pure-Python engine finds each shape through a literal it cannot match without, in a view of the
+# text where every character is replaced by its class (bytes.translate and bytes.find run at memory
+# speed; a regex tried at every position does not), then confirms the shape around that literal.
+
+
+def _table(pairs: dict[bytes, int], default: int = ord("_")) -> bytes:
+    table = bytearray([default] * 256)
+    for chars, cls in pairs.items():
+        for c in chars:
+            table[c] = cls
+    return bytes(table)
+
+
+_DIGITS = b"0123456789"
+_HEX = b"0123456789abcdefABCDEF"
+_LETTERS = bytes(range(ord("a"), ord("z") + 1)) + bytes(range(ord("A"), ord("Z") + 1))
+_SPACE = b" \t\n\r\f\v"
+_B64 = _LETTERS + _DIGITS + b"+/=_-\r\n\\"
+
+_DIGIT_VIEW = _table({_DIGITS: ord("d"), b"-": ord("s"), b" ": ord("s"), b"\t\n\r\f\v": ord("w"), b",": ord(",")})
+_HEX_VIEW = _table({_HEX: ord("x"), b":-": ord(":"), b".": ord(".")})
+_RUN_VIEW = _table({_B64: ord("b")})
+_FORM_RUN_VIEW = _table({_LETTERS + _DIGITS + b"/_-\r\n\\": ord("b")})
+"""In a form '+' is a space and '=' ends a name: neither continues a base64 run (an encoded one is %2B);
+the run needle is two shorter there, for the padding a value may end with."""
+_WORD_VIEW = bytes(c if (48 <= c <= 57 or 97 <= c <= 122) else c + 32 if 65 <= c <= 90 else 32 for c in range(256))
+"""Letters (lower-cased) and digits stay, everything else is a space: keys as context normalises them."""
+
+_SIGN_VIEW = _table({b"0": ord("z"), b"123456789": ord("n"), _LETTERS: ord("a"), b"+": ord("p"), b"@": ord("@")})
+_PERCENT_VIEW = _table({_HEX: ord("x"), b"%": ord("%")})
+
+# shape name → (view or None for the text itself, literals every match contains, whether a literal is
+# the whole shape (else the shape's regex confirms it around the literal))
+_LITERALS: dict[str, tuple[bytes | None, tuple[bytes, ...], bool]] = {
+    "digits": (_DIGIT_VIEW, (b"d" * 15,), False),
+    "imei-dashed": (_DIGIT_VIEW, (b"sddddddsdddddds",), False),
+    "mac": (_HEX_VIEW, (b"xx:xx:xx:xx:xx:xx",), True),
+    "mac-cisco": (_HEX_VIEW, (b"xxxx.xxxx.xxxx",), True),
+    "e164": (_SIGN_VIEW, (b"pn",), False),
+    "e164-00": (_SIGN_VIEW, (b"_zzn", b"pzzn"), False),
+    "latlon": (_DIGIT_VIEW, (b"d,d", b"dw,d", b"ds,d", b"d,wd", b"d,sd", b"dw,wd", b"ds,sd", b"dw,sd", b"ds,wd",
+                             b"d,wsd", b"d,ssd", b"dw,wsd", b"ds,ssd", b"dw,ssd", b"ds,wsd"), False),
+    "at": (_SIGN_VIEW, (b"@a", b"@n", b"@z"), True),
+    "nmea": (None, (b"$G", b"$BD"), True),
+    "hemisphere": (None, (b",N,", b",S,"), True),
+    "cell-identity": (None, (b"mCi", b"mNci"), True),
+    "percent": (_PERCENT_VIEW, (b"%xx",), True),
+    "json-escape": (None, (b"\\u",), True),
+    "xml-reference": (None, (b"&#",), True),
+}
+_WORD_LITERALS = ("urn ", "cell id 3gpp", "wlan node id")
+"""``urn:``, ``cell-id-3gpp``, ``wlan-node-id`` (device URNs, IMS access-network info) in the word view."""
+
+_MAX_SHAPE = 48
+"""Longer than any match of SHAPES (an E.164 number with its prefix and a boundary: 28)."""
+
+# ----------------------------------------------------------------------------------------- markers
+
+_SHORT_WHOLE = 4
+"""Whole-key markers this short (``ci``, ``sn``, ``lat``) are found only as whole words: inside words
+they occur everywhere (``special``, ``label``)."""
+_SUFFIX_MARKERS = ("lat", "latitude", "lng", "lon", "long", "longitude", "phone", "mobile", "msisdn")
+"""``pickup_lat``, ``userLng``, ``rider_phone``: context reads these at the end of a key."""
+
+
+def _spelled(marker: str, separators: int = 2) -> set[str]:
+    """``cellid`` → ``cellid``, ``cell id``, ``c ell id``…: the marker with up to ``separators`` spaces
+    inside it (in the word view every separator is a space)."""
+    out = {marker}
+    gaps = range(1, len(marker))
+    for n in range(1, min(separators, len(marker) - 1) + 1):
+        for cut in combinations(gaps, n):
+            pieces, last = [], 0
+            for c in cut:
+                pieces.append(marker[last:c])
+                last = c
+            pieces.append(marker[last:])
+            for joiner in (" ", "  "):
+                out.add(joiner.join(pieces))
+    return out
+
+
+def word_patterns() -> set[str]:
+    """Every pattern of the word view: key markers as keys spell them, and the protocol literals."""
+    substrings, whole = positive_markers()
+    patterns: set[str] = set(_WORD_LITERALS)
+    for m in substrings | {w for w in whole if len(w) > _SHORT_WHOLE}:
+        patterns |= _spelled(m)
+    patterns |= {f" {w} " for w in whole if len(w) <= _SHORT_WHOLE}
+    patterns |= {f"{s} " for s in _SUFFIX_MARKERS}
+    return patterns
+
+
+@lru_cache(maxsize=1)
+def _word_automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for pattern in word_patterns():
+        automaton.add_word(pattern, len(pattern))
+    automaton.make_automaton()
+    return automaton
+
+
+_NAME_VALUE_KEYS = frozenset({"value", "val", "v", "data", "id", "type", "name", "key", "kind", "idtype", "field", "label"})
+_PLACE_SIBLINGS = frozenset({"name", "title", "label", "address", "radius", "radiuskm", "radiusm", "placeid", "placename"})
+_COUNTRY_CODE_KEYS = frozenset({"countrycode", "cc", "dialcode", "callingcode", "phonecountrycode", "countrycallingcode"})
+SIBLING_KEYS = CELL_SIBLING_KEYS | _NAME_VALUE_KEYS | _PLACE_SIBLINGS | _COUNTRY_CODE_KEYS
+"""Normalised keys whose value the detector reads on a *sibling's* behalf (a place's name beside a
+position, MCC/MNC beside a short cell id, ``type`` beside ``value``, a country code beside a national
+number): always emitted, trigger or not."""
+
+
+
+
+# ------------------------------------------------------------------------------------------ engines
+
+Span = tuple[int, int]
+
+
+class PythonEngine:
+    """Shapes and key markers with the standard library and pyahocorasick (no native wheel of ours)."""
+
+    name = "python"
+
+    def __init__(self) -> None:
+        self._words = ahocorasick.Automaton()
+        for pattern in word_patterns():
+            self._words.add_word(pattern, len(pattern))
+        self._words.make_automaton()
+        self._confirm = {name: re.compile(pattern) for name, pattern in SHAPES}
+        by_view: dict[bytes | None, list[tuple[str, tuple[bytes, ...], bool]]] = {}
+        for name, (view, literals, whole) in _LITERALS.items():
+            by_view.setdefault(view, []).append((name, literals, whole))
+        self._by_view = list(by_view.items())
+
+    def spans(self, raw: bytes, first: bool) -> Iterator[Span]:
+        for view, shapes in self._by_view:
+            haystack = raw if view is None else raw.translate(view)
+            for name, literals, whole in shapes:
+                confirm = None if whole else self._confirm[name]
+                for literal in literals:
+                    for i, j in _finds(haystack, literal):
+                        if confirm is not None:
+                            m = confirm.search(raw, max(0, i - _MAX_SHAPE), j + _MAX_SHAPE)
+                            if m is None or m.end() <= i:
+                                continue
+                            i, j = m.span()
+                        yield i, j
+                        if first:
+                            return
+        words = b" " + raw.translate(_WORD_VIEW) + b" "
+        for end, length in self._words.iter(words.decode("latin-1")):
+            # offset k of the padded word view is offset k - 1 of the text
+            yield max(0, end - length), end
+            if first:
+                return
+
+
+class HyperscanEngine:
+    """The same patterns in two Hyperscan block-mode databases: one over the text, one over its word view."""
+
+    name = "hyperscan"
+
+    def __init__(self) -> None:
+        import hyperscan
+
+        self._hs = hyperscan
+        self._shapes = self._database([pattern for _, pattern in SHAPES])
+        self._words = self._database([re.escape(w).encode() for w in sorted(word_patterns())])
+
+    def _database(self, expressions: list[bytes]):
+        hs = self._hs
+        db = hs.Database(mode=hs.HS_MODE_BLOCK)
+        db.compile(
+            expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions),
+            flags=[hs.HS_FLAG_SOM_LEFTMOST] * len(expressions),
+        )  # fmt: skip
+        return db
+
+    def spans(self, raw: bytes, first: bool) -> Iterator[Span]:
+        found: list[Span] = []
+
+        def on_match(_id: int, start: int, end: int, _flags: int, _context: object) -> bool | None:
+            found.append((start, end))
+            return True if first else None
+
+        self._scan(self._shapes, raw, on_match)
+        if first and found:
+            return iter(found)
+        shift = len(found)
+        self._scan(self._words, b" " + raw.translate(_WORD_VIEW) + b" ", on_match)
+        found[shift:] = [(max(0, a - 1), b - 1) for a, b in found[shift:]]
+        return iter(found)
+
+    def _scan(self, db, data: bytes, on_match) -> None:
+        try:
+            db.scan(data, match_event_handler=on_match)
+        except self._hs.ScanTerminated:  # on_match asked to stop at the first match
+            pass
+
+
+def engine_named(name: str) -> PythonEngine | HyperscanEngine:
+    """``auto`` (Hyperscan when its wheel imports, else Python), ``native`` (Hyperscan or an error) or
+    ``python``. Both give the same hits: each is a sound trigger set (tests/test_detect_triggers.py)."""
+    if name == "python":
+        return PythonEngine()
+    if name in ("native", "auto"):
+        try:
+            return HyperscanEngine()
+        except ImportError:
+            if name == "native":
+                raise ValueError("engine 'native' needs the hyperscan wheel (pip install hyperscan)") from None
+            return PythonEngine()
+    raise ValueError(f"unknown engine {name!r} (auto, native or python)")
+
+
+# ------------------------------------------------------------------------------------------- scan
+
+
+class TriggerScan:
+    """The compiled trigger set of one detector (its profiles' known values included)."""
+
+    def __init__(self, pool: KnownValuePool | None = None, engine: str = "auto"):
+        self.engine = engine_named(engine)
+        self._known = pool.automaton if pool else None
+
+    def keeps(self, key: str | None, value: str, form: bool = False) -> bool:
+        """Whether a value must be emitted: its key has a context, or is read for a sibling, or the
+        value holds a trigger."""
+        if key is not None and key_matters(key):
+            return True
+        return self.any(value, form)
+
+    def any(self, text: str, form: bool = False) -> bool:
+        if not text:
+            return False
+        for _ in self._spans(text, True, form):
+            return True
+        return False
+
+    def spans(self, text: str) -> Spans:
+        return Spans(list(self._spans(text, False, False)))
+
+    def _spans(self, text: str, first: bool, form: bool) -> Iterator[Span]:
+        raw = text.encode("latin-1", "replace")
+        # Runs of the base64/hex alphabet: a decoder may apply (found alike by both engines: one find
+        # per run, where a pattern engine reports every position inside a long run).
+        runs, needle = (raw.translate(_FORM_RUN_VIEW), _FORM_B64_RUN) if form else (raw.translate(_RUN_VIEW), _B64_RUN)
+        i = runs.find(needle)
+        while i >= 0:
+            end = runs.find(b"_", i)
+            end = len(runs) if end < 0 else end
+            if not raw[i:end].isdigit() or digits_may_decode(raw[i:end]):
+                yield i, end
+                if first:
+                    return
+            i = runs.find(needle, end)
+        yield from self.engine.spans(raw, first)
+        if self._known is not None:
+            for end, (length, _) in self._known.iter(text):
+                yield end - length + 1, end + 1
+                if first:
+                    return
+
+
+_B64_RUN = b"b" * MIN_BASE64
+_FORM_B64_RUN = b"b" * (MIN_BASE64 - 2)
+
+
+class Spans:
+    """Trigger occurrences of one text, queried by range: does anything touch ``[lo, hi)``?"""
+
+    __slots__ = ("_starts", "_max_end")
+
+    def __init__(self, spans: list[Span]):
+        spans.sort()
+        self._starts = [s for s, _ in spans]
+        self._max_end = list(accumulate((e for _, e in spans), max))
+
+    def __bool__(self) -> bool:
+        return bool(self._starts)
+
+    def touch(self, lo: int, hi: int) -> bool:
+        k = bisect_left(self._starts, hi)  # spans [0, k) start before hi
+        return k > 0 and self._max_end[k - 1] > lo
+
+
+def _finds(haystack: bytes, needle: bytes) -> Iterator[Span]:
+    find = haystack.find
+    n = len(needle)
+    i = find(needle)
+    while i >= 0:
+        yield i, i + n
+        i = find(needle, i + n)
+
+
+@lru_cache(maxsize=8192)
+def key_matters(key: str) -> bool:
+    """A key whose value is always emitted: it names an identifier, or a sibling's verdict reads it."""
+    ctx = key_context(key)
+    return bool(ctx.positive) or ctx.key in SIBLING_KEYS
+
+
+def digits_may_decode(run: bytes) -> bool:
+    """Whether a run of decimal digits (a timestamp, a 64-bit id) can decode to anything the walker
+    keeps: as hex, only when every byte is printable; as base64, when the decoded bytes pass the same
+    text and compression sniffing the walker applies (``Walker.payload``). Runs of 64 and more are
+    left to the walker (its repair of damaged base64 starts there)."""
+    if len(run) >= 64:
+        return True
+    digits = run.decode("ascii")
+    return any(data is not None and _kept(data) for data in (hex_bytes(digits), base64_bytes(digits)))
+
+
+def _kept(data: bytes) -> bool:
+    if data[:2] == GZIP_MAGIC or data[:4] == ZSTD_MAGIC or looks_like_zlib(data):
+        return True
+    text = plausible_text(data)
+    return text is not None and wordy(text)

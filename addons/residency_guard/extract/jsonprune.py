@@ -1,0 +1,124 @@
+"""A JSON document walked only where a trigger is: the same fields as ``Walker.walk_json`` for the
+parts that can hold an identifier, nothing for the rest.
+
+The document is read from its text, member by member, with the standard library's C scanner
+(``scan_once`` parses one value and says where it ends). Every scalar member of a visited object or
+array is emitted exactly as ``walk_json`` emits it — siblings decide verdicts (a place's ``name``
+beside a position, ``mcc`` beside a short ``cid``) — but a nested object or array is entered only when
+a trigger span (``detect.triggers``) touches its text, its member name included. Order is
+``walk_json``'s: an object's scalars, then its containers depth first.
+
+The caller has already parsed the whole document (so it is valid JSON): this module never notes a
+parse error, and raises nothing but the walker's own ``_Stop``.
+"""
+
+from __future__ import annotations
+
+import re
+from json.decoder import scanstring
+from typing import TYPE_CHECKING
+
+from .sniff import MIN_BASE64, json_member
+
+if TYPE_CHECKING:
+    from ..detect.triggers import Spans
+    from .walker import Walker
+
+_WS = re.compile(r"[ \t\n\r]*")
+_MAY_BE_ENCODED_SHORT = re.compile(r"[{\[<%=]")
+
+
+def walk_pruned(walker: Walker, where: str, chain: tuple[str, ...], s: str, spans: Spans) -> None:
+    start = _WS.match(s, 0).end()
+    _container(walker, where, chain, s, start, "$", None, 0, spans)
+
+
+def _container(
+    walker: Walker, where: str, chain: tuple[str, ...], s: str, i: int, path: str, key: str | None,
+    depth: int, spans: Spans,
+) -> None:  # fmt: skip
+    from .walker import JSON_MAX_NESTING
+
+    if depth >= JSON_MAX_NESTING:
+        walker.note(where, chain, f"json nested deeper than {JSON_MAX_NESTING} levels; inner values skipped")
+        return
+    members = _object_members(s, i) if s[i] == "{" else _array_members(s, i, key)
+    later: list[tuple[int, str, str | None]] = []
+    prefix = "json:" + path
+    for index, (name, value, touched_from, value_start, end) in enumerate(members):
+        if name is _ELEMENT:
+            segment, label = f"[{index}]", key
+        else:
+            segment = json_member(name)
+            label = name
+            if segment is None:
+                segment = f"[#{index}]"
+                walker.emit(where, chain + ("json-key:" + path + segment,), name, None)
+                label = None
+        if type(value) is str:
+            _scalar(walker, where, chain + (prefix + segment,), label, value)
+        elif value is _CONTAINER and spans.touch(touched_from, end):
+            later.append((value_start, path + segment, label))
+    for value_start, child_path, child_key in later:
+        _container(walker, where, chain, s, value_start, child_path, child_key, depth + 1, spans)
+    walker.check_time()
+
+
+def _scalar(walker: Walker, where: str, chain: tuple[str, ...], key: str | None, value: str) -> None:
+    """As ``walk_json``: short values no decoder applies to are emitted as they are."""
+    if len(value) < MIN_BASE64 and (value.isdigit() or not _MAY_BE_ENCODED_SHORT.search(value)):
+        walker.emit(where, chain, value, key)
+    else:
+        walker.text(where, chain, key, value)
+
+
+class _Marker:
+    __slots__ = ()
+
+
+_ELEMENT = _Marker()
+"""The name of an array element."""
+_CONTAINER = _Marker()
+"""The value of a nested object or array (parsed only to find its end)."""
+
+
+def _value(s: str, i: int) -> tuple[object, int]:
+    from .walker import _JSON
+
+    first = s[i]
+    value, end = _JSON.scan_once(s, i)
+    if first == "{" or first == "[":
+        return _CONTAINER, end
+    return (value if type(value) is str else None), end
+
+
+def _object_members(s: str, i: int):
+    """(name, value, touch start, value start, end) of each member of the object at ``s[i]``."""
+    i = _WS.match(s, i + 1).end()
+    if s[i] == "}":
+        return
+    while True:
+        name_start = i
+        name, i = scanstring(s, i + 1, False)
+        i = _WS.match(s, i).end() + 1  # the ':'
+        i = _WS.match(s, i).end()
+        value, end = _value(s, i)
+        yield name, value, name_start, i, end
+        i = _WS.match(s, end).end()
+        if s[i] == "}":
+            return
+        i = _WS.match(s, i + 1).end()
+
+
+def _array_members(s: str, i: int, key: str | None):
+    i = _WS.match(s, i + 1).end()
+    if s[i] == "]":
+        return
+    while True:
+        value, end = _value(s, i)
+        yield _ELEMENT, value, i, i, end
+        i = _WS.match(s, end).end()
+        if s[i] == "]":
+            return
+        i = _WS.match(s, i + 1).end()
+
