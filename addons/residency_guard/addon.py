@@ -188,7 +188,7 @@ class ResidencyGuard:
         self._server_names: dict[str, str] = {}
         self.on_error = "pass"
         self.pool: InspectionPool | None = None
-        self.offload_min_bytes = 0
+        self.offload_min_bytes = 8192
         self._pending: dict[Future[Verdict], str] = {}
         self.warnings: list[str] = []
 
@@ -224,7 +224,10 @@ class ResidencyGuard:
             "Inspector processes for large bodies (0: inspect everything in the proxy process).",
         )
         loader.add_option(
-            "guard_offload_min_bytes", int, 256, "Bodies at least this large are inspected by a worker process."
+            "guard_offload_min_bytes",
+            int,
+            8192,
+            "Bodies at least this large are inspected by a worker process when a trigger scan finds anything in them.",
         )
         defaults = Limits()
         loader.add_option("guard_max_body_bytes", int, defaults.max_body_bytes, "Raw body bytes inspected per request.")
@@ -348,13 +351,14 @@ class ResidencyGuard:
         view = request_view(flow)
         try:
             conn = await self._connection_facts(flow)
-            if self.pool is not None and self._offloaded(view):
+            offloaded = self._offloaded(view)
+            if offloaded and self.pool is not None:
                 # Forwarded now when the verdict cannot change that, unless the workers are behind:
                 # then the flow waits, so a backlog can neither grow without bound nor be lost at exit.
                 if len(self._pending) < self.pool.max_pending and not self.inspector.may_block(conn):
                     self._judge_later(flow.id, view, conn)
                     return
-            verdict = await self._verdict(view, conn)
+            verdict = await self._verdict(view, conn, offloaded)
         except Exception:
             self._failed(flow, "inspection failed")
             return
@@ -378,15 +382,18 @@ class ResidencyGuard:
             flow.response = block_response(summary)
         return True
 
-    async def _verdict(self, view: RequestView, conn: ConnectionFacts) -> Verdict:
-        """Inspect in a worker when the body is large enough to be worth the hand-over, else here."""
+    async def _verdict(self, view: RequestView, conn: ConnectionFacts, offloaded: bool | None = None) -> Verdict:
+        """Inspect in a worker when the body is worth the hand-over (``offloaded``, asked if not given), else here."""
         assert self.inspector is not None
-        if self.pool is not None and self._offloaded(view):
+        if offloaded is None:
+            offloaded = self._offloaded(view)
+        if offloaded and self.pool is not None:
             return await self.pool.inspect(view, conn)
         return Verdict.of(self.inspector.inspect(view, conn))
 
     def _offloaded(self, view: RequestView) -> bool:
-        return len(view.body) >= self.offload_min_bytes
+        assert self.inspector is not None
+        return self.pool is not None and self.inspector.worth_offloading(view, self.offload_min_bytes)
 
     def _refuses_message(self, verdict: Verdict) -> bool:
         """Count and record a verdict on a message (WebSocket, raw stream); True when the message must

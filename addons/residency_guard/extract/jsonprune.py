@@ -14,6 +14,7 @@ parse error, and raises nothing but the walker's own ``_Stop``.
 
 from __future__ import annotations
 
+import json
 import re
 from json.decoder import scanstring
 from typing import TYPE_CHECKING
@@ -28,24 +29,29 @@ _WS = re.compile(r"[ \t\n\r]*")
 _MAY_BE_ENCODED_SHORT = re.compile(r"[{\[<%=]")
 
 
-def walk_pruned(walker: Walker, where: str, chain: tuple[str, ...], s: str, spans: Spans) -> None:
+def walk_pruned(walker: Walker, where: str, chain: tuple[str, ...], s: str, spans: Spans) -> int:
+    """Walk the object or array ``s`` starts with; the offset after it. Raises ``ValueError``,
+    ``StopIteration`` or ``IndexError`` when ``s`` is not that (the caller then parses it the usual
+    way, which says why)."""
     start = _WS.match(s, 0).end()
-    _container(walker, where, chain, s, start, "$", None, 0, spans)
+    if s[start] not in "{[":
+        raise ValueError("not a JSON container")
+    return _container(walker, where, chain, s, start, "$", None, 0, spans)
 
 
 def _container(
     walker: Walker, where: str, chain: tuple[str, ...], s: str, i: int, path: str, key: str | None,
     depth: int, spans: Spans,
-) -> None:  # fmt: skip
+) -> int:  # fmt: skip
     from .walker import JSON_MAX_NESTING
 
+    members, end = _object_members(s, i) if s[i] == "{" else _array_members(s, i)
     if depth >= JSON_MAX_NESTING:
         walker.note(where, chain, f"json nested deeper than {JSON_MAX_NESTING} levels; inner values skipped")
-        return
-    members = _object_members(s, i) if s[i] == "{" else _array_members(s, i, key)
+        return end
     later: list[tuple[int, str, str | None]] = []
     prefix = "json:" + path
-    for index, (name, value, touched_from, value_start, end) in enumerate(members):
+    for index, (name, value, touched_from, value_start, value_end) in enumerate(members):
         if name is _ELEMENT:
             segment, label = f"[{index}]", key
         else:
@@ -57,11 +63,12 @@ def _container(
                 label = None
         if type(value) is str:
             _scalar(walker, where, chain + (prefix + segment,), label, value)
-        elif value is _CONTAINER and spans.touch(touched_from, end):
+        elif value is _CONTAINER and spans.touch(touched_from, value_end):
             later.append((value_start, path + segment, label))
     for value_start, child_path, child_key in later:
         _container(walker, where, chain, s, value_start, child_path, child_key, depth + 1, spans)
     walker.check_time()
+    return end
 
 
 def _scalar(walker: Walker, where: str, chain: tuple[str, ...], key: str | None, value: str) -> None:
@@ -82,43 +89,61 @@ _CONTAINER = _Marker()
 """The value of a nested object or array (parsed only to find its end)."""
 
 
+_SKIP = json.JSONDecoder(strict=False).scan_once
+"""Finds where a nested value ends: plain dicts and ints are built fastest, and the value is dropped."""
+
+
 def _value(s: str, i: int) -> tuple[object, int]:
     from .walker import _JSON
 
     first = s[i]
-    value, end = _JSON.scan_once(s, i)
     if first == "{" or first == "[":
-        return _CONTAINER, end
+        return _CONTAINER, _SKIP(s, i)[1]
+    value, end = _JSON.scan_once(s, i)
     return (value if type(value) is str else None), end
 
 
-def _object_members(s: str, i: int):
-    """(name, value, touch start, value start, end) of each member of the object at ``s[i]``."""
+Member = tuple[object, object, int, int, int]
+
+
+def _object_members(s: str, i: int) -> tuple[list[Member], int]:
+    """(name, value, touch start, value start, end) of each member of the object at ``s[i]``, and the
+    offset after the object."""
+    members: list[Member] = []
     i = _WS.match(s, i + 1).end()
     if s[i] == "}":
-        return
+        return members, i + 1
     while True:
+        if s[i] != '"':
+            raise ValueError("expected a member name")
         name_start = i
         name, i = scanstring(s, i + 1, False)
-        i = _WS.match(s, i).end() + 1  # the ':'
         i = _WS.match(s, i).end()
+        if s[i] != ":":
+            raise ValueError("expected ':'")
+        i = _WS.match(s, i + 1).end()
         value, end = _value(s, i)
-        yield name, value, name_start, i, end
+        members.append((name, value, name_start, i, end))
         i = _WS.match(s, end).end()
         if s[i] == "}":
-            return
+            return members, i + 1
+        if s[i] != ",":
+            raise ValueError("expected ',' or '}'")
         i = _WS.match(s, i + 1).end()
 
 
-def _array_members(s: str, i: int, key: str | None):
+def _array_members(s: str, i: int) -> tuple[list[Member], int]:
+    members: list[Member] = []
     i = _WS.match(s, i + 1).end()
     if s[i] == "]":
-        return
+        return members, i + 1
     while True:
         value, end = _value(s, i)
-        yield _ELEMENT, value, i, i, end
+        members.append((_ELEMENT, value, i, i, end))
         i = _WS.match(s, end).end()
         if s[i] == "]":
-            return
+            return members, i + 1
+        if s[i] != ",":
+            raise ValueError("expected ',' or ']'")
         i = _WS.match(s, i + 1).end()
 

@@ -138,6 +138,7 @@ def _named_by_siblings(tag: str | None, children: list, names: list[str]) -> dic
     return named
 
 
+_TRAILING_SPACE = re.compile(r"[ \t\n\r]*")
 GATED_FROM = 128
 """Values this long are emitted (and decoded) only when ``gate`` finds a trigger in them; shorter ones
 cost the detector's prefilter less than the question would."""
@@ -371,6 +372,8 @@ class Walker:
     # ------------------------------------------------------------------------------------- structures
 
     def json_text(self, where: str, chain: tuple[str, ...], key: str | None, s: str, strict: bool) -> bool:
+        if self.gate is not None and len(s) >= GATED_FROM and self.json_pruned(where, chain, s):
+            return True
         try:
             obj = _JSON.decode(s)
         except json.JSONDecodeError as exc:
@@ -390,12 +393,26 @@ class Walker:
         self.walk_json_text(where, chain, obj, s)
         return True
 
+    def json_pruned(self, where: str, chain: tuple[str, ...], s: str) -> bool:
+        """A JSON object or array walked where the gate's triggers are, straight from its text; False
+        (nothing emitted) when ``s`` is not exactly one, which ``json_text`` then parses and explains."""
+        assert self.gate is not None
+        fields, notes = len(self.fields), len(self.notes)
+        try:
+            end = walk_pruned(self, where, chain, s, self.gate.spans(s))
+            if _TRAILING_SPACE.match(s, end).end() == len(s):
+                return True
+        except (ValueError, StopIteration, IndexError, RecursionError):
+            pass
+        del self.fields[fields:], self.notes[notes:]
+        return False
+
     def walk_json_text(self, where: str, chain: tuple[str, ...], obj: list, s: str) -> None:
         """``walk_json`` of ``obj``, parsed from ``s``; with a gate, only where its triggers are."""
         if self.gate is None or len(s) < GATED_FROM:
             self.walk_json(where, chain, obj)
-        elif spans := self.gate.spans(s):
-            walk_pruned(self, where, chain, s, spans)
+        else:
+            walk_pruned(self, where, chain, s, self.gate.spans(s))
 
     def json_in_runs(self, where: str, chain: tuple[str, ...], key: str | None, runs: str) -> None:
         """JSON carried in binary framing (an MQTT PUBLISH, a length-prefixed frame): a printable run
