@@ -96,7 +96,11 @@ class Detector:
         self.min_confidence = min_confidence
         self.pool = KnownValuePool(self.profiles)
         self.triggers = TriggerScan(self.pool, engine)
-        """Where this detector can find anything: the extractor's gate (``extract_request(…, gate=)``)."""
+        """Where this detector can find anything: the extractor's gate (``extract_request(…, gate=)``)
+        and the values it scans."""
+        self.prefilter = "triggers"
+        """``features`` selects values by ``detect.prefilter``'s literal features instead (for tests
+        that compare the two)."""
         self._located = [p for p in self.profiles if p.location is not None]
 
     # ------------------------------------------------------------------------------------------ api
@@ -126,17 +130,19 @@ class Detector:
 
         joined = Joined([f.value for f in fields])
         known = self.pool.find_joined(joined)
-        # Only fields that may hold a candidate, or whose key alone can make one, get the per-value work;
-        # the others yield nothing in scan() (see detect.prefilter).
+        # Only fields a trigger touches, or whose key (or a sibling, for name/value pairs) gives them a
+        # context, get the per-value work; the others yield nothing in scan() (detect.triggers).
         roles = {k: _key_roles(k) for k in {f.key for f in fields}}
         contexts = {k: r[0] for k, r in roles.items()}
-        keyed = {k for k, r in roles.items() if r[1]}
+        keyed = {k for k, r in roles.items() if r[1] or (self.prefilter == "triggers" and (r[0].positive or r[4]))}
         coordinate_keys = {k for k, r in roles.items() if r[2]}
         value_keys = {k for k, r in roles.items() if r[4]}
-        work = candidate_fields(joined)
+        work = self._candidate_fields(joined)
         work.update(known)
         if keyed:
             work.update(i for i, f in enumerate(fields) if f.key in keyed)
+        if self.prefilter == "triggers":
+            work.update(i for i, f in enumerate(fields) if f.chain and f.chain[-1] == "bcd")
         for i in sorted(work):
             f = fields[i]
             for e in known.get(i, ()):
@@ -155,7 +161,7 @@ class Detector:
             if ctx.says("phone") and self._phone_with_sibling_country_code(f, objects()[parent], ctx, add):
                 continue
             per_span: dict[tuple[int, int], Found] = {}
-            for found, start, end in scan(f.value, ctx, parent, path_is_wifi_scan(parent)):
+            for found, start, end in scan(f.value, ctx, parent, path_is_wifi_scan(parent), self.triggers.windows):
                 old = per_span.get((start, end))
                 if old is None or found[2] > old[2]:
                     per_span[(start, end)] = found
@@ -170,6 +176,19 @@ class Detector:
             self._geojson_positions(fields, position_keys, objects, add)
         hits = [self._attribute(h, best, objects, client_device) for h in best.values()]
         return [h for h in hits if h is not None]
+
+    def _candidate_fields(self, joined: Joined) -> set[int]:
+        """Indexes of the values a trigger touches: the only ones ``formats.scan`` can report from
+        (besides those whose key alone makes a hit, added by the caller). No trigger holds NUL, the
+        separator of the joined values."""
+        if self.prefilter == "features":
+            return candidate_fields(joined)
+        index = joined.index
+        selected: set[int] = set()
+        for start, end in self.triggers.spans(joined.text).items:  # sorted by start
+            first, last = index(start), index(max(start, end - 1))
+            selected.update(range(first, last + 1))  # a boundary character may be the separator before
+        return selected
 
     def _pair_all_coordinates(self, fields: list[Field], coordinate_keys: set[str | None], objects, add) -> None:
         """Latitude/longitude pairs, one per object, added in the order of the objects."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 import phonenumbers
@@ -508,8 +508,9 @@ _WINDOWED_FROM = 1024
 costs 10-20 ns per character, a feature search under 1 ns."""
 
 
-def candidate_matches(text: str) -> Iterator[re.Match[str]]:
-    """``_CANDIDATES.finditer(text)``, the same matches, with the regex run only where one can be."""
+def candidate_matches(text: str, windows: Callable[[str], list[tuple[int, int]]] | None = None) -> Iterator[re.Match[str]]:
+    """``_CANDIDATES.finditer(text)``, the same matches that can yield a hit, with the regex run only where
+    one can be: around prefilter features, or around the detector's trigger spans (``windows``)."""
     n = len(text)
     if n < _WINDOWED_FROM:
         yield from _CANDIDATES.finditer(text)
@@ -517,14 +518,17 @@ def candidate_matches(text: str) -> Iterator[re.Match[str]]:
     # A window's scan starts where the whole-text scan would be with nothing matched since the last
     # window (look-behinds see the text before ``pos``); the extra MAX_MATCH after ``hi`` keeps every
     # look-ahead and bounded repeat of a match starting in the window seeing what it would see.
-    for lo, hi in candidate_windows(text):
+    for lo, hi in (windows or candidate_windows)(text):
         for m in _CANDIDATES.finditer(text, lo, min(n, hi + MAX_MATCH)):
             if m.start() > hi:
                 break
             yield m
 
 
-def scan(text: str, ctx: KeyContext, location: str = "", wifi_path: bool = False) -> Iterator[tuple[Found, int, int]]:
+def scan(
+    text: str, ctx: KeyContext, location: str = "", wifi_path: bool = False,
+    windows: Callable[[str], list[tuple[int, int]]] | None = None,
+) -> Iterator[tuple[Found, int, int]]:  # fmt: skip
     """Every identifier-shaped span in ``text`` with its classification; (found, start, end)."""
     stripped = text.strip()
     whole_offset = text.find(stripped) if stripped else 0
@@ -553,7 +557,7 @@ def scan(text: str, ctx: KeyContext, location: str = "", wifi_path: bool = False
     # Inside a device URN the scheme names the digits (urn:imei-imsi:<IMEI>-<IMSI>); device_urns reads them.
     urn_matches = list(_DEVICE_URN.finditer(text)) if "urn:" in text or "URN:" in text else []
     urns = [m.span() for m in urn_matches]
-    for m in candidate_matches(text):
+    for m in candidate_matches(text, windows):
         kind = m.lastgroup
         start, end = m.span()
         if urns and any(lo <= start < hi for lo, hi in urns):

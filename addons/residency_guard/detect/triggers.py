@@ -169,6 +169,15 @@ def word_patterns() -> set[str]:
     return patterns
 
 
+def sibling_patterns() -> set[str]:
+    """``SIBLING_KEYS`` as whole words of the word view (a form's pair names are found by them)."""
+    patterns: set[str] = set()
+    for k in SIBLING_KEYS:
+        for spelling in _spelled(k, 2 if len(k) > _SHORT_WHOLE else 0):
+            patterns.add(f" {spelling} ")
+    return patterns
+
+
 @lru_cache(maxsize=1)
 def _word_automaton() -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
@@ -204,6 +213,10 @@ class PythonEngine:
         for pattern in word_patterns():
             self._words.add_word(pattern, len(pattern))
         self._words.make_automaton()
+        self._siblings = ahocorasick.Automaton()
+        for pattern in sibling_patterns():
+            self._siblings.add_word(pattern, len(pattern))
+        self._siblings.make_automaton()
         self._confirm = {name: re.compile(pattern) for name, pattern in SHAPES}
         by_view: dict[bytes | None, list[tuple[str, tuple[bytes, ...], bool]]] = {}
         for name, (view, literals, whole) in _LITERALS.items():
@@ -217,20 +230,26 @@ class PythonEngine:
                 confirm = None if whole else self._confirm[name]
                 for literal in literals:
                     for i, j in _finds(haystack, literal):
-                        if confirm is not None:
-                            m = confirm.search(raw, max(0, i - _MAX_SHAPE), j + _MAX_SHAPE)
-                            if m is None or m.end() <= i:
-                                continue
-                            i, j = m.span()
-                        yield i, j
-                        if first:
-                            return
+                        if confirm is None:
+                            yield i, j
+                            if first:
+                                return
+                            continue
+                        # every match that could hold this literal lies in the window
+                        for m in confirm.finditer(raw, max(0, i - _MAX_SHAPE), j + _MAX_SHAPE):
+                            yield m.span()
+                            if first:
+                                return
         words = b" " + raw.translate(_WORD_VIEW) + b" "
         for end, length in self._words.iter(words.decode("latin-1")):
             # offset k of the padded word view is offset k - 1 of the text
             yield max(0, end - length), end
             if first:
                 return
+
+    def siblings(self, raw: bytes) -> list[Span]:
+        words = (b" " + raw.translate(_WORD_VIEW) + b" ").decode("latin-1")
+        return [(max(0, end - length), end) for end, length in self._siblings.iter(words)]
 
 
 class HyperscanEngine:
@@ -244,6 +263,7 @@ class HyperscanEngine:
         self._hs = hyperscan
         self._shapes = self._database([pattern for _, pattern in SHAPES])
         self._words = self._database([re.escape(w).encode() for w in sorted(word_patterns())])
+        self._siblings = self._database([re.escape(w).encode() for w in sorted(sibling_patterns())])
 
     def _database(self, expressions: list[bytes]):
         hs = self._hs
@@ -268,6 +288,15 @@ class HyperscanEngine:
         self._scan(self._words, b" " + raw.translate(_WORD_VIEW) + b" ", on_match)
         found[shift:] = [(max(0, a - 1), b - 1) for a, b in found[shift:]]
         return iter(found)
+
+    def siblings(self, raw: bytes) -> list[Span]:
+        found: list[Span] = []
+
+        def on_match(_id: int, start: int, end: int, _flags: int, _context: object) -> None:
+            found.append((max(0, start - 1), end - 1))
+
+        self._scan(self._siblings, b" " + raw.translate(_WORD_VIEW) + b" ", on_match)
+        return found
 
     def _scan(self, db, data: bytes, on_match) -> None:
         try:
@@ -301,6 +330,11 @@ class TriggerScan:
         self.engine = engine_named(engine)
         self._known = pool.automaton if pool else None
 
+    @staticmethod
+    def key_matters(key: str) -> bool:
+        """A key whose value is always emitted: it names an identifier, or a sibling's verdict reads it."""
+        return key_matters(key)
+
     def keeps(self, key: str | None, value: str, form: bool = False) -> bool:
         """Whether a value must be emitted: its key has a context, or is read for a sibling, or the
         value holds a trigger."""
@@ -315,8 +349,26 @@ class TriggerScan:
             return True
         return False
 
-    def spans(self, text: str) -> Spans:
-        return Spans(list(self._spans(text, False, False)))
+    def spans(self, text: str, form: bool = False) -> Spans:
+        return Spans(list(self._spans(text, False, form)))
+
+    def windows(self, text: str) -> list[Span]:
+        """Disjoint, ordered spans of ``text`` outside which no candidate of ``formats`` can yield a hit:
+        each trigger widened by a candidate's length and by the label a candidate may have before it
+        (``context.text_label`` looks 48 characters back)."""
+        merged: list[Span] = []
+        for start, end in sorted(self._spans(text, False, False)):
+            lo, hi = max(0, start - _WINDOW_BEFORE), end + _WINDOW_AFTER
+            if merged and lo <= merged[-1][1]:
+                if hi > merged[-1][1]:
+                    merged[-1] = (merged[-1][0], hi)
+            else:
+                merged.append((lo, hi))
+        return merged
+
+    def sibling_spans(self, text: str) -> list[Span]:
+        """Where a name in ``SIBLING_KEYS`` may be written (a form's pairs to keep beside the triggered ones)."""
+        return self.engine.siblings(text.encode("latin-1", "replace"))
 
     def _spans(self, text: str, first: bool, form: bool) -> Iterator[Span]:
         raw = text.encode("latin-1", "replace")
@@ -340,6 +392,10 @@ class TriggerScan:
                     return
 
 
+_WINDOW_BEFORE = 2 * _MAX_SHAPE
+_WINDOW_AFTER = 48 + 3 * _MAX_SHAPE
+"""A trigger may be a label up to 48 characters before the candidate it names, and a candidate with
+its look-around spans less than ``_MAX_SHAPE`` on either side of what it overlaps."""
 _B64_RUN = b"b" * MIN_BASE64
 _FORM_B64_RUN = b"b" * (MIN_BASE64 - 2)
 
@@ -347,10 +403,11 @@ _FORM_B64_RUN = b"b" * (MIN_BASE64 - 2)
 class Spans:
     """Trigger occurrences of one text, queried by range: does anything touch ``[lo, hi)``?"""
 
-    __slots__ = ("_starts", "_max_end")
+    __slots__ = ("items", "_starts", "_max_end")
 
     def __init__(self, spans: list[Span]):
         spans.sort()
+        self.items = spans
         self._starts = [s for s, _ in spans]
         self._max_end = list(accumulate((e for _, e in spans), max))
 

@@ -26,7 +26,9 @@ _JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]*")
 # not read as a form.
 _FORM = re.compile(r"[\w.\-\[\]%]+=(?:[^&\s=][^&\s]*)?(?:&[\w.\-\[\]%]+=(?:[^&\s=][^&\s]*)?)*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_BYTES = bytes(0 if c <= 0x08 or c in (0x0B, 0x0C) or 0x0E <= c <= 0x1F else 1 for c in range(256))
+"""0 for the control bytes text never holds (NUL, BEL, …), 1 for the rest: translate, then find 0
+(a character-class regex costs ~20 ns a byte, this runs at memory speed)."""
 _PRINTABLE_RUNS = re.compile(rb"[\x20-\x7e\t]{6,}")
 # Packed BCD: bytes whose two nibbles are both decimal digits (0x00-0x09, 0x10-0x19, … 0x90-0x99).
 _BCD_BYTE = b"".join(re.escape(bytes([h << 4])) + b"-" + re.escape(bytes([h << 4 | 9])) for h in range(10))
@@ -145,7 +147,7 @@ def lenient_text(data: bytes, max_bad: int) -> str | None:
 
 def is_binary(data: bytes) -> bool:
     """True when ``data`` holds control bytes that text never contains (NUL, BEL, …)."""
-    return _CONTROL_BYTES.search(data) is not None
+    return data.translate(_CONTROL_BYTES).find(0) >= 0
 
 
 def printable_runs(data: bytes, limit: int) -> str:

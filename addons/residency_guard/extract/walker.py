@@ -25,7 +25,11 @@ import io
 import json
 import re
 import time
+from bisect import bisect_right
 from collections import Counter
+from itertools import accumulate, count
+from operator import add
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, unquote_plus
 
@@ -37,7 +41,9 @@ from ..limits import Limits
 from ..model import Field
 
 if TYPE_CHECKING:
-    from ..detect.triggers import TriggerScan
+    from collections.abc import Callable, Iterable
+
+    from ..detect.triggers import Spans, TriggerScan
 from . import multipart as mp
 from . import protobuf
 from .jsonprune import walk_pruned
@@ -136,6 +142,35 @@ def _named_by_siblings(tag: str | None, children: list, names: list[str]) -> dic
                     named[names.index("Data")] = leaf
                     break
     return named
+
+
+_VALUED_AMP = re.compile(r"=[^&]")
+_VALUED_SEMICOLON = re.compile(r"=[^;]")
+"""A pair with a non-empty value: the text after some '=' is not the separator (nor the end)."""
+
+
+def _selected_pairs(pairs: list[str], spans: Iterable[tuple[int, int]], key_matters: Callable[[str], bool]) -> list[int]:
+    """Indexes of the pairs that ``spans`` touch (trigger occurrences, and where a name that matters to
+    a sibling may be written, confirmed by ``key_matters``), in order."""
+    starts = list(map(add, accumulate(map(len, pairs), initial=0), count()))[:-1]
+    selected: set[int] = set()
+    for start, end, confirm in spans:
+        first = bisect_right(starts, start) - 1
+        last = bisect_right(starts, max(start, end - 1)) - 1
+        for i in range(max(first, 0), last + 1):
+            if not confirm:
+                selected.add(i)
+            else:
+                plus, plain = _unescaped_names(pairs[i].partition("=")[0])
+                if key_matters(plus) or key_matters(plain):
+                    selected.add(i)
+    return sorted(selected)
+
+
+@lru_cache(maxsize=8192)
+def _unescaped_names(raw_name: str) -> tuple[str, str]:
+    """A pair's name as ``&``-forms and as ``;``-pairs unescape it."""
+    return unquote_plus(raw_name, errors="replace"), unquote(raw_name, errors="replace")
 
 
 _TRAILING_SPACE = re.compile(r"[ \t\n\r]*")
@@ -504,30 +539,46 @@ class Walker:
 
         Otherwise nothing is emitted and the caller keeps the text: base64 with one padding character
         (``…R6s=``) looks exactly like a lone empty pair.
+
+        With a gate, a long form is walked only at the pairs a trigger touches and those whose name a
+        detector reads on a sibling's behalf (``detect.triggers.key_matters``).
         """
-        if len(s) >= GATED_FROM and self.gate is not None and not self.gate.any(s, form=separator == "&"):
-            return True  # nothing in it for a detector: as if its pairs had been emitted
+        pairs = s.split(separator)
+        selected: Iterable[int] = range(len(pairs))
+        if len(s) >= GATED_FROM and self.gate is not None:
+            as_form = separator == "&"
+            if not self.gate.any(s, form=as_form):
+                return True  # nothing in it for a detector: as if its pairs had been emitted
+            if not (_VALUED_AMP if as_form else _VALUED_SEMICOLON).search(s):
+                return False
+            spans = [(a, b, False) for a, b in self.gate.spans(s, form=as_form).items]
+            spans += [(a, b, True) for a, b in self.gate.sibling_spans(s)]
+            selected = _selected_pairs(pairs, spans, self.gate.key_matters)
         before = len(self.fields)
         valued = False
         unescape = unquote_plus if separator == "&" else unquote
-        for index, pair in enumerate(s.split(separator)):
-            name, eq, value = pair.partition("=")
-            if not eq:
-                if pair.strip():
-                    self.text(where, chain + (f"form[{index}]",), None, unescape(pair, errors="replace"))
-                continue
-            name = unescape(name, errors="replace")
-            value = unescape(value, errors="replace")
-            valued = valued or bool(value)
-            if shown_name(name) is None:
-                self.emit(where, chain + (f"form[{index}]", "key"), name, None)
-                if value:
-                    self.text(where, chain + (f"form[{index}]",), None, value)
-            elif value:
-                self.text(where, chain + ("form:" + name,), name, value)
+        for index in selected:
+            valued = self._form_pair(where, chain, index, pairs[index], unescape) or valued
         if not valued:
             del self.fields[before:]
         return valued
+
+    def _form_pair(self, where: str, chain: tuple[str, ...], index: int, pair: str, unescape) -> bool:
+        """Emit one ``name=value`` pair; True when it had a value."""
+        name, eq, value = pair.partition("=")
+        if not eq:
+            if pair.strip():
+                self.text(where, chain + (f"form[{index}]",), None, unescape(pair, errors="replace"))
+            return False
+        name = unescape(name, errors="replace")
+        value = unescape(value, errors="replace")
+        if shown_name(name) is None:
+            self.emit(where, chain + (f"form[{index}]", "key"), name, None)
+            if value:
+                self.text(where, chain + (f"form[{index}]",), None, value)
+        elif value:
+            self.text(where, chain + ("form:" + name,), name, value)
+        return bool(value)
 
     def url_query(self, where: str, chain: tuple[str, ...], query: str, label: str) -> None:
         """Query parameters. With ``label`` "" each becomes its own ``where`` (``query.imei``); otherwise
