@@ -188,7 +188,7 @@ class ResidencyGuard:
         self._server_names: dict[str, str] = {}
         self.on_error = "pass"
         self.pool: InspectionPool | None = None
-        self.offload_min_bytes = 8192
+        self.offload_min_bytes = 32768
         self._pending: dict[Future[Verdict], str] = {}
         self.warnings: list[str] = []
 
@@ -226,7 +226,7 @@ class ResidencyGuard:
         loader.add_option(
             "guard_offload_min_bytes",
             int,
-            8192,
+            32768,
             "Bodies at least this large are inspected by a worker process when a trigger scan finds anything in them.",
         )
         defaults = Limits()

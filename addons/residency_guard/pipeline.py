@@ -152,7 +152,8 @@ class Inspector:
             return False
         if request.header("content-encoding"):
             return True
-        return self.detector.triggers.any(body[: self.limits.max_body_bytes].decode("latin-1"))
+        form = "x-www-form-urlencoded" in (request.header("content-type") or "").lower()
+        return self.detector.triggers.any(body[: self.limits.max_body_bytes].decode("latin-1"), form=form)
 
     def may_block(self, conn: ConnectionFacts) -> bool:
         """Whether this request's judgement could block it; if not, it may be judged after forwarding."""

@@ -15,7 +15,7 @@ from .context import CELL_SIBLING_KEYS, key_context, path_is_cell, path_is_wifi_
 from .context import PREFIXED_COORDINATE, KeyContext, names_a_place, normalize_key
 from .formats import Found, bcd_imeis, classify_phone, scan
 from .known import KnownValuePool
-from .prefilter import Joined, candidate_fields
+from .joined import Joined
 from .triggers import TriggerScan
 
 if TYPE_CHECKING:
@@ -98,9 +98,8 @@ class Detector:
         self.triggers = TriggerScan(self.pool, engine)
         """Where this detector can find anything: the extractor's gate (``extract_request(…, gate=)``)
         and the values it scans."""
-        self.prefilter = "triggers"
-        """``features`` selects values by ``detect.prefilter``'s literal features instead (for tests
-        that compare the two)."""
+        self.selective = True
+        """False: every value is scanned, and in full (the reference the tests compare the selection with)."""
         self._located = [p for p in self.profiles if p.location is not None]
 
     # ------------------------------------------------------------------------------------------ api
@@ -134,15 +133,14 @@ class Detector:
         # context, get the per-value work; the others yield nothing in scan() (detect.triggers).
         roles = {k: _key_roles(k) for k in {f.key for f in fields}}
         contexts = {k: r[0] for k, r in roles.items()}
-        keyed = {k for k, r in roles.items() if r[1] or (self.prefilter == "triggers" and (r[0].positive or r[4]))}
+        keyed = {k for k, r in roles.items() if r[1] or r[0].positive or r[4]}
         coordinate_keys = {k for k, r in roles.items() if r[2]}
         value_keys = {k for k, r in roles.items() if r[4]}
         work = self._candidate_fields(joined)
         work.update(known)
         if keyed:
             work.update(i for i, f in enumerate(fields) if f.key in keyed)
-        if self.prefilter == "triggers":
-            work.update(i for i, f in enumerate(fields) if f.chain and f.chain[-1] == "bcd")
+        work.update(i for i, f in enumerate(fields) if f.chain and f.chain[-1] == "bcd")
         for i in sorted(work):
             f = fields[i]
             for e in known.get(i, ()):
@@ -161,7 +159,7 @@ class Detector:
             if ctx.says("phone") and self._phone_with_sibling_country_code(f, objects()[parent], ctx, add):
                 continue
             per_span: dict[tuple[int, int], Found] = {}
-            for found, start, end in scan(f.value, ctx, parent, path_is_wifi_scan(parent), self.triggers.windows):
+            for found, start, end in scan(f.value, ctx, parent, path_is_wifi_scan(parent), self.triggers.windows if self.selective else None):
                 old = per_span.get((start, end))
                 if old is None or found[2] > old[2]:
                     per_span[(start, end)] = found
@@ -181,8 +179,8 @@ class Detector:
         """Indexes of the values a trigger touches: the only ones ``formats.scan`` can report from
         (besides those whose key alone makes a hit, added by the caller). No trigger holds NUL, the
         separator of the joined values."""
-        if self.prefilter == "features":
-            return candidate_fields(joined)
+        if not self.selective:
+            return set(range(len(joined)))
         index = joined.index
         selected: set[int] = set()
         for start, end in self.triggers.spans(joined.text).items:  # sorted by start

@@ -21,7 +21,6 @@ from stdnum import meid as std_meid
 
 from .context import KeyContext, key_context, merge, names_a_place, text_label
 from .normalize import mac_to_colon
-from .prefilter import MAX_MATCH, candidate_windows
 
 _H = "[0-9A-Fa-f]"
 _LATITUDE_THEN_COMMA = r"-?[0-9]{1,2}\.[0-9]{1,12}\s?,\s?"
@@ -504,21 +503,23 @@ def _embedded_in_long_hex(text: str, start: int, end: int) -> bool:
 
 
 _WINDOWED_FROM = 1024
-"""Texts this long are searched only around literal features (detect.prefilter): the candidate regex
-costs 10-20 ns per character, a feature search under 1 ns."""
+"""Texts this long are searched only around triggers (``windows``): the candidate regex costs 10-20 ns
+per character, a trigger scan about one."""
+MAX_MATCH = 48
+"""Longer than any candidate match with its look-around (latlon, the longest, is 36 characters)."""
 
 
 def candidate_matches(text: str, windows: Callable[[str], list[tuple[int, int]]] | None = None) -> Iterator[re.Match[str]]:
-    """``_CANDIDATES.finditer(text)``, the same matches that can yield a hit, with the regex run only where
-    one can be: around prefilter features, or around the detector's trigger spans (``windows``)."""
+    """``_CANDIDATES.finditer(text)``, or, given ``windows`` (``TriggerScan.windows``), the matches that
+    start inside them: the only ones that can yield a hit."""
     n = len(text)
-    if n < _WINDOWED_FROM:
+    if windows is None or n < _WINDOWED_FROM:
         yield from _CANDIDATES.finditer(text)
         return
     # A window's scan starts where the whole-text scan would be with nothing matched since the last
     # window (look-behinds see the text before ``pos``); the extra MAX_MATCH after ``hi`` keeps every
     # look-ahead and bounded repeat of a match starting in the window seeing what it would see.
-    for lo, hi in (windows or candidate_windows)(text):
+    for lo, hi in windows(text):
         for m in _CANDIDATES.finditer(text, lo, min(n, hi + MAX_MATCH)):
             if m.start() > hi:
                 break

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import ahocorasick
 import phonenumbers
 
-from .prefilter import Joined
+from .joined import Joined
 
 if TYPE_CHECKING:
     from ..profile import DeviceProfile

@@ -176,7 +176,7 @@ def _unescaped_names(raw_name: str) -> tuple[str, str]:
 _TRAILING_SPACE = re.compile(r"[ \t\n\r]*")
 GATED_FROM = 128
 """Values this long are emitted (and decoded) only when ``gate`` finds a trigger in them; shorter ones
-cost the detector's prefilter less than the question would."""
+cost the detector's own selection less than the question would."""
 
 
 class Walker:

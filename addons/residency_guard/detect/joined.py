@@ -1,0 +1,47 @@
+"""The values of one request joined into one text, so that one pass (a trigger scan, the known-value
+automaton) serves them all."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from itertools import accumulate, count
+from operator import add
+
+
+class Joined:
+    """The values of one request joined by NUL; maps an offset in the joined text back to its value."""
+
+    __slots__ = ("text", "_count", "_starts", "_last")
+
+    def __init__(self, values: list[str]):
+        self.text = text = "\x00".join(values)
+        self._count = len(values)
+        self._starts: list[int] | None = None
+        if text.count("\x00") != len(values) - 1 and values:
+            # A value holds NUL itself: separators cannot be counted, so every start is computed.
+            self._starts = list(map(add, accumulate(map(len, values), initial=0), count()))[:-1]
+        self._last = (0, 0)  # (offset, value index) of the previous look-up
+
+    def __len__(self) -> int:
+        return self._count
+
+    def index(self, pos: int) -> int:
+        """The value that character ``pos`` of the joined text belongs to.
+
+        Look-ups mostly come in increasing order, so separators are counted from the previous one.
+        """
+        if self._starts is not None:
+            return bisect_right(self._starts, pos) - 1
+        last_pos, last_index = self._last
+        if pos < last_pos:
+            last_pos, last_index = 0, 0
+        k = last_index + self.text.count("\x00", last_pos, pos)
+        self._last = (pos, k)
+        return k
+
+    def end_of(self, k: int, pos: int) -> int:
+        """Where value ``k`` (which holds offset ``pos``) ends: the start of the next one."""
+        if self._starts is not None:
+            return self._starts[k + 1] if k + 1 < self._count else len(self.text)
+        nul = self.text.find("\x00", pos)
+        return nul + 1 if nul >= 0 else len(self.text)
