@@ -48,8 +48,11 @@ run-headless: $(STAMP) ## the same without the dashboard (log lines on the termi
 	$(ensure_geodb)
 	$(BIN)/residency-guard run --no-dashboard --listen-host $(LISTEN_HOST) --listen-port $(LISTEN_PORT) --policy $(POLICY) $(RUN_ARGS)
 
-test: $(STAMP) ## run the whole test suite (unit, end-to-end through mitmdump, lab namespaces when root)
+DETECTION_TESTS := tests/test_detect.py tests/test_detect_corpus.py tests/test_detect_heldout.py tests/test_extract.py tests/test_extract_hostile.py tests/test_extract_props.py
+
+test: $(STAMP) ## run the whole test suite (native engine), then the detection tests again on the pure-Python engine
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	RESIDENCY_GUARD_ENGINE=python $(BIN)/python -m pytest -n 2 -q $(DETECTION_TESTS) $(PYTEST_ARGS)
 
 test-fast: $(STAMP) ## unit tests only (no proxy, no namespaces)
 	$(BIN)/python -m pytest -n 2 -m 'not e2e and not lab' $(PYTEST_ARGS)

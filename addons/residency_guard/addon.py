@@ -203,6 +203,10 @@ class ResidencyGuard:
         loader.add_option("guard_geo_overlay", str, "", "Geo overlay YAML: lab networks mapped to countries, consulted first.")
         loader.add_option("guard_events", str, "", "Events file (JSON lines); default events/session-<time>.jsonl.")
         loader.add_option("guard_events_max_bytes", int, 0, "Rotate the events file past this size (0: never).")
+        loader.add_option(
+            "guard_engine", str, "auto",
+            "Trigger engine: auto (Hyperscan when its wheel imports, else Python), native or python; same hits.",
+        )  # fmt: skip
         loader.add_option("guard_fsync", bool, False, "fsync the events file after every event (power-loss safe, slower).")
         loader.add_option(
             "guard_on_error",
@@ -264,7 +268,10 @@ class ResidencyGuard:
             fingerprint_key=opts.guard_fingerprint_key,
             limits=limits,
             reveal_identifiers=opts.guard_reveal_identifiers,
+            engine=opts.guard_engine,
         )
+        if opts.guard_engine not in ("auto", "native", "python"):
+            raise exceptions.OptionsError(f"guard_engine: {opts.guard_engine!r} is not one of auto, native, python")
         try:
             setup = build_guard(**setup_kwargs)
         except ConfigError as e:

@@ -307,6 +307,7 @@ class SessionRecord(_EventModel):
     profiles: list[str] = PydField(default_factory=list)
     geodb: list[GeoDatabaseInfo] = PydField(default_factory=list)
     geo_overlay: str | None = None
+    engine: str | None = PydField(default=None, description="trigger engine that ran: hyperscan or python")
 
 
 class StatsRecord(_EventModel):

@@ -49,6 +49,7 @@ class GuardSetup:
                 for d in (self.resolver.databases if self.resolver else [])
             ],
             geo_overlay=str(self.overlay_path) if self.overlay_path else None,
+            engine=self.inspector.detector.triggers.engine.name,
         )
 
 
@@ -61,6 +62,7 @@ def build_guard(
     fingerprint_key: Path | str | None = None,
     limits: Limits = DEFAULT_LIMITS,
     reveal_identifiers: bool = False,
+    engine: str = "auto",
 ) -> GuardSetup:
     loaded_policy = load_policy(policy)
     device_profiles = tuple(load_profiles([Path(p) for p in profiles]))
@@ -75,9 +77,16 @@ def build_guard(
     inspector = Inspector(
         loaded_policy,
         Locator(resolver, overlay),
-        Detector(device_profiles),
+        _detector(device_profiles, engine),
         fingerprinter,
         limits,
         reveal_identifiers=reveal_identifiers,
     )
     return GuardSetup(inspector, device_profiles, resolver, overlay_path, tuple(warnings))
+
+
+def _detector(profiles: tuple[DeviceProfile, ...], engine: str) -> Detector:
+    try:
+        return Detector(profiles, engine=engine)
+    except ValueError as e:  # --engine native without the hyperscan wheel
+        raise ConfigError(f"engine: {e}") from None

@@ -52,6 +52,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--reveal-identifiers", action="store_true", help="write full identifier values into events")
     p.add_argument(
+        "--engine",
+        choices=("auto", "native", "python"),
+        default="auto",
+        help="where-to-look engine: native (Hyperscan), python (standard library), or auto (native when its "
+        "wheel imports); both give the same hits, native is faster; recorded in the session record",
+    )
+    p.add_argument(
         "--fingerprint-key",
         type=Path,
         default=None,
@@ -118,6 +125,7 @@ def _guard_options(args: argparse.Namespace, events: Path) -> dict:
         "guard_on_error": args.on_error,
         "guard_reveal_identifiers": args.reveal_identifiers,
         "guard_workers": args.workers,
+        "guard_engine": args.engine,
         **({"guard_fingerprint_key": str(args.fingerprint_key)} if args.fingerprint_key else {}),
     }
 
