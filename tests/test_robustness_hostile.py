@@ -59,8 +59,11 @@ def _hostile_cases() -> dict:
         "gzip-bomb": ("POST", "/b", {**json, "Content-Encoding": "gzip, gzip"}, gzip_bomb, "decompression bomb"),
         "zstd-bomb": ("POST", "/b", {**json, "Content-Encoding": "zstd"}, zstd_bomb, "decompression bomb"),
         "br-bomb": ("POST", "/b", {**json, "Content-Encoding": "br"}, brotli_bomb, "decompression bomb"),
-        "deep-json": ("POST", "/j", json, b"[" * 10_000 + b"]" * 10_000, "json nested too deeply"),
-        "deep-json-object": ("POST", "/j", json, b'{"a":' * 10_000 + b"1" + b"}" * 10_000, "json nested too deeply"),
+        # An identifier at the bottom: the walk must go all the way down (a trigger-free nest is not walked).
+        "deep-json": ("POST", "/j", json, b"[" * 10_000 + f'"{IMEI}"'.encode() + b"]" * 10_000, "json nested too deeply"),
+        "deep-json-object": (
+            "POST", "/j", json, b'{"a":' * 10_000 + f'"{IMEI}"'.encode() + b"}" * 10_000, "json nested too deeply",
+        ),
         "invalid-utf8": (
             "POST", "/t", {"Content-Type": "text/plain; charset=utf-8"},
             f"IMEI: {IMEI} ".encode() + b"\xff\xfe\xc3\x28\xed\xa0\x80 end", "invalid utf-8",
