@@ -583,8 +583,13 @@ def main(argv: list[str] | None = None) -> int:
         help="skip the same RSS run through plain mitmdump (shown for comparison)",
     )
     ap.add_argument("--rss-flows", type=int, default=100_000, help="flows for the RSS run (0: skip; default 100000)")
+    ap.add_argument(
+        "--guard-arg", action="append", default=[], metavar="ARG",
+        help="extra argument for the guard's command line, repeatable (--guard-arg=--engine --guard-arg=python)",
+    )  # fmt: skip
     ap.add_argument("--serve-origin", metavar="HOST", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    EXTRA_GUARD_ARGS.extend(args.guard_arg)
     if args.serve_origin:
         try:
             asyncio.run(_serve_origin(args.serve_origin))

@@ -17,74 +17,12 @@ import urllib.parse
 from collections.abc import Iterable
 from pathlib import Path
 
-import phonenumbers
-from stdnum import imsi as std_imsi
-
 from .detect.known import spellings, transforms
+from .idtypes import mask
+from .idtypes._common import generic_mask
 from .model import Hit
 
 _KEY_BYTES = 32
-
-
-def _generic(value: str) -> str:
-    if len(value) <= 4:
-        return "*" * len(value)
-    if len(value) <= 8:
-        return value[0] + "*" * (len(value) - 2) + value[-1]
-    return value[:2] + "*" * (len(value) - 4) + value[-2:]
-
-
-def _iccid_prefix_len(d: str) -> int:
-    """``89`` + ITU country calling code (1-3 digits) + a 2-digit issuer prefix."""
-    for n in (1, 2, 3):
-        cc = d[2 : 2 + n]
-        if cc.isdigit() and int(cc) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
-            return 2 + n + 2
-    return 4
-
-
-def _imsi_prefix_len(d: str) -> int:
-    try:
-        return 3 + len(std_imsi.info(d)["mnc"])
-    except Exception:  # unknown operator: keep only the country code
-        return 3
-
-
-def mask(type: str, value: str) -> str:  # noqa: A002 - the public name the pipeline uses
-    """The masked form of one normalised identifier value."""
-    v = value.strip()
-    if not v:
-        return v
-    if type == "imei" and len(v) == 15 and v.isdigit():
-        return v[:8] + "*" * 6 + v[14:]
-    if type == "meid" and len(v) in (14, 18):
-        return v[:8] + "*" * (len(v) - 8)
-    if type in ("mac", "wifi_bssid") and len(v) == 17:
-        return v[:8] + ":**:**:**"
-    if type == "iccid" and v.isdigit():
-        keep = _iccid_prefix_len(v)
-        return v[:keep] + "*" * (len(v) - keep)
-    if type == "imsi" and v.isdigit():
-        keep = _imsi_prefix_len(v)
-        return v[:keep] + "*" * (len(v) - keep)
-    if type == "phone":
-        try:
-            num = phonenumbers.parse(v if v.startswith("+") else "+" + v.lstrip("0"), None)
-            cc = f"+{num.country_code}"
-            national = str(num.national_number)
-            return cc + "*" * max(0, len(national) - 2) + national[-2:]
-        except phonenumbers.NumberParseException:
-            return _generic(v)
-    if type == "email" and "@" in v:
-        local, _, domain = v.rpartition("@")
-        return f"{local[:1]}***@{domain}"
-    if type == "location":
-        try:
-            lat, lon = (float(x) for x in v.split(","))
-            return f"{lat:.1f},{lon:.1f}"
-        except ValueError:
-            return _generic(v)
-    return _generic(v)
 
 
 def _coordinate_parts(value: str) -> list[tuple[str, str]]:
@@ -118,7 +56,7 @@ def _raw_forms(hit: Hit) -> list[tuple[str, str]]:
     if any(step.startswith("known:") for step in hit.chain):
         for s in plain:
             for form, _ in transforms(s):
-                pairs.setdefault(form, _generic(form))
+                pairs.setdefault(form, generic_mask(form))
     for s, rep in list(pairs.items()):
         for enc in (urllib.parse.quote(s, safe=""), urllib.parse.quote(urllib.parse.quote(s, safe=""), safe="")):
             if enc != s:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
+from . import idtypes as _idtypes
+
 from pydantic import BaseModel, ConfigDict, Field as PydField
 
 IdentifierType = Literal[
@@ -29,21 +31,7 @@ IdentifierType = Literal[
 ]
 Category = Literal["device", "subscriber", "online", "location"]
 
-CATEGORY_OF: dict[str, Category] = {
-    "imei": "device",
-    "meid": "device",
-    "serial": "device",
-    "mac": "device",
-    "android_id": "device",
-    "imsi": "subscriber",
-    "iccid": "subscriber",
-    "phone": "subscriber",
-    "ad_id": "online",
-    "email": "online",
-    "location": "location",
-    "cell_id": "location",
-    "wifi_bssid": "location",
-}
+CATEGORY_OF: dict[str, Category] = dict(_idtypes.CATEGORY_OF)  # type: ignore[arg-type]
 IDENTIFIER_TYPES: tuple[str, ...] = tuple(CATEGORY_OF)
 CATEGORIES: tuple[Category, ...] = ("device", "subscriber", "online", "location")
 

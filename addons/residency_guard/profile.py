@@ -20,17 +20,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from .errors import ConfigError
 from .yamlconf import load_model
-from .detect.normalize import (
-    normalize_ad_id,
-    normalize_android_id,
-    normalize_email,
-    normalize_iccid,
-    normalize_imei,
-    normalize_imsi,
-    normalize_mac,
-    normalize_phone,
-    normalize_serial,
-)
+from . import idtypes
 
 
 def _digits_text(value: Any) -> Any:
@@ -68,21 +58,21 @@ class DeviceProfile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=1, max_length=64)
-    imei: list[Annotated[str, BeforeValidator(_digits_text), AfterValidator(normalize_imei)]] = Field(
+    imei: list[Annotated[str, BeforeValidator(_digits_text), AfterValidator(idtypes.imei.normalize)]] = Field(
         default_factory=list, description="15-digit IMEIs (Luhn-checked); one per slot"
     )
-    imsi: list[Annotated[str, BeforeValidator(_digits_text), AfterValidator(normalize_imsi)]] = Field(default_factory=list)
-    iccid: list[Annotated[str, BeforeValidator(_digits_text), AfterValidator(normalize_iccid)]] = Field(default_factory=list)
-    mac: list[Annotated[str, BeforeValidator(_mac_text), AfterValidator(normalize_mac)]] = Field(
+    imsi: list[Annotated[str, BeforeValidator(_digits_text), AfterValidator(idtypes.imsi.normalize)]] = Field(default_factory=list)
+    iccid: list[Annotated[str, BeforeValidator(_digits_text), AfterValidator(idtypes.iccid.normalize)]] = Field(default_factory=list)
+    mac: list[Annotated[str, BeforeValidator(_mac_text), AfterValidator(idtypes.mac.normalize)]] = Field(
         default_factory=list, description="Wi-Fi and Bluetooth MACs, any common spelling"
     )
-    serial: list[Annotated[str, AfterValidator(normalize_serial)]] = Field(default_factory=list)
-    android_id: list[Annotated[str, AfterValidator(normalize_android_id)]] = Field(default_factory=list)
-    ad_id: list[Annotated[str, AfterValidator(normalize_ad_id)]] = Field(default_factory=list)
-    phone: list[Annotated[str, AfterValidator(normalize_phone)]] = Field(
+    serial: list[Annotated[str, AfterValidator(idtypes.serial.normalize)]] = Field(default_factory=list)
+    android_id: list[Annotated[str, AfterValidator(idtypes.android_id.normalize)]] = Field(default_factory=list)
+    ad_id: list[Annotated[str, AfterValidator(idtypes.ad_id.normalize)]] = Field(default_factory=list)
+    phone: list[Annotated[str, AfterValidator(idtypes.phone.normalize)]] = Field(
         default_factory=list, description="MSISDNs in E.164 (+47…)"
     )
-    email: list[Annotated[str, AfterValidator(normalize_email)]] = Field(default_factory=list)
+    email: list[Annotated[str, AfterValidator(idtypes.email.normalize)]] = Field(default_factory=list)
     location: Location | None = None
     clients: list[Annotated[str, AfterValidator(_network)]] = Field(
         default_factory=list, description="client IPs or CIDRs this phone uses"

@@ -14,46 +14,13 @@ from functools import lru_cache
 
 import ahocorasick
 
+from ..idtypes import CONTEXT_KEYS
+
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
-# type → (substring markers, whole-key markers)
+# type → (substring markers, whole-key markers): each identifier type's vocabulary lives in its module
 _POSITIVE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "imei": (("imei", "deviceimei"), ("deviceid", "devid", "did", "ueid")),
-    "imeisv": (("imeisv", "softwareversionnumber"), ("svn",)),
-    "meid": (("meid",), ("esn", "deviceid", "devid")),
-    "imsi": (("imsi", "subscriberid"), ("subid",)),
-    "iccid": (("iccid", "simserial", "iccidnumber", "simcardid"), ("sim", "simid", "icc")),
-    "mac": (
-        ("macaddr", "macid", "wifimac", "wlanmac", "btmac", "bluetoothaddr", "bluetoothmac", "hwaddr",
-         "ethaddr", "etheraddr", "macaddress"),
-        ("mac", "wlan0", "bdaddr", "hwaddress"),
-    ),
-    # The access point a phone is associated with, as captive portals and hotspot logins name it.
-    "wifi_bssid": (("bssid", "apmac", "routermac", "gatewaymac", "nodemac"), ()),
-    "serial": (("serialno", "serialnumber", "deviceserial", "roserialno", "hwserial", "devsn", "devicesn"), ("serial", "sn", "psn")),
-    "android_id": (("androidid", "ssaid"), ("aid", "andi")),
-    "ad_id": (
-        ("gaid", "idfa", "advertisingid", "resettabledeviceid", "advertiserid", "googleadid", "adid", "aaid", "oaid", "adsid",
-         "advertising"),
-        ("ifa", "rida", "afai", "aifa", "lat_id"),
-    ),
-    "phone": (
-        ("msisdn", "phonenumber", "phoneno", "mobilenumber", "mobileno", "line1number", "cellphone",
-         "telephone", "callingnumber", "callernumber", "mdn"),
-        ("phone", "tel", "mobile", "number", "msisdn1", "msisdn2", "mob"),
-    ),
-    "email": (("email", "mail"), ()),
-    "cell_id": (
-        ("cellid", "cellidentity", "sim1cellid", "sim2cellid", "ecgi", "celltower", "enodeb"),
-        # mCi / mNci: the fields of Android's CellIdentityLte / CellIdentityNr as logcat prints them
-        ("cid", "ci", "eci", "nci", "mci", "mnci", "lac", "tac", "enb", "locationareacode", "trackingareacode"),
-    ),
-    "location": (
-        ("latlng", "latlon", "latlong", "geolocation", "coordinates", "gpslocation", "location", "coords"),
-        ("ll", "loc", "geo", "gps", "position", "pos", "point"),
-    ),
-    "lat": (("latitude",), ("lat", "la")),
-    "lon": (("longitude",), ("lon", "lng", "long", "lo")),
+    name: (keys.substrings, keys.whole) for name, keys in CONTEXT_KEYS.items()
 }
 
 # Keys naming things that merely look like identifiers. They lower confidence unless a positive marker

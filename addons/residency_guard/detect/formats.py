@@ -20,7 +20,9 @@ from stdnum import luhn
 from stdnum import meid as std_meid
 
 from .context import KeyContext, key_context, merge, names_a_place, text_label
-from .normalize import mac_to_colon
+from ..idtypes import ad_id, cell_id, iccid, imei, imsi, mac, serial
+from ..idtypes import mac_to_colon
+from ..idtypes.iccid import nibble_swapped
 
 _H = "[0-9A-Fa-f]"
 _LATITUDE_THEN_COMMA = r"-?[0-9]{1,2}\.[0-9]{1,12}\s?,\s?"
@@ -55,12 +57,10 @@ _MESSAGE_ID_KEY = re.compile(r"messageid|msgid|inreplyto|references|contentid|^m
 _SCALE_SUFFIX = re.compile(r"[0-9]+(?:\.[0-9]+)?x", re.ASCII)
 """``tile@2x.pbf``, ``icon@1.5x.png``: the density suffix of an image asset, not a mail domain."""
 
-# GSMA reporting body identifiers: the first two digits of every issued TAC.
-_IMEI_RBI = frozenset({"01", "10", "30", "33", "35", "44", "45", "49", "50", "51", "52", "53", "54", "86", "91", "98", "99"})
-PLACEHOLDER_DIGITS = frozenset({"000000000000000", "111111111111111", "222222222222222", "123456789012345",
-                                "0" * 20, "0" * 19, "89" + "0" * 18, "89" + "0" * 17, "0" * 16, "0" * 14})
-PLACEHOLDER_MACS = frozenset({"000000000000", "ffffffffffff", "020000000000"})
-_ZERO_UUID = "00000000-0000-0000-0000-000000000000"
+_IMEI_RBI = imei.REPORTING_BODIES
+PLACEHOLDER_DIGITS = imei.PLACEHOLDERS | imsi.PLACEHOLDERS | iccid.PLACEHOLDERS
+PLACEHOLDER_MACS = mac.PLACEHOLDERS
+_ZERO_UUID = next(iter(ad_id.PLACEHOLDERS))
 _PHONE_REGIONS = ("NO", "SE", "DK", "FI", "DE", "FR", "GB", "NL", "ES", "IT", "PL", "CN", "US", "IN")
 
 Found = tuple[str, str, float, str, str | None]  # type, value, confidence, method, key
@@ -171,11 +171,6 @@ def classify_digits(d: str, ctx: KeyContext) -> list[Found]:
 def _iccid_country(iccid: str) -> bool:
     """The digits after the 89 industry prefix begin with an ITU-T E.164 country calling code."""
     return any(int(iccid[2:k]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE for k in (3, 4, 5))
-
-
-def nibble_swapped(d: str) -> str:
-    """``98742010…`` → ``89470201…``: each pair of digits reversed (BCD with the low nibble first)."""
-    return "".join(d[i + 1] + d[i] for i in range(0, len(d) - 1, 2))
 
 
 def classify_hex(h: str, ctx: KeyContext, wifi_path: bool = False) -> list[Found]:
@@ -383,7 +378,7 @@ def nmea_positions(text: str) -> Iterator[tuple[Found, int, int]]:
 # "CellIdentityWcdma:{ mLac=7011 mCid=24013 mPsc=311 … }". Short ids are no candidate by their digits
 # alone; the field name is the evidence. Integer.MAX_VALUE and Long.MAX_VALUE mean "unavailable".
 _CELL_IDENTITY_FIELD = re.compile(r"\bm(?:Cid|Ci|Nci)=([0-9]{1,12})(?![0-9])", re.ASCII)
-_CELL_UNAVAILABLE = frozenset({"2147483647", "9223372036854775807", "0"})
+_CELL_UNAVAILABLE = cell_id.PLACEHOLDERS
 
 
 def cell_identity_fields(text: str) -> Iterator[tuple[Found, int, int]]:
@@ -469,7 +464,7 @@ _SERIAL_VALUE = re.compile(r"[A-Za-z0-9]{6,20}", re.ASCII)
 _SERIAL_IN_TEXT = re.compile(
     r"((?i:serial[ _-]?(?:no|number)?|serialno|\bsn))[\]\"']?\s*[:=]\s*[\[\"']?([A-Za-z0-9]{6,20})(?![A-Za-z0-9])", re.ASCII
 )
-_SERIAL_PLACEHOLDERS = frozenset({"unknown", "0123456789abcdef", "0123456789", "123456789", "none", "null"})
+_SERIAL_PLACEHOLDERS = serial.PLACEHOLDERS
 
 
 def classify_serial(raw: str, ctx: KeyContext) -> list[Found]:

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import ahocorasick
-import phonenumbers
+
+from .. import idtypes
 
 from .joined import Joined
 
@@ -41,39 +42,8 @@ class KnownEntry:
 
 
 def spellings(type_: str, value: str) -> list[str]:
-    """The plain ways one normalised value is written on the wire."""
-    out: list[str] = [value]
-    if type_ == "imei":
-        out += [value[:14], f"{value[:2]}-{value[2:8]}-{value[8:14]}-{value[14:]}"]
-    elif type_ == "iccid":
-        padded = value + "F" * (len(value) % 2)
-        swapped = "".join(padded[i + 1] + padded[i] for i in range(0, len(padded), 2))
-        out += [value + "F", value + "f", swapped, swapped.lower()]
-        if len(value) == 19:
-            out.append(value[:-1])  # some clients drop the Luhn digit
-    elif type_ == "mac":
-        h = value.replace(":", "")
-        variants = [value, value.replace(":", "-"), h, f"{h[0:4]}.{h[4:8]}.{h[8:12]}"]
-        out = variants + [v.upper() for v in variants]
-    elif type_ == "phone":
-        num = phonenumbers.parse(value, None)
-        national = str(num.national_number)
-        cc = str(num.country_code)
-        out += [
-            "00" + value[1:],
-            value[1:],
-            national,
-            phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
-            phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.NATIONAL),
-            f"+{cc}-{national}",
-        ]
-    elif type_ in ("serial", "android_id"):
-        out += [value.lower(), value.upper()]
-    elif type_ == "ad_id":
-        out += [value.upper(), value.replace("-", ""), value.replace("-", "").upper()]
-    elif type_ == "email":
-        out += [value.upper()]
-    return list(dict.fromkeys(s for s in out if len(s) >= _MIN_PATTERN))
+    """The plain ways one normalised value is written on the wire (``idtypes``), long enough to match alone."""
+    return [s for s in idtypes.spellings(type_, value) if len(s) >= _MIN_PATTERN]
 
 
 def _boundary(s: str) -> str:

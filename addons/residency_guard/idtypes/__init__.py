@@ -1,0 +1,56 @@
+"""One module per identifier type, everything about it in one place (python-stdnum style): category,
+strict ``normalize`` (checksums, MCC/MNC, prefixes) for values people write, placeholders, the
+``spellings`` it is sent in (profiles, the known-value pool), ``mask`` and its key vocabulary (``KEYS``).
+
+Masking, profiles, the known-value pool and key context read from here; the detectors' recognisers
+(``detect``) use the same constants.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from . import ad_id, android_id, cell_id, email, iccid, imei, imsi, location, mac, meid, phone, serial, wifi_bssid
+from ._common import Keys, generic_mask, mac_to_colon
+
+TYPES: dict[str, ModuleType] = {
+    m.NAME: m for m in (imei, meid, serial, mac, android_id, imsi, iccid, phone, ad_id, email, location, cell_id, wifi_bssid)
+}
+"""Every identifier type, in the order events list them."""
+
+CATEGORY_OF: dict[str, str] = {name: m.CATEGORY for name, m in TYPES.items()}
+
+CONTEXT_KEYS: dict[str, Keys] = {
+    **{name: m.KEYS for name, m in TYPES.items()},
+    # context words that are not types of their own: an IMEISV is reported as its IMEI, a latitude and a
+    # longitude are paired into a location
+    "imeisv": imei.IMEISV_KEYS,
+    "lat": location.LAT_KEYS,
+    "lon": location.LON_KEYS,
+}
+
+
+def normalize(type_: str, value: str) -> str:
+    """The canonical form of a value a person wrote (a device profile), or ``ValueError`` saying why not."""
+    module = TYPES[type_]
+    if not hasattr(module, "normalize"):
+        raise ValueError(f"{type_} values are not written by hand")
+    return module.normalize(value)
+
+
+def spellings(type_: str, value: str) -> list[str]:
+    """The plain ways one normalised value is written on the wire, without duplicates."""
+    return list(dict.fromkeys(TYPES[type_].spellings(value)))
+
+
+def mask(type_: str, value: str) -> str:
+    """The masked form of a normalised value: what names a model, an operator, a vendor or a country, never
+    the person."""
+    v = value.strip()
+    if not v:
+        return v
+    module = TYPES.get(type_)
+    return module.mask(v) if module is not None else generic_mask(v)
+
+
+__all__ = ["CATEGORY_OF", "CONTEXT_KEYS", "Keys", "TYPES", "mac_to_colon", "mask", "normalize", "spellings"]

@@ -1,0 +1,48 @@
+"""IMEI (3GPP TS 23.003 §6.2): TAC (8 digits, the model) + serial (6) + Luhn check digit.
+
+Also the 16-digit IMEISV (no check digit, a 2-digit software version instead of it), the dashed
+``35-209900-176148-1`` spelling, and the 14 digits without the check digit some clients send.
+"""
+
+from __future__ import annotations
+
+from stdnum import imei as std_imei
+from stdnum.exceptions import ValidationError
+
+from ._common import SEPARATORS, Keys
+
+NAME = "imei"
+CATEGORY = "device"
+KEYS = Keys(("imei", "deviceimei"), ("deviceid", "devid", "did", "ueid"))
+IMEISV_KEYS = Keys(("imeisv", "softwareversionnumber"), ("svn",))
+"""An IMEISV is reported as the IMEI it holds; its keys are context words of their own."""
+REPORTING_BODIES = frozenset({"01", "10", "30", "33", "35", "44", "45", "49", "50", "51", "52", "53", "54", "86", "91", "98", "99"})
+"""GSMA reporting body identifiers: the first two digits of every issued TAC."""
+PLACEHOLDERS = frozenset({"000000000000000", "111111111111111", "222222222222222", "123456789012345", "0" * 14, "0" * 16})
+
+
+def normalize(value: str) -> str:
+    v = value.strip()
+    if v.upper().startswith("IMEI:"):
+        v = v[5:]
+    digits = SEPARATORS.sub("", v)
+    if not digits.isascii() or not digits.isdigit() or len(digits) != 15:
+        raise ValueError("an IMEI is 15 digits (TAC 8 + serial 6 + Luhn check digit)")
+    try:
+        std_imei.validate(digits)
+    except ValidationError:
+        raise ValueError("IMEI check digit is wrong (Luhn)") from None
+    return digits
+
+
+def spellings(value: str) -> list[str]:
+    return [value, value[:14], f"{value[:2]}-{value[2:8]}-{value[8:14]}-{value[14:]}"]
+
+
+def mask(value: str) -> str:
+    """The TAC names the model, the serial the phone: keep the TAC and the check digit."""
+    if len(value) == 15 and value.isdigit():
+        return value[:8] + "*" * 6 + value[14:]
+    from ._common import generic_mask
+
+    return generic_mask(value)
