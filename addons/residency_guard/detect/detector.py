@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 from ..model import Field, Hit
 from .context import CELL_SIBLING_KEYS, key_context, path_is_cell, path_is_wifi_scan
 from .context import PREFIXED_COORDINATE, KeyContext, names_a_place, normalize_key
-from .formats import Found, bcd_imeis, classify_phone, scan
+from .formats import WINDOWED_FROM, Found, bcd_imeis, classify_phone, scan
 from .known import KnownValuePool
 from .joined import Joined
-from .triggers import TriggerScan
+from .triggers import TriggerScan, widened
 
 if TYPE_CHECKING:
     from ..profile import DeviceProfile
@@ -136,7 +136,7 @@ class Detector:
         keyed = {k for k, r in roles.items() if r[1] or r[0].positive or r[4]}
         coordinate_keys = {k for k, r in roles.items() if r[2]}
         value_keys = {k for k, r in roles.items() if r[4]}
-        work = self._candidate_fields(joined)
+        work, field_spans = self._candidate_fields(joined)
         work.update(known)
         if keyed:
             work.update(i for i, f in enumerate(fields) if f.key in keyed)
@@ -159,7 +159,11 @@ class Detector:
             if ctx.says("phone") and self._phone_with_sibling_country_code(f, objects()[parent], ctx, add):
                 continue
             per_span: dict[tuple[int, int], Found] = {}
-            for found, start, end in scan(f.value, ctx, parent, path_is_wifi_scan(parent), self.triggers.windows if self.selective else None):
+            windows = None
+            if self.selective:
+                spans = field_spans.get(i, ())
+                windows = lambda _text, spans=spans: widened(spans)  # noqa: E731 - the spans are this value's
+            for found, start, end in scan(f.value, ctx, parent, path_is_wifi_scan(parent), windows):
                 old = per_span.get((start, end))
                 if old is None or found[2] > old[2]:
                     per_span[(start, end)] = found
@@ -175,18 +179,24 @@ class Detector:
         hits = [self._attribute(h, best, objects, client_device) for h in best.values()]
         return [h for h in hits if h is not None]
 
-    def _candidate_fields(self, joined: Joined) -> set[int]:
+    def _candidate_fields(self, joined: Joined) -> tuple[set[int], dict[int, list[tuple[int, int]]]]:
         """Indexes of the values a trigger touches: the only ones ``formats.scan`` can report from
-        (besides those whose key alone makes a hit, added by the caller). No trigger holds NUL, the
-        separator of the joined values."""
+        (besides those whose key alone makes a hit, added by the caller); and, for the long ones, where
+        in them the triggers are (the candidate search runs only around those). No trigger holds NUL,
+        the separator of the joined values."""
         if not self.selective:
-            return set(range(len(joined)))
-        index = joined.index
+            return set(range(len(joined))), {}
         selected: set[int] = set()
+        located: dict[int, list[tuple[int, int]]] = {}
+        index = joined.index
         for start, end in self.triggers.spans(joined.text).items:  # sorted by start
             first, last = index(start), index(max(start, end - 1))
             selected.update(range(first, last + 1))  # a boundary character may be the separator before
-        return selected
+            for k in range(first, last + 1):
+                if joined.length_of(k) >= WINDOWED_FROM:
+                    offset = joined.start_of(k)
+                    located.setdefault(k, []).append((start - offset, end - offset))
+        return selected, located
 
     def _pair_all_coordinates(self, fields: list[Field], coordinate_keys: set[str | None], objects, add) -> None:
         """Latitude/longitude pairs, one per object, added in the order of the objects."""

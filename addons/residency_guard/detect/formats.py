@@ -497,7 +497,7 @@ def _embedded_in_long_hex(text: str, start: int, end: int) -> bool:
     return (left < start or right > end) and right - left >= 24
 
 
-_WINDOWED_FROM = 1024
+WINDOWED_FROM = 1024
 """Texts this long are searched only around triggers (``windows``): the candidate regex costs 10-20 ns
 per character, a trigger scan about one."""
 MAX_MATCH = 48
@@ -508,7 +508,7 @@ def candidate_matches(text: str, windows: Callable[[str], list[tuple[int, int]]]
     """``_CANDIDATES.finditer(text)``, or, given ``windows`` (``TriggerScan.windows``), the matches that
     start inside them: the only ones that can yield a hit."""
     n = len(text)
-    if windows is None or n < _WINDOWED_FROM:
+    if windows is None or n < WINDOWED_FROM:
         yield from _CANDIDATES.finditer(text)
         return
     # A window's scan starts where the whole-text scan would be with nothing matched since the last

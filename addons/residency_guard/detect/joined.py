@@ -11,9 +11,10 @@ from operator import add
 class Joined:
     """The values of one request joined by NUL; maps an offset in the joined text back to its value."""
 
-    __slots__ = ("text", "_count", "_starts", "_last")
+    __slots__ = ("text", "_count", "_starts", "_last", "_values")
 
     def __init__(self, values: list[str]):
+        self._values = values
         self.text = text = "\x00".join(values)
         self._count = len(values)
         self._starts: list[int] | None = None
@@ -24,6 +25,15 @@ class Joined:
 
     def __len__(self) -> int:
         return self._count
+
+    def start_of(self, k: int) -> int:
+        """Where value ``k`` starts in the joined text."""
+        if self._starts is None:
+            self._starts = list(map(add, accumulate(map(len, self._values), initial=0), count()))[:-1]
+        return self._starts[k]
+
+    def length_of(self, k: int) -> int:
+        return len(self._values[k])
 
     def index(self, pos: int) -> int:
         """The value that character ``pos`` of the joined text belongs to.

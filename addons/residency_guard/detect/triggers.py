@@ -42,7 +42,7 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import accumulate, combinations
 from typing import TYPE_CHECKING
@@ -357,18 +357,8 @@ class TriggerScan:
         return Spans(list(self._spans(text, False, form)))
 
     def windows(self, text: str) -> list[Span]:
-        """Disjoint, ordered spans of ``text`` outside which no candidate of ``formats`` can yield a hit:
-        each trigger widened by a candidate's length and by the label a candidate may have before it
-        (``context.text_label`` looks 48 characters back)."""
-        merged: list[Span] = []
-        for start, end in sorted(self._spans(text, False, False)):
-            lo, hi = max(0, start - _WINDOW_BEFORE), end + _WINDOW_AFTER
-            if merged and lo <= merged[-1][1]:
-                if hi > merged[-1][1]:
-                    merged[-1] = (merged[-1][0], hi)
-            else:
-                merged.append((lo, hi))
-        return merged
+        """``widened`` trigger spans of ``text``."""
+        return widened(self._spans(text, False, False))
 
     def sibling_spans(self, text: str) -> list[Span]:
         """Where a name in ``SIBLING_KEYS`` may be written (a form's pairs to keep beside the triggered ones)."""
@@ -402,6 +392,21 @@ _WINDOW_AFTER = 48 + 3 * _MAX_SHAPE
 its look-around spans less than ``_MAX_SHAPE`` on either side of what it overlaps."""
 _B64_RUN = b"b" * MIN_BASE64
 _FORM_B64_RUN = b"b" * (MIN_BASE64 - 2)
+
+
+def widened(spans: Iterable[Span]) -> list[Span]:
+    """Disjoint, ordered spans outside which no candidate of ``formats`` can yield a hit: each trigger
+    widened by a candidate's length and by the label a candidate may have before it
+    (``context.text_label`` looks 48 characters back)."""
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        lo, hi = max(0, start - _WINDOW_BEFORE), end + _WINDOW_AFTER
+        if merged and lo <= merged[-1][1]:
+            if hi > merged[-1][1]:
+                merged[-1] = (merged[-1][0], hi)
+        else:
+            merged.append((lo, hi))
+    return merged
 
 
 class Spans:
