@@ -183,6 +183,7 @@ class Walker:
     def __init__(self, limits: Limits, gate: TriggerScan | None = None) -> None:
         self.limits = limits
         self.gate = gate
+        self._spans_of: tuple[str | None, Spans | None] = (None, None)
         self.fields: list[Field] = []
         self.notes: list[str] = []
         self.decoded = 0
@@ -247,7 +248,7 @@ class Walker:
         a transform): a failed parse is then worth a note.
         """
         n = len(s)
-        if n >= GATED_FROM and self.gate is not None and not self.gate.keeps(key, s):
+        if n >= GATED_FROM and self.gate is not None and not self._gated_in(key, s):
             return False  # no detector could report anything in it, nor in what it decodes to
         if n < 4 or (s.isdigit() and (n < MIN_HEX or n & 1)):
             self.emit(where, chain, s, key)
@@ -428,13 +429,29 @@ class Walker:
         self.walk_json_text(where, chain, obj, s)
         return True
 
+    def _gated_in(self, key: str | None, s: str) -> bool:
+        """``gate.keeps``; for a JSON-looking value its spans are kept for ``json_pruned`` (one scan)."""
+        assert self.gate is not None
+        if key is not None and self.gate.key_matters(key):
+            return True
+        if s.lstrip()[:1] in ("{", "["):
+            spans = self.gate.spans(s)
+            self._spans_of = (s, spans)
+            return bool(spans)
+        return self.gate.any(s)
+
+    def _spans(self, s: str) -> Spans:
+        assert self.gate is not None
+        cached, spans = self._spans_of
+        return spans if cached is s else self.gate.spans(s)
+
     def json_pruned(self, where: str, chain: tuple[str, ...], s: str) -> bool:
         """A JSON object or array walked where the gate's triggers are, straight from its text; False
         (nothing emitted) when ``s`` is not exactly one, which ``json_text`` then parses and explains."""
         assert self.gate is not None
         fields, notes = len(self.fields), len(self.notes)
         try:
-            end = walk_pruned(self, where, chain, s, self.gate.spans(s))
+            end = walk_pruned(self, where, chain, s, self._spans(s))
             if _TRAILING_SPACE.match(s, end).end() == len(s):
                 return True
         except (ValueError, StopIteration, IndexError, RecursionError):
@@ -447,7 +464,7 @@ class Walker:
         if self.gate is None or len(s) < GATED_FROM:
             self.walk_json(where, chain, obj)
         else:
-            walk_pruned(self, where, chain, s, self.gate.spans(s))
+            walk_pruned(self, where, chain, s, self._spans(s))
 
     def json_in_runs(self, where: str, chain: tuple[str, ...], key: str | None, runs: str) -> None:
         """JSON carried in binary framing (an MQTT PUBLISH, a length-prefixed frame): a printable run
@@ -547,11 +564,12 @@ class Walker:
         selected: Iterable[int] = range(len(pairs))
         if len(s) >= GATED_FROM and self.gate is not None:
             as_form = separator == "&"
-            if not self.gate.any(s, form=as_form):
+            triggers = self.gate.spans(s, form=as_form)
+            if not triggers:
                 return True  # nothing in it for a detector: as if its pairs had been emitted
             if not (_VALUED_AMP if as_form else _VALUED_SEMICOLON).search(s):
                 return False
-            spans = [(a, b, False) for a, b in self.gate.spans(s, form=as_form).items]
+            spans = [(a, b, False) for a, b in triggers.items]
             spans += [(a, b, True) for a, b in self.gate.sibling_spans(s)]
             selected = _selected_pairs(pairs, spans, self.gate.key_matters)
         before = len(self.fields)
