@@ -210,14 +210,17 @@ def test_engines_are_chosen_by_name():
         engine_named("fast")
 
 
-@pytest.mark.skipif("native" not in ENGINES, reason="no hyperscan wheel on this platform")
-def test_both_engines_find_the_same_triggers_in_a_payload():
-    text = 'POST {"IMEI1":"352099001761481","cell_id":24013,"note":"order 1700000000123"} a4:50:46:0f:1e:2d +4741234567'
-    covered = {}
+def test_both_engines_find_the_triggers_of_a_payload():
+    """Spans may differ by a boundary character (Hyperscan reports a shape with the character around it);
+    what each identifier and each key marker is touched by must not."""
+    text = 'POST {"IMEI1":"352099001761481","cell_id":24013,"note":"1700000000123"} a4:50:46:0f:1e:2d +4741234567'
     for engine in ENGINES:
         spans = _scan(engine).spans(text)
-        covered[engine] = {i for i in range(len(text)) if spans.touch(i, i + 1)}
-    assert covered["python"] == covered["native"]
+        for piece in ("IMEI1", "352099001761481", "cell_id", "a4:50:46:0f:1e:2d", "+4741234567"):
+            start = text.index(piece)
+            assert spans.touch(start, start + len(piece)), (engine, piece)
+        start = text.index("1700000000123")  # a 13-digit timestamp is no trigger
+        assert not spans.touch(start + 1, start + 12), engine
 
 
 def test_a_benign_event_batch_has_no_trigger_at_all():

@@ -218,7 +218,7 @@ class PythonEngine:
         for pattern in sibling_patterns():
             self._siblings.add_word(pattern, len(pattern))
         self._siblings.make_automaton()
-        self._confirm = {name: re.compile(pattern) for name, pattern in SHAPES}
+        self._confirm = {name: re.compile(_with_lookaround(pattern)) for name, pattern in SHAPES}
         by_view: dict[bytes | None, list[tuple[str, tuple[bytes, ...], bool]]] = {}
         for name, (view, literals, whole) in _LITERALS.items():
             by_view.setdefault(view, []).append((name, literals, whole))
@@ -251,6 +251,16 @@ class PythonEngine:
     def siblings(self, raw: bytes) -> list[Span]:
         words = (b" " + raw.translate(_WORD_VIEW) + b" ").decode("latin-1")
         return [(max(0, end - length), end) for end, length in self._siblings.iter(words)]
+
+
+def _with_lookaround(pattern: bytes) -> bytes:
+    """A shape's boundary groups as look-arounds: ``finditer`` must not consume the character between two
+    adjacent matches (Hyperscan reports overlapping matches; ``re`` does not)."""
+    return (
+        pattern.replace(rb"(?:^|[^0-9])", rb"(?<![0-9])")
+        .replace(rb"(?:[^0-9]|$)", rb"(?![0-9])")
+        .replace(rb"(?:^|[^0-9A-Za-z+])", rb"(?<![0-9A-Za-z+])")
+    )
 
 
 class HyperscanEngine:
