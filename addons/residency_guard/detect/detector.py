@@ -189,7 +189,7 @@ class Detector:
         selected: set[int] = set()
         located: dict[int, list[tuple[int, int]]] = {}
         index = joined.index
-        for start, end in self.triggers.spans(joined.text).items:  # sorted by start
+        for start, end in self.triggers.spans(joined.text, decodable=False).items:  # sorted by start
             first, last = index(start), index(max(start, end - 1))
             selected.update(range(first, last + 1))  # a boundary character may be the separator before
             for k in range(first, last + 1):

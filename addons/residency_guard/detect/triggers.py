@@ -363,8 +363,10 @@ class TriggerScan:
             return True
         return False
 
-    def spans(self, text: str, form: bool = False) -> Spans:
-        return Spans(list(self._spans(text, False, form)))
+    def spans(self, text: str, form: bool = False, decodable: bool = True) -> Spans:
+        """Trigger occurrences in ``text``; without ``decodable`` the runs a decoder could open are left
+        out (the detector's question: it scans values, the extractor has already decoded them)."""
+        return Spans(list(self._spans(text, False, form, decodable)))
 
     def windows(self, text: str) -> list[Span]:
         """``widened`` trigger spans of ``text``."""
@@ -374,8 +376,19 @@ class TriggerScan:
         """Where a name in ``SIBLING_KEYS`` may be written (a form's pairs to keep beside the triggered ones)."""
         return self.engine.siblings(text.encode("latin-1", "replace"))
 
-    def _spans(self, text: str, first: bool, form: bool) -> Iterator[Span]:
+    def _spans(self, text: str, first: bool, form: bool, decodable: bool = True) -> Iterator[Span]:
         raw = text.encode("latin-1", "replace")
+        if decodable:
+            yield from self._runs(raw, first, form)
+        yield from self.engine.spans(raw, first)
+        if self._known is not None:
+            for end, (length, _) in self._known.iter(text):
+                yield end - length + 1, end + 1
+                if first:
+                    return
+
+    @staticmethod
+    def _runs(raw: bytes, first: bool, form: bool) -> Iterator[Span]:
         # Runs of the base64/hex alphabet: a decoder may apply (found alike by both engines: one find
         # per run, where a pattern engine reports every position inside a long run).
         runs, needle = (raw.translate(_FORM_RUN_VIEW), _FORM_B64_RUN) if form else (raw.translate(_RUN_VIEW), _B64_RUN)
@@ -388,12 +401,6 @@ class TriggerScan:
                 if first:
                     return
             i = runs.find(needle, end)
-        yield from self.engine.spans(raw, first)
-        if self._known is not None:
-            for end, (length, _) in self._known.iter(text):
-                yield end - length + 1, end + 1
-                if first:
-                    return
 
 
 _WINDOW_BEFORE = 2 * _MAX_SHAPE
