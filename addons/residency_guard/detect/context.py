@@ -37,6 +37,15 @@ _NEGATIVE_SUBSTRINGS = (
 )
 _NEGATIVE_WHOLE = ("ts", "t", "id", "rid", "ean", "upc", "gtin", "seq", "pid", "uid", "tid", "iat", "exp", "nbf", "v")
 
+# Keys whose value the detector reads on a *sibling's* behalf (detect.triggers keeps them for that reason).
+COUNTRY_CODE_KEYS = frozenset({"countrycode", "cc", "dialcode", "callingcode", "phonecountrycode", "countrycallingcode"})
+"""Beside a national number: its country (``{"country_code": 47, "phone": "41234567"}``)."""
+PLACE_SIBLINGS = frozenset({"name", "title", "label", "address", "radius", "radiuskm", "radiusm", "placeid", "placename"})
+"""Beside a position: it is a place's or a search's (``{"name": "Stockholm C", "lat": …}``, ``?radius=``)."""
+VALUE_KEYS = frozenset({"value", "val", "v", "data", "id"})
+NAME_KEYS = frozenset({"type", "name", "key", "kind", "idtype", "field", "label"})
+"""``{"type": "MEID", "value": "2701…"}``: a value's context is what its sibling names."""
+
 # Keys of the objects that hold cell tower and Wi-Fi scan records (Mozilla Location Service / Google
 # geolocation API style): a generic ``macAddress`` inside ``wifiAccessPoints`` is a nearby access point.
 CELL_SIBLING_KEYS = frozenset(

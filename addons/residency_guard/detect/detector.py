@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from ..model import Field, Hit
-from .context import CELL_SIBLING_KEYS, key_context, path_is_cell, path_is_wifi_scan
+from .context import CELL_SIBLING_KEYS, COUNTRY_CODE_KEYS, NAME_KEYS, PLACE_SIBLINGS, VALUE_KEYS
+from .context import key_context, path_is_cell, path_is_wifi_scan
 from .context import PREFIXED_COORDINATE, KeyContext, names_a_place, normalize_key
 from .formats import WINDOWED_FROM, Found, bcd_imeis, classify_phone, scan
 from .known import KnownValuePool
@@ -21,7 +22,6 @@ from .triggers import TriggerScan, widened
 if TYPE_CHECKING:
     from ..profile import DeviceProfile
 
-_COUNTRY_CODE_KEYS = frozenset({"countrycode", "cc", "dialcode", "callingcode", "phonecountrycode", "countrycallingcode"})
 _WORTH_SCANNING = re.compile(r"[0-9@]", re.ASCII)
 _KEY_ALONE = frozenset({"cell_id", "serial", "phone", "iccid", "imsi", "meid"})
 """Key contexts under which scan() reports values no candidate pattern finds (short cell ids, serials,
@@ -58,8 +58,6 @@ def _coordinate_confidence(decimals: int) -> float:
     return 0.85 if decimals >= 3 else 0.45 if decimals == 2 else 0.3
 
 
-# A position beside one of these is a place's or a search's: {"name": "Stockholm C", "lat": …}, ?radius=
-_PLACE_SIBLINGS = frozenset({"name", "title", "label", "address", "radius", "radiuskm", "radiusm", "placeid", "placename"})
 
 
 def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -247,7 +245,7 @@ class Detector:
         if not (digits.isascii() and digits.isdigit() and 4 <= len(digits) <= 14):
             return False
         for s in siblings:
-            if normalize_key(s.key) in _COUNTRY_CODE_KEYS:
+            if normalize_key(s.key) in COUNTRY_CODE_KEYS:
                 cc = s.value.strip().lstrip("+")
                 if cc.isascii() and cc.isalpha() and len(cc) == 2:  # an ISO region ("IE") instead of a calling code
                     cc = str(phonenumbers.country_code_for_region(cc.upper()) or "")
@@ -275,7 +273,7 @@ class Detector:
         conf = _coordinate_confidence(decimals)
         parent = parent_of(lat_f)
         if (names_a_place(parent) or names_a_place(PREFIXED_COORDINATE.sub("", lat_f.key or ""))
-                or any(normalize_key(s.key) in _PLACE_SIBLINGS for s in siblings_of(parent))):
+                or any(normalize_key(s.key) in PLACE_SIBLINGS for s in siblings_of(parent))):
             return  # where the phone asks about (a named place, a search radius, poi_lat), not where it is
         if decimals == 2 and key_context(parent.rpartition(".")[2]).says("location"):
             conf = 0.6  # "device.geo": a coarse position, but the phone's
@@ -341,17 +339,15 @@ def _key_roles(key: str | None) -> tuple[KeyContext, bool, bool, bool, bool]:
     coordinate, whether it holds GeoJSON positions, whether it is the value of a name/value pair."""
     ctx = key_context(key)
     geo = ctx.key == "coordinates"
-    return ctx, bool(ctx.positive & _KEY_ALONE), ctx.says("lat") or ctx.says("lon"), geo, ctx.key in _VALUE_KEYS
+    return ctx, bool(ctx.positive & _KEY_ALONE), ctx.says("lat") or ctx.says("lon"), geo, ctx.key in VALUE_KEYS
 
 
-_VALUE_KEYS = frozenset({"value", "val", "v", "data", "id"})
-_NAME_KEYS = frozenset({"type", "name", "key", "kind", "idtype", "field", "label"})
 
 
 def _named_by_sibling(f: Field, siblings: list[Field]) -> KeyContext | None:
     """``{"type": "MEID", "value": "2701…"}``: the value's context is what its sibling names."""
     for s in siblings:
-        if s is not f and normalize_key(s.key) in _NAME_KEYS and len(s.value) <= 64:
+        if s is not f and normalize_key(s.key) in NAME_KEYS and len(s.value) <= 64:
             ctx = key_context(s.value)
             if ctx.positive:
                 return ctx

@@ -8,6 +8,11 @@ from itertools import accumulate, count
 from operator import add
 
 
+def _starts(values: list[str]) -> list[int]:
+    """Where each value starts once they are joined by one separator character."""
+    return list(map(add, accumulate(map(len, values), initial=0), count()))[:-1]
+
+
 class Joined:
     """The values of one request joined by NUL; maps an offset in the joined text back to its value."""
 
@@ -20,7 +25,7 @@ class Joined:
         self._starts: list[int] | None = None
         if text.count("\x00") != len(values) - 1 and values:
             # A value holds NUL itself: separators cannot be counted, so every start is computed.
-            self._starts = list(map(add, accumulate(map(len, values), initial=0), count()))[:-1]
+            self._starts = _starts(values)
         self._last = (0, 0)  # (offset, value index) of the previous look-up
 
     def __len__(self) -> int:
@@ -29,7 +34,7 @@ class Joined:
     def start_of(self, k: int) -> int:
         """Where value ``k`` starts in the joined text."""
         if self._starts is None:
-            self._starts = list(map(add, accumulate(map(len, self._values), initial=0), count()))[:-1]
+            self._starts = _starts(self._values)
         return self._starts[k]
 
     def length_of(self, k: int) -> int:

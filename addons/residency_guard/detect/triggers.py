@@ -11,7 +11,7 @@ list: the markers below are *derived* from the tables the detector itself reads 
 =================  ============================================================  ===================
 trigger            why the detector needs it                                     found by
 =================  ============================================================  ===================
-digit run          15 digits (IMEI, IMSI), 18-20 (ICCID, swapped EF_ICCID)        class find + length
+digit run          15 digits (IMEI, IMSI), 18-20 from 89/98 (ICCID, EF_ICCID)     class find + confirm
 dashed IMEI        ``35-209900-176148-1``                                         class find
 MAC                ``hh:hh:…`` / ``hh-hh-…`` / ``hhhh.hhhh.hhhh``                  class find
 E.164              ``+`` then 1-9; ``00`` then 1-9 after a non-alphanumeric       class find
@@ -49,7 +49,8 @@ from typing import TYPE_CHECKING
 
 import ahocorasick
 
-from .context import CELL_SIBLING_KEYS, key_context, positive_markers
+from .context import CELL_SIBLING_KEYS, COUNTRY_CODE_KEYS, NAME_KEYS, PLACE_SIBLINGS, VALUE_KEYS
+from .context import key_context, positive_markers
 from ..extract.codings import looks_like_zlib
 from ..extract.sniff import GZIP_MAGIC, MIN_BASE64, ZSTD_MAGIC, base64_bytes, hex_bytes, plausible_text, wordy
 
@@ -179,19 +180,16 @@ def sibling_patterns() -> set[str]:
     return patterns
 
 
-@lru_cache(maxsize=1)
-def _word_automaton() -> ahocorasick.Automaton:
+def _automaton(patterns: Iterable[str]) -> ahocorasick.Automaton:
+    """One Aho-Corasick automaton over ``patterns``, each reporting its length."""
     automaton = ahocorasick.Automaton()
-    for pattern in word_patterns():
+    for pattern in patterns:
         automaton.add_word(pattern, len(pattern))
     automaton.make_automaton()
     return automaton
 
 
-_NAME_VALUE_KEYS = frozenset({"value", "val", "v", "data", "id", "type", "name", "key", "kind", "idtype", "field", "label"})
-_PLACE_SIBLINGS = frozenset({"name", "title", "label", "address", "radius", "radiuskm", "radiusm", "placeid", "placename"})
-_COUNTRY_CODE_KEYS = frozenset({"countrycode", "cc", "dialcode", "callingcode", "phonecountrycode", "countrycallingcode"})
-SIBLING_KEYS = CELL_SIBLING_KEYS | _NAME_VALUE_KEYS | _PLACE_SIBLINGS | _COUNTRY_CODE_KEYS
+SIBLING_KEYS = CELL_SIBLING_KEYS | VALUE_KEYS | NAME_KEYS | PLACE_SIBLINGS | COUNTRY_CODE_KEYS
 """Normalised keys whose value the detector reads on a *sibling's* behalf (a place's name beside a
 position, MCC/MNC beside a short cell id, ``type`` beside ``value``, a country code beside a national
 number): always emitted, trigger or not."""
@@ -210,14 +208,8 @@ class PythonEngine:
     name = "python"
 
     def __init__(self) -> None:
-        self._words = ahocorasick.Automaton()
-        for pattern in word_patterns():
-            self._words.add_word(pattern, len(pattern))
-        self._words.make_automaton()
-        self._siblings = ahocorasick.Automaton()
-        for pattern in sibling_patterns():
-            self._siblings.add_word(pattern, len(pattern))
-        self._siblings.make_automaton()
+        self._words = _automaton(word_patterns())
+        self._siblings = _automaton(sibling_patterns())
         self._confirm = {name: re.compile(_with_lookaround(pattern)) for name, pattern in SHAPES}
         by_view: dict[bytes | None, list[tuple[str, tuple[bytes, ...], bool]]] = {}
         for name, (view, literals, whole) in _LITERALS.items():
@@ -367,10 +359,6 @@ class TriggerScan:
         """Trigger occurrences in ``text``; without ``decodable`` the runs a decoder could open are left
         out (the detector's question: it scans values, the extractor has already decoded them)."""
         return Spans(list(self._spans(text, False, form, decodable)))
-
-    def windows(self, text: str) -> list[Span]:
-        """``widened`` trigger spans of ``text``."""
-        return widened(self._spans(text, False, False))
 
     def sibling_spans(self, text: str) -> list[Span]:
         """Where a name in ``SIBLING_KEYS`` may be written (a form's pairs to keep beside the triggered ones)."""

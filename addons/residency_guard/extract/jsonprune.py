@@ -19,14 +19,15 @@ import re
 from json.decoder import scanstring
 from typing import TYPE_CHECKING
 
-from .sniff import MIN_BASE64, json_member
+from . import walker as _walker
+from .sniff import MAY_BE_ENCODED_SHORT, MIN_BASE64, json_member
 
 if TYPE_CHECKING:
     from ..detect.triggers import Spans
     from .walker import Walker
 
-_WS = re.compile(r"[ \t\n\r]*")
-_MAY_BE_ENCODED_SHORT = re.compile(r"[{\[<%=]")
+JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_WS = JSON_SPACE
 
 
 def walk_pruned(walker: Walker, where: str, chain: tuple[str, ...], s: str, spans: Spans) -> int:
@@ -43,11 +44,9 @@ def _container(
     walker: Walker, where: str, chain: tuple[str, ...], s: str, i: int, path: str, key: str | None,
     depth: int, spans: Spans,
 ) -> int:  # fmt: skip
-    from .walker import JSON_MAX_NESTING
-
     members, end = _object_members(s, i) if s[i] == "{" else _array_members(s, i)
-    if depth >= JSON_MAX_NESTING:
-        walker.note(where, chain, f"json nested deeper than {JSON_MAX_NESTING} levels; inner values skipped")
+    if depth >= _walker.JSON_MAX_NESTING:
+        walker.note(where, chain, f"json nested deeper than {_walker.JSON_MAX_NESTING} levels; inner values skipped")
         return end
     later: list[tuple[int, str, str | None]] = []
     prefix = "json:" + path
@@ -73,7 +72,7 @@ def _container(
 
 def _scalar(walker: Walker, where: str, chain: tuple[str, ...], key: str | None, value: str) -> None:
     """As ``walk_json``: short values no decoder applies to are emitted as they are."""
-    if len(value) < MIN_BASE64 and (value.isdigit() or not _MAY_BE_ENCODED_SHORT.search(value)):
+    if len(value) < MIN_BASE64 and (value.isdigit() or not MAY_BE_ENCODED_SHORT.search(value)):
         walker.emit(where, chain, value, key)
     else:
         walker.text(where, chain, key, value)
@@ -94,12 +93,10 @@ _SKIP = json.JSONDecoder(strict=False).scan_once
 
 
 def _value(s: str, i: int) -> tuple[object, int]:
-    from .walker import _JSON
-
     first = s[i]
     if first == "{" or first == "[":
         return _CONTAINER, _SKIP(s, i)[1]
-    value, end = _JSON.scan_once(s, i)
+    value, end = _walker._JSON.scan_once(s, i)
     return (value if type(value) is str else None), end
 
 

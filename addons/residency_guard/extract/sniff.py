@@ -16,6 +16,8 @@ MIN_BASE64 = 16
 """Shortest base64 text worth decoding (12 bytes; a MAC's hex is 16 characters of base64): shorter
 tokens are mostly ids and words, and decode to printable noise too often."""
 MIN_HEX = 16
+MAY_BE_ENCODED_SHORT = re.compile(r"[{\[<%=]")
+"""Characters without which no decoder applies to a value shorter than MIN_BASE64."""
 
 _B64_STD = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 _B64_URL = re.compile(r"[A-Za-z0-9_-]+={0,2}")

@@ -46,9 +46,10 @@ if TYPE_CHECKING:
     from ..detect.triggers import Spans, TriggerScan
 from . import multipart as mp
 from . import protobuf
-from .jsonprune import walk_pruned
+from .jsonprune import JSON_SPACE, walk_pruned
 from .codings import GZIP_MAGIC, ZSTD_MAGIC, decompress, looks_like_zlib
 from .sniff import (
+    MAY_BE_ENCODED_SHORT,
     MIN_BASE64,
     MIN_HEX,
     base64_bytes,
@@ -107,8 +108,6 @@ _JSON = json.JSONDecoder(
 """Numbers stay as their source text: big integers keep every digit, decimals keep their precision."""
 
 
-_MAY_BE_ENCODED_SHORT = re.compile(r"[{\[<%=]")
-"""Characters without which no decoder applies to a value shorter than MIN_BASE64."""
 
 
 _BASE64_ALPHABET = re.compile(r"[A-Za-z0-9+/=_\-\r\n]+")
@@ -173,7 +172,6 @@ def _unescaped_names(raw_name: str) -> tuple[str, str]:
     return unquote_plus(raw_name, errors="replace"), unquote(raw_name, errors="replace")
 
 
-_TRAILING_SPACE = re.compile(r"[ \t\n\r]*")
 GATED_FROM = 128
 """Values this long are emitted (and decoded) only when ``gate`` finds a trigger in them; shorter ones
 cost the detector's own selection less than the question would."""
@@ -452,7 +450,7 @@ class Walker:
         fields, notes = len(self.fields), len(self.notes)
         try:
             end = walk_pruned(self, where, chain, s, self._spans(s))
-            if _TRAILING_SPACE.match(s, end).end() == len(s):
+            if JSON_SPACE.match(s, end).end() == len(s):
                 return True
         except (ValueError, StopIteration, IndexError, RecursionError):
             pass
@@ -505,7 +503,7 @@ class Walker:
         fields = self.fields
         append = fields.append
         max_items = self._max_items
-        special = _MAY_BE_ENCODED_SHORT.search
+        special = MAY_BE_ENCODED_SHORT.search
         member = json_member
         new_field = _new_field
         stack: list[tuple[list, str, str | None, int]] = [(root, "$", None, 0)]

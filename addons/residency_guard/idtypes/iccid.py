@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import phonenumbers
 
-from ._common import SEPARATORS, Keys
+from ._common import SEPARATORS, Keys, generic_mask
 
 NAME = "iccid"
 CATEGORY = "subscriber"
@@ -53,8 +53,6 @@ def prefix_length(digits: str) -> int:
 def mask(value: str) -> str:
     """Country and issuer kept; the account number names the card."""
     if not value.isdigit():
-        from ._common import generic_mask
-
         return generic_mask(value)
     keep = prefix_length(value)
     return value[:keep] + "*" * (len(value) - keep)

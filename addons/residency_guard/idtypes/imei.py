@@ -9,7 +9,7 @@ from __future__ import annotations
 from stdnum import imei as std_imei
 from stdnum.exceptions import ValidationError
 
-from ._common import SEPARATORS, Keys
+from ._common import SEPARATORS, Keys, generic_mask
 
 NAME = "imei"
 CATEGORY = "device"
@@ -43,6 +43,4 @@ def mask(value: str) -> str:
     """The TAC names the model, the serial the phone: keep the TAC and the check digit."""
     if len(value) == 15 and value.isdigit():
         return value[:8] + "*" * 6 + value[14:]
-    from ._common import generic_mask
-
     return generic_mask(value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from stdnum import imsi as std_imsi
 from stdnum.exceptions import ValidationError
 
-from ._common import SEPARATORS, Keys
+from ._common import SEPARATORS, Keys, generic_mask
 
 NAME = "imsi"
 CATEGORY = "subscriber"
@@ -32,8 +32,6 @@ def spellings(value: str) -> list[str]:
 def mask(value: str) -> str:
     """MCC + MNC name the operator: kept; the MSIN names the subscriber."""
     if not value.isdigit():
-        from ._common import generic_mask
-
         return generic_mask(value)
     try:
         keep = 3 + len(std_imsi.info(value)["mnc"])
