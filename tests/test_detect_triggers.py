@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from residency_guard.detect import Detector
 from residency_guard.detect.context import key_context
-from residency_guard.detect.formats import scan
+from residency_guard.detect.scan import scan
 from residency_guard.detect.triggers import HyperscanEngine, TriggerScan, engine_named
 from residency_guard.extract import extract_request
 from residency_guard.limits import DEFAULT_LIMITS

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import math
 import re
-
-import phonenumbers
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import Field, Hit
-from .context import CELL_SIBLING_KEYS, COUNTRY_CODE_KEYS, NAME_KEYS, PLACE_SIBLINGS, VALUE_KEYS
-from .context import key_context, path_is_cell, path_is_wifi_scan
-from .context import PREFIXED_COORDINATE, KeyContext, names_a_place, normalize_key
-from .formats import WINDOWED_FROM, Found, bcd_imeis, classify_phone, scan
-from .known import KnownValuePool
+from .context import CELL_SIBLING_KEYS, NAME_KEYS, VALUE_KEYS
+from .context import KeyContext, key_context, normalize_key, path_is_cell, path_is_wifi_scan
+from .enhancer import asks_about_a_place
 from .joined import Joined
+from .known import KnownValuePool
+from .objects import Objects, parent_of
+from .recognizers import coordinate_pair, geojson
+from .recognizers.bcd_imei import bcd_imeis
+from .recognizers.digit_runs import CELL_ID_NAMED
+from .recognizers.phone_country_code import with_sibling_country_code
+from .scan import WINDOWED_FROM, scan
+from .scoring import Found
 from .triggers import TriggerScan, widened
 
 if TYPE_CHECKING:
@@ -26,38 +30,41 @@ _WORTH_SCANNING = re.compile(r"[0-9@]", re.ASCII)
 _KEY_ALONE = frozenset({"cell_id", "serial", "phone", "iccid", "imsi", "meid"})
 """Key contexts under which scan() reports values no candidate pattern finds (short cell ids, serials,
 national phone numbers with a sibling country code, ICCIDs/IMSIs/MEIDs printed in digit groups)."""
-_PLACE_TYPES = frozenset({"phone", "location"})
-_PARENT_TAIL = re.compile(r"(?:\[['\"]?|[.:/])?$")
-_ARRAY_INDEX = re.compile(r"\[([0-9]+)\]$")
-_AREA_GEOMETRIES = frozenset({"polygon", "multipolygon"})
-_MAX_GEOJSON_POSITIONS = 16
-"""A track or polygon holds thousands of positions; the first ones are evidence enough."""
 _EARTH_RADIUS_M = 6_371_008.8
 _METRES_PER_DEGREE = 111_320.0
 
 
-def parent_of(f: Field) -> str:
-    """The location of the object a field sits in: ``body|json:$.geo.lat`` → ``body|json:$.geo``.
+class KeyRoles(NamedTuple):
+    """What a key means to the detector (cached per key)."""
 
-    Fields of one JSON object (or one query string, one form) share it, which is how the latitude and
-    the longitude of one position are paired.
-    """
-    loc = f.location
-    if not f.key:
-        return loc
-    for suffix in (f.key, f"{f.key}']", f'{f.key}"]', f"{f.key}]"):
-        if loc.endswith(suffix):
-            head = loc[: -len(suffix)]
-            return head[:-2] if head.endswith(("['", '["')) else head.rstrip(".:/[")
-    return loc
+    ctx: KeyContext
+    alone: bool
+    """The key alone can make a hit (no candidate needed)."""
+    coordinate: bool
+    """It names a latitude or a longitude (``coordinate_pair``)."""
+    positions: bool
+    """It holds GeoJSON positions (``geojson``)."""
+    value_of_pair: bool
+    """It is the value of a name/value pair (``{"type": "MEID", "value": …}``)."""
 
 
-def _coordinate_confidence(decimals: int) -> float:
-    """Three decimals (~100 m) place a phone; two (~1 km) or fewer are a town, kept below the reporting
-    threshold and only matched against a profile's radius."""
-    return 0.85 if decimals >= 3 else 0.45 if decimals == 2 else 0.3
+@lru_cache(maxsize=8192)
+def key_roles(key: str | None) -> KeyRoles:
+    ctx = key_context(key)
+    return KeyRoles(ctx, bool(ctx.positive & _KEY_ALONE), ctx.says("lat") or ctx.says("lon"), ctx.key == "coordinates", ctx.key in VALUE_KEYS)
 
 
+class _Best:
+    """The best hit per (type, value, location): a known value over a format hit, then confidence."""
+
+    def __init__(self) -> None:
+        self.hits: dict[tuple[str, str, str], Hit] = {}
+
+    def add(self, hit: Hit) -> None:
+        k = (hit.type, hit.value, hit.location)
+        old = self.hits.get(k)
+        if old is None or _rank(hit) > _rank(old):
+            self.hits[k] = hit
 
 
 def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -70,17 +77,6 @@ def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def _decimals(s: str) -> int:
     s = s.strip()
     return len(s.partition(".")[2]) if "." in s else 0
-
-
-def _as_coordinate(s: str, limit: float) -> float | None:
-    s = s.strip()
-    if not s or len(s) > 24:
-        return None
-    try:
-        v = float(s)
-    except ValueError:
-        return None
-    return v if math.isfinite(v) and -limit <= v <= limit else None
 
 
 class Detector:
@@ -104,84 +100,69 @@ class Detector:
 
     def detect(self, fields: Iterable[Field], client_ip: str | None = None) -> list[Hit]:
         client_device = next((p.name for p in self.profiles if p.owns_client(client_ip)), None)
-        best: dict[tuple[str, str, str], Hit] = {}
-
-        def add(hit: Hit) -> None:
-            k = (hit.type, hit.value, hit.location)
-            old = best.get(k)
-            if old is None or _rank(hit) > _rank(old):
-                best[k] = hit
-
         fields = list(fields)
-        # Objects (fields grouped by parent, in order of first appearance) are needed only for sibling
-        # look-ups, which are rare: built on first use.
-        grouped: list[dict[str, list[Field]]] = []
-
-        def objects() -> dict[str, list[Field]]:
-            if not grouped:
-                by_parent: dict[str, list[Field]] = {}
-                for f in fields:
-                    by_parent.setdefault(parent_of(f), []).append(f)
-                grouped.append(by_parent)
-            return grouped[0]
-
+        best = _Best()
+        objects = Objects(fields)
         joined = Joined([f.value for f in fields])
         known = self.pool.find_joined(joined)
-        # Only fields a trigger touches, or whose key (or a sibling, for name/value pairs) gives them a
-        # context, get the per-value work; the others yield nothing in scan() (detect.triggers).
-        roles = {k: _key_roles(k) for k in {f.key for f in fields}}
-        contexts = {k: r[0] for k, r in roles.items()}
-        keyed = {k for k, r in roles.items() if r[1] or r[0].positive or r[4]}
-        coordinate_keys = {k for k, r in roles.items() if r[2]}
-        value_keys = {k for k, r in roles.items() if r[4]}
+        roles = {k: key_roles(k) for k in {f.key for f in fields}}
         work, field_spans = self._candidate_fields(joined)
         work.update(known)
-        if keyed:
-            work.update(i for i, f in enumerate(fields) if f.key in keyed)
-        work.update(i for i, f in enumerate(fields) if f.chain and f.chain[-1] == "bcd")
+        # Only fields a trigger touches, or whose key (or a sibling, for name/value pairs) gives them a
+        # context, get the per-value work; the others yield nothing in scan() (detect.triggers).
+        keyed = {k for k, r in roles.items() if r.alone or r.ctx.positive or r.value_of_pair}
+        work.update(i for i, f in enumerate(fields) if f.key in keyed or (f.chain and f.chain[-1] == "bcd"))
         for i in sorted(work):
             f = fields[i]
             for e in known.get(i, ()):
                 chain = (*f.chain, f"known:{e.transform}") if e.transform else f.chain
-                add(Hit(e.type, e.value, f.where, chain, "known-value", 1.0 if not e.transform else 0.99, f.key, e.device))
-            if not _WORTH_SCANNING.search(f.value):
-                continue
-            if f.chain and f.chain[-1] == "bcd":  # digits decoded from binary: only a packed IMEI is credible
-                for type_, value, conf, method, key in bcd_imeis(f.value):
-                    add(Hit(type_, value, f.where, f.chain, method, conf, key))
-                continue
-            ctx = contexts[f.key]
-            parent = parent_of(f)
-            if not ctx.positive and f.key in value_keys:
-                ctx = _named_by_sibling(f, objects()[parent]) or ctx
-            if ctx.says("phone") and self._phone_with_sibling_country_code(f, objects()[parent], ctx, add):
-                continue
-            per_span: dict[tuple[int, int], Found] = {}
-            windows = None
-            if self.selective:
-                spans = field_spans.get(i, ())
-                windows = lambda _text, spans=spans: widened(spans)  # noqa: E731 - the spans are this value's
-            for found, start, end in scan(f.value, ctx, parent, path_is_wifi_scan(parent), windows):
-                old = per_span.get((start, end))
-                if old is None or found[2] > old[2]:
-                    per_span[(start, end)] = found
-            for type_, value, conf, method, key in per_span.values():
-                if type_ in _PLACE_TYPES and names_a_place(parent):
-                    continue  # a store's phone number, a hotel's position: not the phone's
-                add(Hit(type_, value, f.where, f.chain, method, round(conf, 2), key))
-
-        if coordinate_keys:
-            self._pair_all_coordinates(fields, coordinate_keys, objects, add)
-        if position_keys := {k for k, r in roles.items() if r[3]}:
-            self._geojson_positions(fields, position_keys, objects, add)
-        hits = [self._attribute(h, best, objects, client_device) for h in best.values()]
+                best.add(Hit(e.type, e.value, f.where, chain, "known-value", 1.0 if not e.transform else 0.99, f.key, e.device))
+            if _WORTH_SCANNING.search(f.value):
+                for hit in self._field_hits(f, roles[f.key], objects, field_spans.get(i)):
+                    best.add(hit)
+        self._structure_hits(fields, roles, objects, best)
+        hits = [self._attribute(h, best.hits, objects, client_device) for h in best.hits.values()]
         return [h for h in hits if h is not None]
 
+    def _field_hits(self, f: Field, roles: KeyRoles, objects: Objects, spans: list[tuple[int, int]] | None) -> Iterable[Hit]:
+        """The format/context hits of one value."""
+        if f.chain and f.chain[-1] == "bcd":  # digits decoded from binary: only a packed IMEI is credible
+            return [Hit(t, v, f.where, f.chain, method, float(conf), key) for t, v, conf, method, key in bcd_imeis(f.value)]
+        ctx = roles.ctx
+        parent = parent_of(f)
+        if not ctx.positive and roles.value_of_pair:
+            ctx = _named_by_sibling(f, objects.siblings(parent)) or ctx
+        if ctx.says("phone") and (national := with_sibling_country_code(f, objects.siblings(parent), ctx)):
+            return national
+        windows: Callable[[str], list[tuple[int, int]]] | None = None
+        if self.selective:
+            windows = lambda _text, spans=spans or (): widened(spans)  # noqa: E731 - the spans are this value's
+        per_span: dict[tuple[int, int], Found] = {}
+        for found, start, end in scan(f.value, ctx, path_is_wifi_scan(parent), windows):
+            old = per_span.get((start, end))
+            if old is None or found[2] > old[2]:
+                per_span[(start, end)] = found
+        return [
+            Hit(type_, value, f.where, f.chain, method, round(conf, 2), key)
+            for type_, value, conf, method, key in per_span.values()
+            if not asks_about_a_place(type_, parent)  # a store's phone number, a hotel's position: not the phone's
+        ]
+
+    @staticmethod
+    def _structure_hits(fields: list[Field], roles: dict[str | None, KeyRoles], objects: Objects, best: _Best) -> None:
+        """Shapes across fields: latitude/longitude siblings, GeoJSON positions."""
+        if coordinate_keys := {k for k, r in roles.items() if r.coordinate}:
+            for hit in coordinate_pair.pairs(fields, coordinate_keys, objects):
+                best.add(hit)
+        if position_keys := {k for k, r in roles.items() if r.positions}:
+            for hit in geojson.positions(fields, position_keys, objects):
+                best.add(hit)
+
     def _candidate_fields(self, joined: Joined) -> tuple[set[int], dict[int, list[tuple[int, int]]]]:
-        """Indexes of the values a trigger touches: the only ones ``formats.scan`` can report from
-        (besides those whose key alone makes a hit, added by the caller); and, for the long ones, where
-        in them the triggers are (the candidate search runs only around those). No trigger holds NUL,
-        the separator of the joined values."""
+        """Indexes of the values a trigger touches: the only ones ``scan`` can report from (besides
+        those whose key alone makes a hit, added by the caller); and, for the long ones, where in them
+        the triggers are (the candidate search runs only around those). No trigger holds NUL, the
+        separator of the joined values."""
         if not self.selective:
             return set(range(len(joined))), {}
         selected: set[int] = set()
@@ -196,89 +177,7 @@ class Detector:
                     located.setdefault(k, []).append((start - offset, end - offset))
         return selected, located
 
-    def _pair_all_coordinates(self, fields: list[Field], coordinate_keys: set[str | None], objects, add) -> None:
-        """Latitude/longitude pairs, one per object, added in the order of the objects."""
-        # Pairing looks only at coordinate-keyed members, so those alone are grouped; when more than
-        # one object holds a pair, their order is that of all fields, which needs every parent.
-        members: dict[str, list[Field]] = {}
-        for f in fields:
-            if f.key in coordinate_keys:
-                members.setdefault(parent_of(f), []).append(f)
-        pairs = [m for m in members.values() if len(m) >= 2]
-        if len(pairs) > 1:
-            pairs = [ms for parent, ms in objects().items() if parent in members and len(members[parent]) >= 2]
-        for ms in pairs:
-            self._pair_coordinates(ms, add, lambda parent: objects().get(parent, ()))
-
-    @staticmethod
-    def _geojson_positions(fields: list[Field], position_keys: set[str | None], objects, add) -> None:
-        """GeoJSON (RFC 7946) positions: ``"coordinates": [longitude, latitude(, altitude)]``."""
-        arrays: dict[str, list[Field]] = {}
-        for f in fields:
-            if f.key in position_keys and (m := _ARRAY_INDEX.search(f.location)):
-                arrays.setdefault(f.location[: m.start()], []).append(f)
-        reported = 0
-        for array, members in arrays.items():
-            if reported == _MAX_GEOJSON_POSITIONS:
-                break
-            if not 2 <= len(members) <= 3 or not members[0].location.endswith("[0]") or not members[1].location.endswith("[1]"):
-                continue
-            lon_f, lat_f = members[0], members[1]
-            lon, lat = _as_coordinate(lon_f.value, 180), _as_coordinate(lat_f.value, 90)
-            if lat is None or lon is None or (lat == 0 and lon == 0):
-                continue
-            geometry = array[: array.rfind(".coordinates")]
-            kind = next((s.value.strip().lower() for s in objects().get(geometry, ()) if s.key == "type"), None)
-            if kind in _AREA_GEOMETRIES:  # the outline of a place, not where the phone is
-                continue
-            decimals = min(_decimals(lat_f.value), _decimals(lon_f.value))
-            conf = (0.85 if kind == "point" else 0.6) if decimals >= 3 else _coordinate_confidence(decimals)
-            add(Hit("location", f"{lat_f.value.strip()},{lon_f.value.strip()}", lon_f.where, lon_f.chain, "context", conf, lon_f.key))
-            reported += 1
-
     # ------------------------------------------------------------------------------------- helpers
-
-    @staticmethod
-    def _phone_with_sibling_country_code(f: Field, siblings: list[Field], ctx, add) -> bool:
-        """``{"country_code": 47, "phone": "41234567"}``: the number is national, its country is next to it."""
-        digits = f.value.strip().replace(" ", "").replace("-", "")
-        if not (digits.isascii() and digits.isdigit() and 4 <= len(digits) <= 14):
-            return False
-        for s in siblings:
-            if normalize_key(s.key) in COUNTRY_CODE_KEYS:
-                cc = s.value.strip().lstrip("+")
-                if cc.isascii() and cc.isalpha() and len(cc) == 2:  # an ISO region ("IE") instead of a calling code
-                    cc = str(phonenumbers.country_code_for_region(cc.upper()) or "")
-                if cc.isascii() and cc.isdigit() and len(cc) <= 3:
-                    found = classify_phone(f"+{cc}{digits.lstrip('0')}", ctx, True)
-                    for type_, value, conf, method, key in found:
-                        add(Hit(type_, value, f.where, f.chain, method, conf, key))
-                    return bool(found)
-        return False
-
-    def _pair_coordinates(self, members: list[Field], add, siblings_of) -> None:
-        lat_f = lon_f = None
-        for f in members:
-            ctx = key_context(f.key)
-            if lat_f is None and ctx.says("lat") and not ctx.says("lon"):
-                lat_f = f
-            elif lon_f is None and ctx.says("lon") and not ctx.says("lat"):
-                lon_f = f
-        if lat_f is None or lon_f is None:
-            return
-        lat, lon = _as_coordinate(lat_f.value, 90), _as_coordinate(lon_f.value, 180)
-        if lat is None or lon is None or (lat == 0 and lon == 0):
-            return
-        decimals = min(_decimals(lat_f.value), _decimals(lon_f.value))
-        conf = _coordinate_confidence(decimals)
-        parent = parent_of(lat_f)
-        if (names_a_place(parent) or names_a_place(PREFIXED_COORDINATE.sub("", lat_f.key or ""))
-                or any(normalize_key(s.key) in PLACE_SIBLINGS for s in siblings_of(parent))):
-            return  # where the phone asks about (a named place, a search radius, poi_lat), not where it is
-        if decimals == 2 and key_context(parent.rpartition(".")[2]).says("location"):
-            conf = 0.6  # "device.geo": a coarse position, but the phone's
-        value = f"{lat_f.value.strip()},{lon_f.value.strip()}"
-        add(Hit("location", value, lat_f.where, lat_f.chain, "context", conf, lat_f.key))
 
     def _near_profile(self, value: str) -> str | None:
         if not self._located:
@@ -300,10 +199,10 @@ class Detector:
                 return p.name
         return None
 
-    def _attribute(self, h: Hit, best, objects, client_device: str | None) -> Hit | None:
+    def _attribute(self, h: Hit, best: dict, objects: Objects, client_device: str | None) -> Hit | None:
         if h.method != "known-value":
-            if h.type == "cell_id" and h.confidence < 0.85:
-                h = self._cell_siblings(h, objects())
+            if h.type == "cell_id" and h.confidence < CELL_ID_NAMED:
+                h = _cell_siblings(h, objects)
             devices = self.pool.by_value.get((h.type, h.value))
             if h.type == "location":
                 near = self._near_profile(h.value)
@@ -321,27 +220,15 @@ class Detector:
                 return Hit(h.type, h.value, h.where, h.chain, h.method, h.confidence, h.key, client_device)
         return h
 
-    @staticmethod
-    def _cell_siblings(h: Hit, objects: dict[str, list[Field]]) -> Hit:
-        """A bare ``cid`` is credible as a cell id when its object also holds MCC/MNC/LAC-like keys."""
-        probe = Field(h.where, h.chain, h.value, h.key)
-        parent = parent_of(probe)
-        # Only numeric siblings count: "cid=…&lac=pt_summer" is a campaign, not a cell.
-        siblings = {key_context(f.key).key for f in objects.get(parent, ()) if f.key != h.key and f.value.strip().isdigit()}
-        if len(siblings & CELL_SIBLING_KEYS) >= 1 or path_is_cell(parent):
-            return Hit(h.type, h.value, h.where, h.chain, h.method, 0.85, h.key, h.device)
-        return h
 
-
-@lru_cache(maxsize=8192)
-def _key_roles(key: str | None) -> tuple[KeyContext, bool, bool, bool, bool]:
-    """A key's context, whether it alone can make a hit (no candidate needed), whether it names a
-    coordinate, whether it holds GeoJSON positions, whether it is the value of a name/value pair."""
-    ctx = key_context(key)
-    geo = ctx.key == "coordinates"
-    return ctx, bool(ctx.positive & _KEY_ALONE), ctx.says("lat") or ctx.says("lon"), geo, ctx.key in VALUE_KEYS
-
-
+def _cell_siblings(h: Hit, objects: Objects) -> Hit:
+    """A bare ``cid`` is credible as a cell id when its object also holds MCC/MNC/LAC-like keys."""
+    parent = parent_of(Field(h.where, h.chain, h.value, h.key))
+    # Only numeric siblings count: "cid=…&lac=pt_summer" is a campaign, not a cell.
+    siblings = {key_context(f.key).key for f in objects.siblings(parent) if f.key != h.key and f.value.strip().isdigit()}
+    if siblings & CELL_SIBLING_KEYS or path_is_cell(parent):
+        return Hit(h.type, h.value, h.where, h.chain, h.method, float(CELL_ID_NAMED), h.key, h.device)
+    return h
 
 
 def _named_by_sibling(f: Field, siblings: list[Field]) -> KeyContext | None:

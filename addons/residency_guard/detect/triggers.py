@@ -51,6 +51,8 @@ import ahocorasick
 
 from .context import CELL_SIBLING_KEYS, COUNTRY_CODE_KEYS, NAME_KEYS, PLACE_SIBLINGS, VALUE_KEYS
 from .context import key_context, positive_markers
+from .recognizers import TRIGGERS
+from .recognizers.base import Trigger
 from ..extract.codings import looks_like_zlib
 from ..extract.sniff import GZIP_MAGIC, MIN_BASE64, ZSTD_MAGIC, base64_bytes, hex_bytes, plausible_text, wordy
 
@@ -58,25 +60,6 @@ if TYPE_CHECKING:
     from .known import KnownValuePool
 
 # ---------------------------------------------------------------------------------------- patterns
-
-SHAPES: tuple[tuple[str, bytes], ...] = (
-    # name, pattern (the common subset of Python's re and Hyperscan: no look-around, no back-references)
-    ("digits", rb"(?:^|[^0-9])(?:[0-9]{15}|(?:89|98)[0-9]{16,18})(?:[^0-9]|$)"),
-    ("imei-dashed", rb"[0-9]{2}[- ][0-9]{6}[- ][0-9]{6}[- ][0-9]"),
-    ("mac", rb"[0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}"),
-    ("mac-cisco", rb"[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}"),
-    ("e164", rb"\+[1-9][0-9 ().\-]{5,18}[0-9]"),
-    ("e164-00", rb"(?:^|[^0-9A-Za-z+])00[1-9][0-9 ().\-]{5,18}[0-9]"),
-    ("latlon", rb"[0-9]\.[0-9]{1,12}[ \t\n\r\f\v]?,[ \t\n\r\f\v]?-?[0-9]{1,3}\.[0-9]"),
-    ("at", rb"@[A-Za-z0-9]"),
-    ("nmea", rb"\$(?:G|BD)"),
-    ("hemisphere", rb",[NS],"),
-    ("cell-identity", rb"m(?:Ci|Nci)"),
-    ("percent", rb"%[0-9A-Fa-f]{2}"),
-    ("json-escape", rb"\\u"),
-    ("xml-reference", rb"&#"),
-)
-"""What a value must hold, without a key, for a detector to report it (or for a decoder to apply)."""
 
 # The pure-Python engine finds each shape through a literal it cannot match without, in a view of the
 # text where every character is replaced by its class (bytes.translate and bytes.find run at memory
@@ -109,27 +92,19 @@ _WORD_VIEW = bytes(c if (48 <= c <= 57 or 97 <= c <= 122) else c + 32 if 65 <= c
 _SIGN_VIEW = _table({b"0": ord("z"), b"123456789": ord("n"), _LETTERS: ord("a"), b"+": ord("p"), b"@": ord("@")})
 _PERCENT_VIEW = _table({_HEX: ord("x"), b"%": ord("%")})
 
-# shape name → (view or None for the text itself, literals every match contains, whether a literal is
-# the whole shape (else the shape's regex confirms it around the literal))
-_LITERALS: dict[str, tuple[bytes | None, tuple[bytes, ...], bool]] = {
-    "digits": (_DIGIT_VIEW, (b"d" * 15,), False),
-    "imei-dashed": (_DIGIT_VIEW, (b"sddddddsdddddds",), False),
-    "mac": (_HEX_VIEW, (b"xx:xx:xx:xx:xx:xx",), True),
-    "mac-cisco": (_HEX_VIEW, (b"xxxx.xxxx.xxxx",), True),
-    "e164": (_SIGN_VIEW, (b"pn",), False),
-    "e164-00": (_SIGN_VIEW, (b"_zzn", b"pzzn"), False),
-    "latlon": (_DIGIT_VIEW, (b"d,d", b"dw,d", b"ds,d", b"d,wd", b"d,sd", b"dw,wd", b"ds,sd", b"dw,sd", b"ds,wd",
-                             b"d,wsd", b"d,ssd", b"dw,wsd", b"ds,ssd", b"dw,ssd", b"ds,wsd"), False),
-    "at": (_SIGN_VIEW, (b"@a", b"@n", b"@z"), True),
-    "nmea": (None, (b"$G", b"$BD"), True),
-    "hemisphere": (None, (b",N,", b",S,"), True),
-    "cell-identity": (None, (b"mCi", b"mNci"), True),
-    "percent": (_PERCENT_VIEW, (b"%xx",), True),
-    "json-escape": (None, (b"\\u",), True),
-    "xml-reference": (None, (b"&#",), True),
-}
-_WORD_LITERALS = ("urn ", "cell id 3gpp", "wlan node id")
-"""``urn:``, ``cell-id-3gpp``, ``wlan-node-id`` (device URNs, IMS access-network info) in the word view."""
+VIEWS: dict[str | None, bytes | None] = {None: None, "digit": _DIGIT_VIEW, "hex": _HEX_VIEW, "sign": _SIGN_VIEW, "percent": _PERCENT_VIEW}
+"""The views a ``Trigger`` names (besides ``word``, which has its own automaton / database)."""
+
+DECODABLE: tuple[Trigger, ...] = (
+    Trigger("percent", rb"%[0-9A-Fa-f]{2}", "percent", (b"%xx",), exact=True),
+    Trigger("json-escape", rb"\\u", None, (b"\\u",), exact=True),
+    Trigger("xml-reference", rb"&#", None, (b"&#",), exact=True),
+)
+"""Encodings the extractor decodes inside a value (runs of the base64/hex alphabet are ``_runs``)."""
+SHAPES: tuple[Trigger, ...] = tuple(t for t in (*TRIGGERS, *DECODABLE) if t.view != "word")
+"""What a value must hold, without a key, for a recognizer to report it (or for a decoder to apply)."""
+_WORD_LITERALS = tuple(lit.decode() for t in TRIGGERS if t.view == "word" for lit in t.literals)
+"""Protocol literals in the word view (``urn:``, ``cell-id-3gpp``, ``wlan-node-id``)."""
 
 _MAX_SHAPE = 48
 """Longer than any match of SHAPES (an E.164 number with its prefix and a boundary: 28)."""
@@ -210,17 +185,16 @@ class PythonEngine:
     def __init__(self) -> None:
         self._words = _automaton(word_patterns())
         self._siblings = _automaton(sibling_patterns())
-        self._confirm = {name: re.compile(_with_lookaround(pattern)) for name, pattern in SHAPES}
-        by_view: dict[bytes | None, list[tuple[str, tuple[bytes, ...], bool]]] = {}
-        for name, (view, literals, whole) in _LITERALS.items():
-            by_view.setdefault(view, []).append((name, literals, whole))
+        by_view: dict[bytes | None, list[tuple[tuple[bytes, ...], re.Pattern[bytes] | None]]] = {}
+        for t in SHAPES:
+            confirm = None if t.exact else re.compile(_with_lookaround(t.pattern))
+            by_view.setdefault(VIEWS[t.view], []).append((t.literals, confirm))
         self._by_view = list(by_view.items())
 
     def spans(self, raw: bytes, first: bool) -> Iterator[Span]:
         for view, shapes in self._by_view:
             haystack = raw if view is None else raw.translate(view)
-            for name, literals, whole in shapes:
-                confirm = None if whole else self._confirm[name]
+            for literals, confirm in shapes:
                 for literal in literals:
                     for i, j in _finds(haystack, literal):
                         if confirm is None:
@@ -264,7 +238,7 @@ class HyperscanEngine:
         import hyperscan
 
         self._hs = hyperscan
-        self._shapes = self._database([pattern for _, pattern in SHAPES])
+        self._shapes = self._database([t.pattern for t in SHAPES])
         self._words = self._database([re.escape(w).encode() for w in sorted(word_patterns())])
         self._siblings = self._database([re.escape(w).encode() for w in sorted(sibling_patterns())])
 

@@ -41,6 +41,11 @@ def spellings(value: str) -> list[str]:
     return out
 
 
+def country_prefixed(digits: str) -> bool:
+    """The digits after the 89 industry prefix begin with an ITU-T E.164 country calling code."""
+    return any(int(digits[2:k]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE for k in (3, 4, 5))
+
+
 def prefix_length(digits: str) -> int:
     """``89`` + ITU country calling code (1-3 digits) + a 2-digit issuer prefix."""
     for n in (1, 2, 3):

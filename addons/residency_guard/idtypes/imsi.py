@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from stdnum import imsi as std_imsi
 from stdnum.exceptions import ValidationError
 
@@ -23,6 +25,23 @@ def normalize(value: str) -> str:
     except ValidationError:
         raise ValueError("IMSI does not start with a known MCC/MNC") from None
     return digits
+
+
+def operator(digits: str) -> tuple[bool, bool]:
+    """(known MCC/MNC, operator operational) for a 14-15 digit string; cached on its 6-digit prefix."""
+    return _operator_of_prefix(digits[:6], len(digits))
+
+
+@lru_cache(maxsize=8192)
+def _operator_of_prefix(prefix: str, length: int) -> tuple[bool, bool]:
+    probe = prefix + "0" * (length - 6)
+    try:
+        if not std_imsi.is_valid(probe):
+            return False, False
+        info = std_imsi.info(probe)
+    except ValueError:  # stdnum's numbering database has gaps for some MCCs
+        return False, False
+    return True, str(info.get("status", "")).lower().startswith("operational")
 
 
 def spellings(value: str) -> list[str]:

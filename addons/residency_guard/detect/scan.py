@@ -1,0 +1,70 @@
+"""One value's text through the registry: the whole-value readings, then one pass of the candidate
+regex, then the text recognizers whose literals the text holds. Context is applied by ``enhancer``.
+
+``scan(text, ctx, wifi_path, windows)`` yields ``(found, start, end)``; ``found`` is
+``(type, normalised value, confidence, method, key)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+import re
+
+from .context import KeyContext
+from .enhancer import LONG_TEXT, enhanced, span_context
+from .recognizers import BY_GROUP, CANDIDATE_PATTERN, MUTING, TEXT, WHOLE_VALUE
+from .recognizers.base import ScanContext
+from .scoring import Located
+
+WINDOWED_FROM = 1024
+"""Texts this long are searched only around triggers (``windows``): the candidate regex costs 10-20 ns
+per character, a trigger scan about one."""
+MAX_MATCH = 48
+"""Longer than any candidate match with its look-around (latlon, the longest, is 36 characters)."""
+
+Windows = Callable[[str], list[tuple[int, int]]]
+
+
+def candidate_matches(text: str, windows: Windows | None = None) -> Iterator[re.Match[str]]:
+    """``CANDIDATE_PATTERN.finditer(text)``, or, given ``windows`` (``TriggerScan.windows``), the matches
+    that start inside them: the only ones that can yield a hit."""
+    n = len(text)
+    if windows is None or n < WINDOWED_FROM:
+        yield from CANDIDATE_PATTERN.finditer(text)
+        return
+    # A window's scan starts where the whole-text scan would be with nothing matched since the last
+    # window (look-behinds see the text before ``pos``); the extra MAX_MATCH after ``hi`` keeps every
+    # look-ahead and bounded repeat of a match starting in the window seeing what it would see.
+    for lo, hi in windows(text):
+        for m in CANDIDATE_PATTERN.finditer(text, lo, min(n, hi + MAX_MATCH)):
+            if m.start() > hi:
+                break
+            yield m
+
+
+def scan(text: str, ctx: KeyContext, wifi_path: bool = False, windows: Windows | None = None) -> Iterator[Located]:
+    """Every identifier-shaped span in ``text`` with its classification."""
+    stripped = text.strip()
+    offset = text.find(stripped) if stripped else 0
+    for r in WHOLE_VALUE:
+        if r.applies(stripped, ctx):
+            for f in enhanced(r.classify(stripped, ctx), ctx):
+                yield f, offset, offset + len(stripped)
+            return
+    yield from _candidates(text, ctx, wifi_path, windows, (offset, offset + len(stripped)), len(stripped) > LONG_TEXT)
+    for r in TEXT:
+        if any(literal in text for literal in r.literals):
+            yield from r.find(text, ctx)
+
+
+def _candidates(text: str, ctx: KeyContext, wifi_path: bool, windows: Windows | None, whole: tuple[int, int], long_text: bool) -> Iterator[Located]:
+    muted = [span for r in MUTING if any(literal in text for literal in r.literals) for span in r.spans(text)]
+    for m in candidate_matches(text, windows):
+        start = m.start()
+        if muted and any(lo <= start < hi for lo, hi in muted):
+            continue  # inside a device URN: its scheme names the digits (device_urn reads them)
+        is_whole = m.span() == whole
+        c = span_context(text, start, is_whole, long_text, ctx)
+        for found, lo, hi in BY_GROUP[m.lastgroup].classify(m, text, ScanContext(c, is_whole, wifi_path)):
+            for f in enhanced([found], c):
+                yield f, lo, hi
