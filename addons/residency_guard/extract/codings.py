@@ -140,33 +140,34 @@ def zstd_structure_problem(data: bytes) -> str | None:
             return "trailing bytes after last frame"
         magic = int.from_bytes(data[pos : pos + 4], "little")
         if magic & 0xFFFFFFF0 == 0x184D2A50:  # skippable frame
-            if n - pos < 8:
-                return "truncated stream"
-            pos += 8 + int.from_bytes(data[pos + 4 : pos + 8], "little")
-            if pos > n:
-                return "truncated stream"
-            continue
-        if magic != 0xFD2FB528:
+            end = pos + 8 + int.from_bytes(data[pos + 4 : pos + 8], "little") if n - pos >= 8 else n + 1
+        elif magic == 0xFD2FB528:
+            end = _zstd_frame_end(data, pos + 4)
+        else:
             return "trailing bytes after last frame" if pos else "not a zstd frame"
-        pos += 4
-        if pos >= n:
+        if end > n:
             return "truncated stream"
-        fhd = data[pos]
-        single_segment = fhd >> 5 & 1
-        fcs_size = (1 if single_segment else 0, 2, 4, 8)[fhd >> 6]
-        pos += 1 + (0 if single_segment else 1) + (0, 1, 2, 4)[fhd & 3] + fcs_size
-        while True:
-            if pos + 3 > n:
-                return "truncated stream"
-            header = int.from_bytes(data[pos : pos + 3], "little")
-            last, block_type, size = header & 1, header >> 1 & 3, header >> 3
-            pos += 3 + (1 if block_type == 1 else size)
-            if pos > n:
-                return "truncated stream"
-            if last:
-                break
-        if fhd >> 2 & 1:
-            pos += 4
-            if pos > n:
-                return "truncated stream"
+        pos = end
     return None
+
+
+def _zstd_frame_end(data: bytes, pos: int) -> int:
+    """Where the zstd frame whose header starts at ``pos`` ends (past ``len(data)``: truncated)."""
+    n = len(data)
+    if pos >= n:
+        return n + 1
+    fhd = data[pos]
+    single_segment = fhd >> 5 & 1
+    fcs_size = (1 if single_segment else 0, 2, 4, 8)[fhd >> 6]
+    pos += 1 + (0 if single_segment else 1) + (0, 1, 2, 4)[fhd & 3] + fcs_size
+    while True:
+        if pos + 3 > n:
+            return n + 1
+        header = int.from_bytes(data[pos : pos + 3], "little")
+        last, block_type, size = header & 1, header >> 1 & 3, header >> 3
+        pos += 3 + (1 if block_type == 1 else size)
+        if pos > n:
+            return pos
+        if last:
+            break
+    return pos + 4 if fhd >> 2 & 1 else pos  # the content checksum

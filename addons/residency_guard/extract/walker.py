@@ -257,35 +257,8 @@ class Walker:
             self.emit(where, chain, s, key)
             return False
         body = s.strip() if s[0].isspace() or s[-1].isspace() else s
-        first = body[:1]
-        if first == "{" or first == "[":
-            if self.json_text(where, chain, key, body, strict):
-                return True
-        elif first == "<":
-            if body[-1:] == ">" and self.xml_text(where, chain, key, body, strict):
-                return True
-        elif n >= MIN_BASE64:
-            if first == "e" and (payload := jwt_payload(body)) is not None:
-                if self.spend(where, chain, len(payload)):
-                    decoded = plausible_text(payload)
-                    if decoded is not None and self.json_text(where, chain + ("jwt",), key, decoded, True):
-                        return True
-            for step, decode in (("hex", hex_bytes), ("base64", base64_bytes)):
-                if self.exhausted or _BASE64_ALPHABET.fullmatch(body) is None:
-                    break
-                data = decode(body)
-                if data is None:
-                    continue
-                if not self.spend(where, chain, len(data)):
-                    break
-                outcome = self.payload(where, chain + (step,), key, data)
-                if outcome is not None:
-                    # Kept even when it decoded to a container: a sniffed encoding can be a false
-                    # positive, and known-value detectors match encoded forms of identifiers.
-                    self.emit(where, chain, s, key)
-                    return True
-            if n >= 64 and self.repaired_base64(where, chain, key, s, body):
-                return True
+        if self._container_text(where, chain, key, body, strict) or (n >= MIN_BASE64 and self._encoded_text(where, chain, key, s, body)):
+            return True
         if "%" in body and has_percent_escape(body):
             decoded = unquote(body, errors="replace")
             if decoded != body and self.spend(where, chain, len(decoded)):
@@ -293,15 +266,47 @@ class Walker:
                 if not outcome:
                     self.emit(where, chain, s, key)
                 return outcome
+        return self._pairs_text(where, chain, key, s, body)
+
+    def _container_text(self, where: str, chain: tuple[str, ...], key: str | None, body: str, strict: bool) -> bool:
+        """JSON or XML in a string: its leaves emitted instead of it."""
+        first = body[:1]
+        if first == "{" or first == "[":
+            return self.json_text(where, chain, key, body, strict)
+        return first == "<" and body[-1:] == ">" and self.xml_text(where, chain, key, body, strict)
+
+    def _encoded_text(self, where: str, chain: tuple[str, ...], key: str | None, s: str, body: str) -> bool:
+        """A JWT, hex or base64 (also damaged base64) that decodes to something worth walking."""
+        if body[:1] in "{[<":
+            return False
+        if body[:1] == "e" and (payload := jwt_payload(body)) is not None and self.spend(where, chain, len(payload)):
+            decoded = plausible_text(payload)
+            if decoded is not None and self.json_text(where, chain + ("jwt",), key, decoded, True):
+                return True
+        for step, decode in (("hex", hex_bytes), ("base64", base64_bytes)):
+            if self.exhausted or _BASE64_ALPHABET.fullmatch(body) is None:
+                break
+            data = decode(body)
+            if data is None:
+                continue
+            if not self.spend(where, chain, len(data)):
+                break
+            if self.payload(where, chain + (step,), key, data) is not None:
+                # Kept even when it decoded to a container: a sniffed encoding can be a false
+                # positive, and known-value detectors match encoded forms of identifiers.
+                self.emit(where, chain, s, key)
+                return True
+        return len(s) >= 64 and self.repaired_base64(where, chain, key, s, body)
+
+    def _pairs_text(self, where: str, chain: tuple[str, ...], key: str | None, s: str, body: str) -> bool:
+        """Cookie-style ``a=1; b=2``, a form, a URL with a query; else the text itself."""
         if "=" in body and looks_like_semicolon_pairs(body) and self.form(where, chain, body, ";"):
             return True
         if "=" in body and looks_like_form(body) and self.form(where, chain, body):
             return True
-        if first == "h" and "?" in body and body.startswith(("http://", "https://")):
-            self.emit(where, chain, s, key)
-            self.url_query(where, chain, body.partition("?")[2].partition("#")[0], "query:")
-            return False
         self.emit(where, chain, s, key)
+        if body[:1] == "h" and "?" in body and body.startswith(("http://", "https://")):
+            self.url_query(where, chain, body.partition("?")[2].partition("#")[0], "query:")
         return False
 
     def repaired_base64(self, where: str, chain: tuple[str, ...], key: str | None, s: str, body: str) -> bool:
