@@ -6,7 +6,9 @@ shows one of these *triggers*; so the extractor need not walk, decode or emit wh
 the subtrees no trigger touches). Triggers are necessary, never sufficient: a triggered value goes
 through the full detector, which decides what was found. Soundness — the pruned path reports exactly
 the hits of the full path — is a property test (``tests/test_detect_triggers.py``), not a hand-kept
-list: the markers below are *derived* from the tables the detector itself reads (``context``).
+list: the shapes below are the recognizers' own ``Trigger`` declarations (``recognizers.TRIGGERS``,
+each beside the shape it guards) and the key markers are *derived* from the tables the detector
+itself reads (``context``).
 
 =================  ============================================================  ===================
 trigger            why the detector needs it                                     found by
@@ -374,7 +376,7 @@ _FORM_B64_RUN = b"b" * (MIN_BASE64 - 2)
 
 
 def widened(spans: Iterable[Span]) -> list[Span]:
-    """Disjoint, ordered spans outside which no candidate of ``formats`` can yield a hit: each trigger
+    """Disjoint, ordered spans outside which no candidate of ``scan`` can yield a hit: each trigger
     widened by a candidate's length and by the label a candidate may have before it
     (``context.text_label`` looks 48 characters back)."""
     merged: list[Span] = []
