@@ -561,3 +561,42 @@ def test_named_places_search_radii_and_coarse_positions(det):
 
 def test_message_id_under_mid(det):
     assert det.detect([Field("query.mid", (), "<e8b8930d5c3c0120.1737373226069@mx.mail.example.com>", "mid")]) == []
+
+
+# ------------------------------------------------------------------ precision by mechanism (enhancer)
+
+
+def test_fixed_line_without_its_trunk_prefix_is_no_national_number(det):
+    # a 15-digit card number under "number" is a "valid" German fixed line only without the 0 Germans dial
+    assert det.detect([F("374205298889000", "number")]) == []
+    assert one(det.detect([F("030 12345678", "phone")]), "phone").value == "+493012345678"
+    assert one(det.detect([F("13812345678", "mobile")]), "phone").value == "+8613812345678"  # CN mobiles have no 0
+
+
+def test_bare_cell_ids_do_not_vouch_for_each_other(det):
+    stream = [Field("query", (), "64147618", "cid"), Field("query", (), "381", "ci"), Field("query", (), "nld", "lac")]
+    assert det.detect(stream) == []
+    cell = [Field("query", (), "64147618", "cid"), Field("query", (), "242", "mcc")]
+    assert one(det.detect(cell), "cell_id").value == "64147618"
+
+
+def test_a_route_destination_is_not_the_phones_position(det):
+    assert det.detect([Field("query", (), "50.84670,4.35250", "to")]) == []
+    assert one(det.detect([Field("query", (), "50.84670,4.35250", "ll")]), "location")
+
+
+def test_a_mac_of_decimal_digits_only_needs_its_key(det):
+    assert det.detect([F("10:20:30:40:50:59", "range")]) == []
+    assert one(det.detect([F("10:20:30:40:50:59", "wifi_mac")]), "mac").confidence == 0.95
+
+
+def test_a_value_named_a_look_alike_is_one_everywhere_in_the_request(det):
+    order = "642017312379405"  # 15 digits, MCC/MNC of an operational network: an IMSI by format alone
+    assert one(det.detect([Field("path[2]", (), order, None)]), "imsi")
+    assert det.detect([Field("path[2]", (), order, None), Field("query", (), order, "invoiceNumber")]) == []
+
+
+def test_a_network_realm_is_never_a_mailbox(det):
+    nai = "244910793379156@ims.mnc091.mcc244.3gppnetwork.example"
+    hits = det.detect([Field("header", ("authorization",), f'Digest username="{nai}", realm="ims"', None)])
+    assert {(h.type, h.value) for h in hits} == {("imsi", "244910793379156")}

@@ -143,4 +143,4 @@ def test_readme_score_table_is_the_generated_one():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     m = re.search(r"<!-- score-table -->\n```\n(.*?)\n```\n<!-- /score-table -->", readme, re.S)
     assert m is not None, "README.md has no generated score table"
-    assert m.group(1) == score_table(), "regenerate it: .venv/bin/python -m residency_guard.detect.recognizers"
+    assert m.group(1) == score_table(), "regenerate it: .venv/bin/python -m residency_guard.detect.recognizers --readme README.md"

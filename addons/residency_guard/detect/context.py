@@ -53,6 +53,9 @@ CELL_SIBLING_KEYS = frozenset(
      "locationareacode", "trackingareacode", "psc", "pci", "earfcn", "arfcn", "rssi", "rsrp", "rsrq",
      "signalstrength", "timingadvance", "cellid", "cid", "ci", "eci", "nci"}
 )
+CELL_NETWORK_KEYS = CELL_SIBLING_KEYS - {"cellid", "cid", "ci", "eci", "nci"}
+"""Siblings that make a bare ``cid`` a cell: the network and radio around it, not another bare id
+(``cid=…&ci=…`` is a content id and a chunk index as often as a cell)."""
 _WIFI_PATH = re.compile(r"wifi|wlan|accesspoint|bssid|scanresult|scanlist|hotspot|neighbou?r", re.I)
 _CELL_PATH = re.compile(r"cell|tower|radio", re.I)
 
@@ -149,8 +152,9 @@ _PLACE = re.compile(
     r"(?:center|centre|destination|dest|venue|store|shop|poi|place|bbox|viewport|bounds|northeast|southwest"
     r"|target|hotel|restaurant|merchant|business|property|listing|dropoff|station)s?$"
 )
-# Short names that say "a place" only as the whole segment: map-viewport corners, a drop-off, a transit stop.
-_PLACE_WHOLE = frozenset({"ne", "nw", "se", "sw", "drop", "stop", "stops"})
+# Short names that say "a place" only as the whole segment: map-viewport corners, a drop-off, a transit stop,
+# a route's (or a message's) "to".
+_PLACE_WHOLE = frozenset({"ne", "nw", "se", "sw", "drop", "stop", "stops", "to"})
 # Segments that only say "a position": the place, if any, is named by the segment before them.
 _GENERIC_POSITION = frozenset({"geo", "location", "loc", "position", "pos", "coords", "coordinates", "latlng", "latlon", "point", "gps"})
 _INDEX = re.compile(r"(?:\[[^\]]*\])+$")

@@ -9,9 +9,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import Field, Hit
-from .context import CELL_SIBLING_KEYS, NAME_KEYS, VALUE_KEYS
+from .context import CELL_NETWORK_KEYS, NAME_KEYS, VALUE_KEYS
 from .context import KeyContext, key_context, normalize_key, path_is_cell, path_is_wifi_scan
-from .enhancer import asks_about_a_place
+from .enhancer import asks_about_a_place, elsewhere_a_look_alike, look_alike_values
 from .joined import Joined
 from .known import KnownValuePool
 from .objects import Objects, parent_of
@@ -121,7 +121,12 @@ class Detector:
                 for hit in self._field_hits(f, roles[f.key], objects, field_spans.get(i)):
                     best.add(hit)
         self._structure_hits(fields, roles, objects, best)
-        hits = [self._attribute(h, best.hits, objects, client_device) for h in best.hits.values()]
+        look_alikes = look_alike_values(fields, lambda key: roles[key].ctx)
+        hits = [
+            self._attribute(h, best.hits, objects, client_device)
+            for h in best.hits.values()
+            if not elsewhere_a_look_alike(h, look_alikes)
+        ]
         return [h for h in hits if h is not None]
 
     def _field_hits(self, f: Field, roles: KeyRoles, objects: Objects, spans: list[tuple[int, int]] | None) -> Iterable[Hit]:
@@ -226,7 +231,7 @@ def _cell_siblings(h: Hit, objects: Objects) -> Hit:
     parent = parent_of(Field(h.where, h.chain, h.value, h.key))
     # Only numeric siblings count: "cid=…&lac=pt_summer" is a campaign, not a cell.
     siblings = {key_context(f.key).key for f in objects.siblings(parent) if f.key != h.key and f.value.strip().isdigit()}
-    if siblings & CELL_SIBLING_KEYS or path_is_cell(parent):
+    if siblings & CELL_NETWORK_KEYS or path_is_cell(parent):
         return Hit(h.type, h.value, h.where, h.chain, h.method, float(CELL_ID_NAMED), h.key, h.device)
     return h
 

@@ -10,6 +10,8 @@ decides which key a span is under and what the words around it say:
   ``order`` context, and a key naming one (``context``'s negative table) lowers every *format* score by
   ``NEGATIVE_CONTEXT``: a 15-digit Luhn-valid order number is not reported as an IMEI, nor a card
   number's neighbour as a MAC. Scores earned by a key naming the type are not lowered.
+* A value that one key of the request names as a look-alike is that look-alike wherever else it
+  appears in the request (``/orders/6420…?invoiceNumber=6420…``).
 * Positions and phone numbers of places the phone asks about (a search centre, a destination, a
   store, a hotel's phone) are not the phone's: dropped wherever they are found.
 """
@@ -17,8 +19,9 @@ decides which key a span is under and what the words around it say:
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable
 
-from ..model import Field
+from ..model import Field, Hit
 from .context import PLACE_SIBLINGS, PREFIXED_COORDINATE, KeyContext, key_context, merge, names_a_place, normalize_key, text_label
 from .scoring import Found, Score
 
@@ -65,6 +68,28 @@ def enhanced(found: list[Found], c: KeyContext) -> list[Found]:
             f = (f[0], f[1], f[2] - NEGATIVE_CONTEXT, f[3], f[4])
         out.append(f)
     return out
+
+
+_LOOK_ALIKE_VALUE_MAX = 40
+"""Longer values are texts, not one number: what their key says is not said of each part."""
+
+
+def look_alike_values(fields: Iterable[Field], context_of: Callable[[str | None], KeyContext]) -> dict[str, set[str]]:
+    """Values that a key in this request names as a look-alike (``invoiceNumber=6420…``), with where they
+    are: the same value elsewhere in the request (a path segment, another parameter) is that look-alike
+    too, not an identifier found by its format (``elsewhere_a_look_alike``)."""
+    out: dict[str, set[str]] = {}
+    for f in fields:
+        if len(f.value) <= _LOOK_ALIKE_VALUE_MAX and context_of(f.key).negative:
+            out.setdefault(f.value.strip(), set()).add(f.location)
+    return out
+
+
+def elsewhere_a_look_alike(hit: Hit, look_alikes: dict[str, set[str]]) -> bool:
+    """A format hit whose value a look-alike key holds in another field (in its own field, the key's
+    context has already been applied)."""
+    where = look_alikes.get(hit.value)
+    return where is not None and hit.method == "format" and hit.location not in where
 
 
 def asks_about_a_place(type_: str, parent: str) -> bool:

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 
 from ..context import KeyContext
 from .base import Located, Score, TextRecognizer
-from .email_address import EMAIL_ADDRESS, THREE_GPP_REALM
+from .email_address import EMAIL_ADDRESS, NETWORK_REALM
 from .email_address import RECOGNIZER as _EMAIL
 
 PERMANENT_IDENTITY = Score(0.95, "an IMSI as the user part of a 3GPP NAI whose realm names its MCC/MNC")
 
-_3GPP_IDENTITY = re.compile(r"([0-9]{14,16})@(?:[a-z0-9-]+\.)*mnc([0-9]{3})\.mcc([0-9]{3})\.3gppnetwork\.org", re.ASCII | re.I)
+_3GPP_IDENTITY = re.compile(r"([0-9]{14,16})@(?:[a-z0-9-]+\.)*mnc([0-9]{3})\.mcc([0-9]{3})\.3gppnetwork\.[a-z]{2,24}", re.ASCII | re.I)
 _METHOD_PREFIXES = "016"
 """Permanent identities of EAP-AKA (0), EAP-SIM (1) and EAP-AKA' (6); pseudonyms (2, 3, 7) and fast
 re-authentication identities (4, 5, 8) hold no IMSI (TS 23.003 §19.3.2-19.3.5)."""
@@ -36,7 +36,7 @@ def imsi_of(nai: str) -> str | None:
 
 def find(text: str, ctx: KeyContext) -> Iterator[Located]:
     for m in EMAIL_ADDRESS.finditer(text):
-        if m.group().lower().endswith(THREE_GPP_REALM) and (imsi := imsi_of(m.group())):
+        if NETWORK_REALM.search(m.group()) and (imsi := imsi_of(m.group())):
             yield ("imsi", imsi, PERMANENT_IDENTITY, "format", ctx.key or None), m.start(), m.end()
 
 

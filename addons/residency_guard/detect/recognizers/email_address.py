@@ -19,7 +19,9 @@ EMAIL_ADDRESS = re.compile(
     re.ASCII,
 )
 """Also the shape of a network access identifier (``eap_nai``)."""
-THREE_GPP_REALM = ".3gppnetwork.org"
+NETWORK_REALM = re.compile(r"(?:^|[.@])mnc[0-9]{3}\.mcc[0-9]{3}\.", re.ASCII | re.I)
+"""A realm naming a mobile network (``…mnc001.mcc242.3gppnetwork.org``, TS 23.003 §13, §19): an
+operator's identity, never a mailbox (``eap_nai`` reads the IMSI in it)."""
 _NOT_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "json", "xml", "html", "htm",
                        "ico", "bmp", "tiff", "mp4", "mp3", "woff", "woff2", "ttf", "otf", "map", "txt",
                        "zip", "gz", "so", "dex", "apk", "jar", "kt", "java", "py", "md", "pbf", "mvt",
@@ -39,7 +41,7 @@ _NOT_MAIL_SCHEMES = ("://", "sip:", "sips:")
 def find(text: str, ctx: KeyContext) -> Iterator[Located]:
     for m in EMAIL_ADDRESS.finditer(text):
         raw = m.group()
-        if raw.lower().endswith(THREE_GPP_REALM):
+        if NETWORK_REALM.search(raw):
             continue
         if text[max(0, m.start() - 5) : m.start()].lower().endswith(_NOT_MAIL_SCHEMES):
             continue  # URL credentials, a SIP address: not e-mail

@@ -13,6 +13,7 @@ from .wifi_scan import beside_signal_or_association, is_access_point
 KEYED = Score(0.95, "six bytes with :/-/Cisco dots under a MAC key")
 UNKEYED = Score(0.80, "six bytes with separators, no key, globally administered")
 UNKEYED_RANDOMISED = Score(0.70, "the same with the locally-administered (randomised) bit set")
+UNKEYED_DECIMAL = Score(0.45, "six bytes of decimal digits only, no key: a timecode or a sequence as often as a MAC")
 ACCESS_POINT = Score(0.85, "a MAC under bssid, in a Wi-Fi scan list, beside an RSSI or after 'associated with'")
 
 _H = "[0-9A-Fa-f]"
@@ -30,8 +31,11 @@ def _classify(m: re.Match[str], text: str, s: ScanContext) -> list[Located]:
         return located([("wifi_bssid", value, ACCESS_POINT, "context", key)], start, end)
     if s.ctx.says("mac"):
         return located([("mac", value, KEYED, "context", key)], start, end)
-    randomised = int(hex12[:2], 16) & 2
-    return located([("mac", value, UNKEYED_RANDOMISED if randomised else UNKEYED, "format", key)], start, end)
+    if hex12.isdigit():  # a MAC holds a hex letter 99.6 % of the time: 10:20:30:40:50:59 is a timecode
+        score = UNKEYED_DECIMAL
+    else:
+        score = UNKEYED_RANDOMISED if int(hex12[:2], 16) & 2 else UNKEYED
+    return located([("mac", value, score, "format", key)], start, end)
 
 
 COLON = CandidateRecognizer(

@@ -69,15 +69,30 @@ def _parse_phone(s: str, national_ok: bool) -> phonenumbers.PhoneNumber | None:
         num = _parsed("+" + s, None)
         if num is not None and phonenumbers.is_valid_number(num):
             return num
-    # A national number is valid in several countries; a phone's own number is a mobile one.
-    fallback = None
-    for region in _PHONE_REGIONS:
-        num = _parsed(s, region)
-        if num is not None and phonenumbers.is_valid_number_for_region(num, region):
-            if phonenumbers.number_type(num) in _SUBSCRIBER_NUMBERS - {_PNT.UNKNOWN}:
+    # A national number is valid in several countries; a phone's own number is a mobile one, then a fixed
+    # line ("030 12345678" is a Finnish service number too, and a Berlin line first).
+    readings = [num for region in _PHONE_REGIONS if (num := _national_reading(s, region)) is not None]
+    for wanted in (_SUBSCRIBER_NUMBERS - {_PNT.UNKNOWN}, frozenset(_PNT.values()) - _SERVICE_NUMBERS):
+        for num in readings:
+            if phonenumbers.number_type(num) in wanted:
                 return num
-            fallback = fallback or num
-    return fallback
+    return readings[0] if readings else None
+
+
+def _national_reading(s: str, region: str) -> phonenumbers.PhoneNumber | None:
+    num = _parsed(s, region)
+    if num is None or not phonenumbers.is_valid_number_for_region(num, region) or _lacks_trunk_prefix(s, num, region):
+        return None
+    return num
+
+
+def _lacks_trunk_prefix(s: str, num: phonenumbers.PhoneNumber, region: str) -> bool:
+    """A fixed line written without its region's trunk prefix (``0`` in DE, FR, GB…) is no national number:
+    people and forms write ``030 1234567``, so ``3741234567…`` is a card or an account number that the
+    region's long fixed-line ranges happen to admit. Mobiles are kept (Chinese and Indian mobiles are
+    written without the ``0``)."""
+    prefix = phonenumbers.PhoneMetadata.metadata_for_region(region).national_prefix
+    return bool(prefix) and not s.startswith(prefix) and phonenumbers.number_type(num) == _PNT.FIXED_LINE
 
 
 def _parsed(s: str, region: str | None) -> phonenumbers.PhoneNumber | None:
