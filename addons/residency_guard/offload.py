@@ -1,7 +1,7 @@
 """Inspection in worker processes, so that large bodies neither stall the proxy nor add latency.
 
-mitmproxy relays every flow on one event loop. Extraction and detection are pure-Python CPU work
-(milliseconds for a 64 KB body), and threads would not help (the GIL). Workers are separate processes
+mitmproxy relays every flow on one event loop. Extraction and detection are CPU work (about 1 ms per
+256 KB of benign body, more where identifiers are), and threads would not help (the GIL). Workers are separate processes
 that build the same Inspector from the same configuration files (``setup.build_guard``), take a request
 view and connection facts, and return the judgement and the event as plain data.
 
@@ -26,6 +26,12 @@ from typing import Any
 from .eventlog import render_line
 from .model import RequestView
 from .pipeline import ConnectionFacts, EventSummary, Inspection, Inspector
+
+OFFLOAD_MIN_BYTES = 256 * 1024
+"""Bodies this large go to a worker. The hand-over costs the proxy process 0.15-0.25 ms of CPU (pickling,
+the executor's threads) whatever the size; inspecting in place costs about that at 64 KB and ~1 ms at
+256 KB (``make bench``, and ``scripts/bench_proxy.py`` with ``--guard-arg``): smaller bodies are cheaper
+to inspect than to hand over, and stall the loop for less than a millisecond."""
 
 _worker_inspector: Inspector | None = None
 

@@ -143,18 +143,6 @@ class Inspector:
             event = self._event(request, conn, destination, extraction, hits, judgement)
         return Inspection(extraction, hits, destination, judgement, event)
 
-    def worth_offloading(self, request: RequestView, min_bytes: int) -> bool:
-        """Whether inspecting ``request`` could cost more than handing it to a worker process: a body of
-        at least ``min_bytes`` that is compressed, or holds a trigger (``detect.triggers``). A body
-        without one is judged here at the cost of the scan that says so."""
-        body = request.body
-        if len(body) < min_bytes:
-            return False
-        if request.header("content-encoding"):
-            return True
-        form = "x-www-form-urlencoded" in (request.header("content-type") or "").lower()
-        return self.detector.triggers.any(body[: self.limits.max_body_bytes].decode("latin-1"), form=form)
-
     def may_block(self, conn: ConnectionFacts) -> bool:
         """Whether this request's judgement could block it; if not, it may be judged after forwarding."""
         return may_block(self.locate(conn), conn.tls, self.policy)
