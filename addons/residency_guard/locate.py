@@ -79,6 +79,12 @@ def ip_or_none(value: object) -> str | None:
     """``normalize_ip`` of a value that may be a host name, empty or not a string: None for those."""
     if not isinstance(value, str) or not value:
         return None
+    return _ip_or_none(value)
+
+
+@lru_cache(maxsize=4096)
+def _ip_or_none(value: str) -> str | None:
+    # Cached: every request asks for its peers' addresses, and a lab has a handful of them.
     try:
         return normalize_ip(value)
     except ValueError:

@@ -66,12 +66,14 @@ def _raw_forms(hit: Hit) -> list[tuple[str, str]]:
 
 def mask_text(text: str, hits: Iterable[Hit]) -> str:
     """``text`` (a URL, a header, a string) with every raw spelling of every hit replaced by its mask."""
+    if not text:
+        return text
     forms: dict[str, str] = {}
     for h in hits:
         for raw, rep in _raw_forms(h):
-            if len(raw) >= 3:
+            if len(raw) >= 3 and raw in text:  # most URLs hold none: no pattern to compile then
                 forms.setdefault(raw, rep)
-    if not forms or not text:
+    if not forms:
         return text
     ordered = sorted(forms, key=len, reverse=True)
     pattern = re.compile("|".join(re.escape(f) for f in ordered))
