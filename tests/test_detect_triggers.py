@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from residency_guard.detect import Detector
 from residency_guard.detect.context import key_context
 from residency_guard.detect.scan import scan
-from residency_guard.detect.triggers import HyperscanEngine, TriggerScan, engine_named
+from residency_guard.detect.triggers import TEXT_LITERALS, HyperscanEngine, TriggerScan, engine_named
 from residency_guard.extract import extract_request
 from residency_guard.limits import DEFAULT_LIMITS
 from residency_guard.model import RequestView
@@ -118,9 +118,10 @@ JSON_DOCS = st.builds(_document, _json_tree(), st.booleans())
 FORMS = st.tuples(st.lists(st.tuples(KEYS, VALUES), min_size=1, max_size=12), st.booleans()).map(
     lambda pf: "&".join([f"{quote_plus(k)}={quote_plus(v)}" for k, v in pf[0]] + (["w%d=alpha+bravo" % i for i in range(30)] if pf[1] else []))
 )
-TEXTS = st.lists(st.one_of(VALUES, st.tuples(KEYS, VALUES).map(lambda kv: f"{kv[0]}: {kv[1]}")), max_size=12).map(
-    lambda parts: "\n".join(parts) + " padding" * 20
-)
+TEXTS = st.tuples(
+    st.lists(st.one_of(VALUES, st.tuples(KEYS, VALUES).map(lambda kv: f"{kv[0]}: {kv[1]}")), max_size=12),
+    st.sampled_from([20, 130]),  # 130: past scan.WINDOWED_FROM, where the search runs around triggers only
+).map(lambda pn: "\n".join(pn[0]) + " padding" * pn[1])
 
 
 def _encoded(kind: str, text: str) -> tuple[bytes, str]:
@@ -201,6 +202,13 @@ def test_every_corpus_gives_the_same_hits_on_both_paths(engine, corpus):
             view = RequestView(rec["method"], rec["url"], tuple(map(tuple, rec["headers"])), body)
             fast, full = both_paths(detector, view, rec.get("client_ip"))
             assert fast == full, rec["id"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@settings(max_examples=200, deadline=None)
+@given(text=st.lists(st.one_of(st.sampled_from(TEXT_LITERALS), st.text(max_size=8)), max_size=12).map("".join))
+def test_literals_in_finds_what_in_finds(engine, text):
+    assert _scan(engine).literals_in(text) == {lit for lit in TEXT_LITERALS if lit in text}
 
 
 def test_engines_are_chosen_by_name():

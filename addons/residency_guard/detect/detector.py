@@ -143,7 +143,7 @@ class Detector:
         if self.selective:
             windows = lambda _text, spans=spans or (): widened(spans)  # noqa: E731 - the spans are this value's
         per_span: dict[tuple[int, int], Found] = {}
-        for found, start, end in scan(f.value, ctx, path_is_wifi_scan(parent), windows):
+        for found, start, end in scan(f.value, ctx, path_is_wifi_scan(parent), windows, self.triggers.literals_in if self.selective else None):
             old = per_span.get((start, end))
             if old is None or found[2] > old[2]:
                 per_span[(start, end)] = found

@@ -1,7 +1,7 @@
 """One value's text through the registry: the whole-value readings, then one pass of the candidate
 regex, then the text recognizers whose literals the text holds. Context is applied by ``enhancer``.
 
-``scan(text, ctx, wifi_path, windows)`` yields ``(found, start, end)``; ``found`` is
+``scan(text, ctx, wifi_path, windows, literals_in)`` yields ``(found, start, end)``; ``found`` is
 ``(type, normalised value, confidence, method, key)``.
 """
 
@@ -13,7 +13,7 @@ import re
 from .context import KeyContext
 from .enhancer import LONG_TEXT, enhanced, span_context
 from .recognizers import BY_GROUP, CANDIDATE_PATTERN, MUTING, TEXT, WHOLE_VALUE
-from .recognizers.base import ScanContext
+from .recognizers.base import ScanContext, TextRecognizer
 from .scoring import Located
 
 WINDOWED_FROM = 1024
@@ -23,6 +23,7 @@ MAX_MATCH = 48
 """Longer than any candidate match with its look-around (latlon, the longest, is 36 characters)."""
 
 Windows = Callable[[str], list[tuple[int, int]]]
+LiteralsIn = Callable[[str], frozenset[str]]
 
 
 def candidate_matches(text: str, windows: Windows | None = None) -> Iterator[re.Match[str]]:
@@ -42,8 +43,11 @@ def candidate_matches(text: str, windows: Windows | None = None) -> Iterator[re.
             yield m
 
 
-def scan(text: str, ctx: KeyContext, wifi_path: bool = False, windows: Windows | None = None) -> Iterator[Located]:
-    """Every identifier-shaped span in ``text`` with its classification."""
+def scan(
+    text: str, ctx: KeyContext, wifi_path: bool = False, windows: Windows | None = None, literals_in: LiteralsIn | None = None
+) -> Iterator[Located]:
+    """Every identifier-shaped span in ``text`` with its classification. ``literals_in``
+    (``TriggerScan.literals_in``) finds the text recognizers' literals in a long text in one pass."""
     stripped = text.strip()
     offset = text.find(stripped) if stripped else 0
     for r in WHOLE_VALUE:
@@ -51,14 +55,28 @@ def scan(text: str, ctx: KeyContext, wifi_path: bool = False, windows: Windows |
             for f in enhanced(r.classify(stripped, ctx), ctx):
                 yield f, offset, offset + len(stripped)
             return
-    yield from _candidates(text, ctx, wifi_path, windows, (offset, offset + len(stripped)), len(stripped) > LONG_TEXT)
+    holds = _holds_a_literal
+    if literals_in is not None and len(text) >= WINDOWED_FROM:
+        present = literals_in(text)
+        holds = lambda _text, r: not present.isdisjoint(r.literals)  # noqa: E731
+    yield from _candidates(text, ctx, wifi_path, windows, (offset, offset + len(stripped)), len(stripped) > LONG_TEXT, holds)
     for r in TEXT:
-        if any(literal in text for literal in r.literals):
+        if holds(text, r):
             yield from r.find(text, ctx)
 
 
-def _candidates(text: str, ctx: KeyContext, wifi_path: bool, windows: Windows | None, whole: tuple[int, int], long_text: bool) -> Iterator[Located]:
-    muted = [span for r in MUTING if any(literal in text for literal in r.literals) for span in r.spans(text)]
+def _holds_a_literal(text: str, r: TextRecognizer) -> bool:
+    for literal in r.literals:  # a loop, not any(<genexpr>): this runs for every recognizer of every value
+        if literal in text:
+            return True
+    return False
+
+
+def _candidates(
+    text: str, ctx: KeyContext, wifi_path: bool, windows: Windows | None, whole: tuple[int, int], long_text: bool,
+    holds: Callable[[str, TextRecognizer], bool],
+) -> Iterator[Located]:
+    muted = [span for r in MUTING if holds(text, r) for span in r.spans(text)]
     for m in candidate_matches(text, windows):
         start = m.start()
         if muted and any(lo <= start < hi for lo, hi in muted):

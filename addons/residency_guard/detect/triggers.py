@@ -53,7 +53,7 @@ import ahocorasick
 
 from .context import CELL_SIBLING_KEYS, COUNTRY_CODE_KEYS, NAME_KEYS, PLACE_SIBLINGS, VALUE_KEYS
 from .context import key_context, positive_markers
-from .recognizers import TRIGGERS
+from .recognizers import TEXT, TRIGGERS
 from .recognizers.base import Trigger
 from ..extract.codings import looks_like_zlib
 from ..extract.sniff import GZIP_MAGIC, MIN_BASE64, ZSTD_MAGIC, base64_bytes, hex_bytes, plausible_text, wordy
@@ -107,6 +107,9 @@ SHAPES: tuple[Trigger, ...] = tuple(t for t in (*TRIGGERS, *DECODABLE) if t.view
 """What a value must hold, without a key, for a recognizer to report it (or for a decoder to apply)."""
 _WORD_LITERALS = tuple(lit.decode() for t in TRIGGERS if t.view == "word" for lit in t.literals)
 """Protocol literals in the word view (``urn:``, ``cell-id-3gpp``, ``wlan-node-id``)."""
+
+TEXT_LITERALS: tuple[str, ...] = tuple(dict.fromkeys(lit for r in TEXT for lit in r.literals))
+"""The literals that admit a text recognizer (``scan``); ``literals_in`` says which a long text holds."""
 
 _MAX_SHAPE = 48
 """Longer than any match of SHAPES (an E.164 number with its prefix and a boundary: 28)."""
@@ -220,6 +223,10 @@ class PythonEngine:
         words = (b" " + raw.translate(_WORD_VIEW) + b" ").decode("latin-1")
         return [(max(0, end - length), end) for end, length in self._siblings.iter(words)]
 
+    @staticmethod
+    def literals_in(text: str) -> frozenset[str]:
+        return frozenset(lit for lit in TEXT_LITERALS if lit in text)
+
 
 def _with_lookaround(pattern: bytes) -> bytes:
     """A shape's boundary groups as look-arounds: ``finditer`` must not consume the character between two
@@ -243,13 +250,14 @@ class HyperscanEngine:
         self._shapes = self._database([t.pattern for t in SHAPES])
         self._words = self._database([re.escape(w).encode() for w in sorted(word_patterns())])
         self._siblings = self._database([re.escape(w).encode() for w in sorted(sibling_patterns())])
+        self._text_literals = self._database([re.escape(lit).encode() for lit in TEXT_LITERALS], hyperscan.HS_FLAG_SINGLEMATCH)
 
-    def _database(self, expressions: list[bytes]):
+    def _database(self, expressions: list[bytes], flag: int | None = None):
         hs = self._hs
         db = hs.Database(mode=hs.HS_MODE_BLOCK)
         db.compile(
             expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions),
-            flags=[hs.HS_FLAG_SOM_LEFTMOST] * len(expressions),
+            flags=[hs.HS_FLAG_SOM_LEFTMOST if flag is None else flag] * len(expressions),
         )  # fmt: skip
         return db
 
@@ -276,6 +284,13 @@ class HyperscanEngine:
 
         self._scan(self._siblings, b" " + raw.translate(_WORD_VIEW) + b" ", on_match)
         return found
+
+    def literals_in(self, text: str) -> frozenset[str]:
+        # One pass for all of them, each reported once (HS_FLAG_SINGLEMATCH). The literals are ASCII, so
+        # the Latin-1 copy (``?`` for what it cannot encode) holds exactly the ones the text holds.
+        found: list[int] = []
+        self._scan(self._text_literals, text.encode("latin-1", "replace"), lambda i, *_: found.append(i))
+        return frozenset(TEXT_LITERALS[i] for i in found)
 
     def _scan(self, db, data: bytes, on_match) -> None:
         try:
@@ -335,6 +350,11 @@ class TriggerScan:
         """Trigger occurrences in ``text``; without ``decodable`` the runs a decoder could open are left
         out (the detector's question: it scans values, the extractor has already decoded them)."""
         return Spans(list(self._spans(text, False, form, decodable)))
+
+    def literals_in(self, text: str) -> frozenset[str]:
+        """Which of ``TEXT_LITERALS`` ``text`` holds, in one pass (``scan`` asks this of long texts,
+        where one ``in`` per literal would read the text once each)."""
+        return self.engine.literals_in(text)
 
     def sibling_spans(self, text: str) -> list[Span]:
         """Where a name in ``SIBLING_KEYS`` may be written (a form's pairs to keep beside the triggered ones)."""
