@@ -38,11 +38,11 @@ from residency_guard.profile import load_profile  # noqa: E402
 #   no profile recall 130/145, with profile 156/168, benign false flags 4/120 both.
 # After the detector learnt the protocol shapes behind those misses (see the README: these figures
 # are no longer independent):
-#   no profile:   recall 144/145, benign false flags 1/120
-#   with profile: recall 168/168, benign false flags 1/120
+#   no profile:   recall 144/145, benign false flags 0/120
+#   with profile: recall 168/168, benign false flags 0/120
 MEASURED = {
-    False: {"recall": 144 / 145, "false_flag_rate": 1 / 120},
-    True: {"recall": 168 / 168, "false_flag_rate": 1 / 120},
+    False: {"recall": 144 / 145, "false_flag_rate": 0 / 120},
+    True: {"recall": 168 / 168, "false_flag_rate": 0 / 120},
 }
 # The second held-out corpus, 207 requests. First run 205/219 and 222/239, 6/101 benign flagged; then
 # studied and taught to the detector (see its README), now:
@@ -99,8 +99,8 @@ def test_profile_is_the_generators_phone():
 # studied after heldout4 was commissioned (see its README), now:
 HELDOUT3 = ROOT / "tests" / "corpus" / "heldout3"
 MEASURED3 = {
-    False: {"recall": 200 / 208, "false_flag_rate": 2 / 88},
-    True: {"recall": 218 / 227, "false_flag_rate": 2 / 88},
+    False: {"recall": 200 / 208, "false_flag_rate": 1 / 88},
+    True: {"recall": 218 / 227, "false_flag_rate": 1 / 88},
 }
 # The fourth, 184 requests by another author. First run 204/221 and 222/235, 7/91 benign flagged;
 # studied after heldout5 was commissioned (see its README), now:
@@ -109,11 +109,12 @@ MEASURED4 = {
     False: {"recall": 209 / 221, "false_flag_rate": 0 / 91},
     True: {"recall": 225 / 235, "false_flag_rate": 1 / 91},
 }
-# The fifth, 146 requests by another author, measured once and never tuned on (the outside figure):
+# The fifth, 146 requests by another author. First run 165/170 and 179/183, 7/73 benign flagged; its
+# false flags were studied for the engine-v2 precision work (see its README), now:
 HELDOUT5 = ROOT / "tests" / "corpus" / "heldout5"
 MEASURED5 = {
-    False: {"recall": 165 / 170, "false_flag_rate": 7 / 73},
-    True: {"recall": 179 / 183, "false_flag_rate": 7 / 73},
+    False: {"recall": 165 / 170, "false_flag_rate": 0 / 73},
+    True: {"recall": 179 / 183, "false_flag_rate": 0 / 73},
 }
 CORPORA = {
     "heldout": (CORPUS, PROFILE, MEASURED),
