@@ -15,7 +15,7 @@ LISTEN_PORT ?= 8080
 RUN_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: help venv geodb run run-headless test test-fast bench bench-detect lab-deps lab-dry-run schemas clean distclean
+.PHONY: help venv geodb run run-headless test test-fast lint format bench bench-detect lab-deps lab-dry-run schemas clean distclean
 
 help: ## list every target
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}'
@@ -56,6 +56,16 @@ test: $(STAMP) ## run the whole test suite (native engine), then the detection t
 
 test-fast: $(STAMP) ## unit tests only (no proxy, no namespaces)
 	$(BIN)/python -m pytest -n 2 -m 'not e2e and not lab' $(PYTEST_ARGS)
+
+LINTED := addons tests scripts
+
+lint: $(STAMP) ## ruff check and ruff format --check (configuration in pyproject.toml)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
+format: $(STAMP) ## apply ruff's safe fixes and its formatting
+	$(BIN)/ruff check --fix $(LINTED)
+	$(BIN)/ruff format $(LINTED)
 
 bench-detect: $(STAMP) ## detector precision / recall / F1 and MB/s: development corpus, then the five held-out corpora
 	$(BIN)/python scripts/bench_detect.py

@@ -118,15 +118,21 @@ def print_report(title: str, rep: Report, verbose: bool) -> None:
         p, r, f = rep.prf(t)
         print(f"{t:<12} {rep.tp[t]:>4} {rep.fp[t]:>4} {rep.fn[t]:>4} {p:>9.3f} {r:>7.3f} {f:>6.3f}")
     p, r, f = rep.prf()
-    print(f"{'overall':<12} {sum(rep.tp.values()):>4} {sum(rep.fp.values()):>4} {sum(rep.fn.values()):>4} {p:>9.3f} {r:>7.3f} {f:>6.3f}")
+    print(
+        f"{'overall':<12} {sum(rep.tp.values()):>4} {sum(rep.fp.values()):>4} {sum(rep.fn.values()):>4} {p:>9.3f} {r:>7.3f} {f:>6.3f}"
+    )
     print(f"benign false-flag rate: {rep.benign_flagged}/{rep.benign} = {rep.false_flag_rate:.2%}")
     mb = rep.raw_bytes / 1e6
     total = rep.extract_s + rep.detect_s
-    print(f"throughput: {mb / total:.2f} MB/s raw request bytes (extract+detect, {rep.requests} requests, {mb:.2f} MB, "
-          f"{1000 * total / rep.requests:.2f} ms/request); detect alone {rep.field_bytes / 1e6 / rep.detect_s:.2f} MB/s of field text")
+    print(
+        f"throughput: {mb / total:.2f} MB/s raw request bytes (extract+detect, {rep.requests} requests, {mb:.2f} MB, "
+        f"{1000 * total / rep.requests:.2f} ms/request); detect alone {rep.field_bytes / 1e6 / rep.detect_s:.2f} MB/s of field text"
+    )
     if rep.benign_s:
-        print(f"benign requests: {rep.benign_bytes / 1e6 / rep.benign_s:.2f} MB/s ({rep.benign} requests, "
-              f"{1000 * rep.benign_s / rep.benign:.3f} ms/request)")
+        print(
+            f"benign requests: {rep.benign_bytes / 1e6 / rep.benign_s:.2f} MB/s ({rep.benign} requests, "
+            f"{1000 * rep.benign_s / rep.benign:.3f} ms/request)"
+        )
     if verbose:
         for rid, t in rep.misses:
             print(f"  miss        {rid} {t}")
@@ -138,8 +144,10 @@ def bulk_throughput(detector: Detector) -> list[tuple[str, float]]:
     """Detector MB/s on large single values (logcat-like text with identifiers, hex, digits, JSON-ish)."""
     from residency_guard.model import Field
 
-    line = ("03-20 10:11:12.345  2345  2345 D PhoneInfo: state=IDLE signal=-85 IMEI: 352099001761481 "
-            "mac a4:50:46:0f:1e:2d ts=1700000000123 build 00WW_3_22C\n")
+    line = (
+        "03-20 10:11:12.345  2345  2345 D PhoneInfo: state=IDLE signal=-85 IMEI: 352099001761481 "
+        "mac a4:50:46:0f:1e:2d ts=1700000000123 build 00WW_3_22C\n"
+    )
     samples = {
         "logcat text": line * (1_000_000 // len(line)),
         "hex": "0123456789abcdef" * 62_500,
@@ -154,7 +162,9 @@ def bulk_throughput(detector: Detector) -> list[tuple[str, float]]:
     return out
 
 
-def benign_body_throughput(detector: Detector, sizes: tuple[int, ...] = (2048, 16384, 262144)) -> list[tuple[str, int, float]]:
+def benign_body_throughput(
+    detector: Detector, sizes: tuple[int, ...] = (2048, 16384, 262144)
+) -> list[tuple[str, int, float]]:
     """Extract + detect MB/s on benign bodies of ``make bench``'s mix (an analytics JSON batch, a form,
     log text) by size: where the per-request cost stops mattering and the per-byte rate shows."""
     import random
@@ -188,8 +198,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     records = load_corpus(args.corpus)
     n_id = sum(r["label"] == "identifier" for r in records)
-    print(f"corpus: {args.corpus.relative_to(ROOT) if args.corpus.is_relative_to(ROOT) else args.corpus}: "
-          f"{len(records)} requests ({n_id} with identifiers, {len(records) - n_id} benign)")
+    print(
+        f"corpus: {args.corpus.relative_to(ROOT) if args.corpus.is_relative_to(ROOT) else args.corpus}: "
+        f"{len(records)} requests ({n_id} with identifiers, {len(records) - n_id} benign)"
+    )
     evaluate(records[:40], Detector(), with_profile=False)  # warm caches (phone metadata, regexes) before timing
     plain = evaluate(records, Detector(), with_profile=False)
     print_report("format/context detectors, no device profile", plain, args.verbose)

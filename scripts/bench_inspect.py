@@ -34,8 +34,28 @@ from residency_guard.setup import build_guard  # noqa: E402
 _IMEI = "352099001761481"
 _MAC = "a4:50:46:0f:1e:2d"
 
-_WORDS = ("home", "settings", "feed", "profile", "search", "checkout", "player", "onboarding", "login", "cart",
-          "tap", "scroll", "view", "open", "close", "impression", "click", "error", "success", "retry")
+_WORDS = (
+    "home",
+    "settings",
+    "feed",
+    "profile",
+    "search",
+    "checkout",
+    "player",
+    "onboarding",
+    "login",
+    "cart",
+    "tap",
+    "scroll",
+    "view",
+    "open",
+    "close",
+    "impression",
+    "click",
+    "error",
+    "success",
+    "retry",
+)
 _SCREENS = ("MainActivity", "FeedFragment", "SettingsActivity", "PlayerView", "SearchFragment")
 
 
@@ -51,7 +71,11 @@ def _event(rng: random.Random, n: int) -> dict:
         "success": rng.random() < 0.9,
         "value": round(rng.uniform(0, 100), 2),
         "label": " ".join(rng.choice(_WORDS) for _ in range(rng.randrange(1, 5))),
-        "params": {"item": rng.choice(_WORDS), "position": rng.randrange(50), "source": rng.choice(("organic", "push", "deeplink"))},
+        "params": {
+            "item": rng.choice(_WORDS),
+            "position": rng.randrange(50),
+            "source": rng.choice(("organic", "push", "deeplink")),
+        },
     }
 
 
@@ -89,10 +113,12 @@ def plain_body(size: int, rng: random.Random, identifier: bool) -> bytes:
         lines.append(f"03-20 10:11:12.345  2345  2345 D PhoneInfo: IMEI: {_IMEI} wlan0 mac {_MAC}")
     total = sum(len(line) + 1 for line in lines)
     while total < size:
-        line = (f"03-20 10:{rng.randrange(60):02d}:{rng.randrange(60):02d}.{rng.randrange(1000):03d}  "
-                f"{rng.randrange(1000, 30000)}  {rng.randrange(1000, 30000)} {rng.choice('DIWE')} "
-                f"{rng.choice(_SCREENS)}: {rng.choice(_WORDS)} {' '.join(rng.choice(_WORDS) for _ in range(6))} "
-                f"took {rng.randrange(500)} ms")
+        line = (
+            f"03-20 10:{rng.randrange(60):02d}:{rng.randrange(60):02d}.{rng.randrange(1000):03d}  "
+            f"{rng.randrange(1000, 30000)}  {rng.randrange(1000, 30000)} {rng.choice('DIWE')} "
+            f"{rng.choice(_SCREENS)}: {rng.choice(_WORDS)} {' '.join(rng.choice(_WORDS) for _ in range(6))} "
+            f"took {rng.randrange(500)} ms"
+        )
         lines.append(line)
         total += len(line) + 1
     return "\n".join(lines).encode()
@@ -118,7 +144,9 @@ def request_view(kind: str, size: int, identifier: bool) -> RequestView:
         ("Authorization", "Bearer 7f3a9c2e1b4d5f60718293a4b5c6d7e8"),
         ("Content-Length", str(len(body))),
     )
-    return RequestView("POST", "https://api.example.com/v1/batch?app=com.example.app&sdk=7.2.0", headers, body, "HTTP/1.1")
+    return RequestView(
+        "POST", "https://api.example.com/v1/batch?app=com.example.app&sdk=7.2.0", headers, body, "HTTP/1.1"
+    )
 
 
 def _time(fn, rounds: int, budget_s: float) -> list[float]:
@@ -146,11 +174,17 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         geodb = Path(tmp) / "geodb"
         geodb.mkdir()
-        guard = build_guard(policy=ROOT / "policies" / "gdpr-eea.yaml", geodb=[geodb], fingerprint_key=Path(tmp) / "key")
+        guard = build_guard(
+            policy=ROOT / "policies" / "gdpr-eea.yaml", geodb=[geodb], fingerprint_key=Path(tmp) / "key"
+        )
         inspector = guard.inspector
-        conn = ConnectionFacts("bench", "10.0.0.2", 40000, "api.example.com", "192.0.2.10", 443, True, "api.example.com")
+        conn = ConnectionFacts(
+            "bench", "10.0.0.2", 40000, "api.example.com", "192.0.2.10", 443, True, "api.example.com"
+        )
         rows = []
-        print(f"{'case':<18} {'fields':>6} {'hits':>4} {'mean µs':>9} {'p50 µs':>9} {'µs/KB':>7} {'extract':>8} {'detect':>8}")
+        print(
+            f"{'case':<18} {'fields':>6} {'hits':>4} {'mean µs':>9} {'p50 µs':>9} {'µs/KB':>7} {'extract':>8} {'detect':>8}"
+        )
         for kind in args.kinds.split(","):
             for size_kb in (float(s) for s in args.sizes.split(",")):
                 for identifier in (False, True):
@@ -158,18 +192,38 @@ def main(argv: list[str] | None = None) -> int:
                     extraction = extract_request(view, inspector.limits)
                     hits = inspector.detector.detect(extraction.fields, conn.client_ip)
                     if identifier and not {"imei", "mac"} <= {h.type for h in hits}:
-                        print(f"warning: {kind} {size_kb} KB: the injected identifiers were not all found", file=sys.stderr)
-                    whole = _time(lambda: inspector.inspect(view, conn), args.rounds, args.budget)
-                    ext = _time(lambda: extract_request(view, inspector.limits), args.rounds, args.budget / 2)
-                    det = _time(lambda: inspector.detector.detect(extraction.fields, conn.client_ip), args.rounds, args.budget / 2)
+                        print(
+                            f"warning: {kind} {size_kb} KB: the injected identifiers were not all found",
+                            file=sys.stderr,
+                        )
+                    whole = _time(lambda view=view: inspector.inspect(view, conn), args.rounds, args.budget)
+                    ext = _time(lambda view=view: extract_request(view, inspector.limits), args.rounds, args.budget / 2)
+                    det = _time(
+                        lambda extraction=extraction: inspector.detector.detect(extraction.fields, conn.client_ip),
+                        args.rounds,
+                        args.budget / 2,
+                    )
                     kb = len(view.body) / 1024
                     mean, p50 = statistics.fmean(whole) * 1e6, statistics.median(whole) * 1e6
                     e50, d50 = statistics.median(ext) * 1e6, statistics.median(det) * 1e6
                     name = f"{kind} {size_kb:g}KB{' +id' if identifier else ''}"
-                    print(f"{name:<18} {len(extraction.fields):>6} {len(hits):>4} {mean:>9.0f} {p50:>9.0f} {p50 / kb:>7.1f} {e50:>8.0f} {d50:>8.0f}")
-                    rows.append({"kind": kind, "size_kb": size_kb, "identifier": identifier, "body_bytes": len(view.body),
-                                 "fields": len(extraction.fields), "hits": len(hits), "mean_us": mean, "p50_us": p50,
-                                 "extract_p50_us": e50, "detect_p50_us": d50})
+                    print(
+                        f"{name:<18} {len(extraction.fields):>6} {len(hits):>4} {mean:>9.0f} {p50:>9.0f} {p50 / kb:>7.1f} {e50:>8.0f} {d50:>8.0f}"
+                    )
+                    rows.append(
+                        {
+                            "kind": kind,
+                            "size_kb": size_kb,
+                            "identifier": identifier,
+                            "body_bytes": len(view.body),
+                            "fields": len(extraction.fields),
+                            "hits": len(hits),
+                            "mean_us": mean,
+                            "p50_us": p50,
+                            "extract_p50_us": e50,
+                            "detect_p50_us": d50,
+                        }
+                    )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
     return 0

@@ -127,8 +127,9 @@ def _filler_text(rng: random.Random, size: int, ident: tuple[str, str] | None) -
     lines = []
     n = 0
     while n < size:
-        line = f"11-23 10:{rng.randrange(60):02d}:{rng.randrange(60):02d}.{rng.randrange(1000):03d} D {rng.choice(_WORDS)}: " + " ".join(
-            rng.choice(_WORDS) for _ in range(8)
+        line = (
+            f"11-23 10:{rng.randrange(60):02d}:{rng.randrange(60):02d}.{rng.randrange(1000):03d} D {rng.choice(_WORDS)}: "
+            + " ".join(rng.choice(_WORDS) for _ in range(8))
         )
         lines.append(line)
         n += len(line) + 1
@@ -257,7 +258,9 @@ def proc_rss_bytes(pid: int) -> int:
     raise RuntimeError("no VmRSS")
 
 
-async def measured(pid: int, port: int, requests: list[BenchRequest], concurrency: int, record_latency: bool) -> Segment:
+async def measured(
+    pid: int, port: int, requests: list[BenchRequest], concurrency: int, record_latency: bool
+) -> Segment:
     cpu0, main0 = tree_cpu_seconds(pid), proc_cpu_seconds(pid)
     seg = await drive(port, requests, concurrency, record_latency)
     await asyncio.sleep(0.05)  # let the proxy finish logging the last flows into this segment's CPU
@@ -413,7 +416,9 @@ async def rss_growth(work: Path, origin_port: int, flows: int, concurrency: int 
         elapsed = time.perf_counter() - t0
         events_file = work / f"{name}-events.jsonl"
         events = (
-            sum(1 for line in events_file.open("rb") if b'"event_type":"transfer"' in line) if events_file.exists() else 0
+            sum(1 for line in events_file.open("rb") if b'"event_type":"transfer"' in line)
+            if events_file.exists()
+            else 0
         )
         (main1k, tree1k), (main_end, tree_end) = samples["1k"], samples["final"]
         growth_main = (main_end - main1k) / main1k
@@ -481,7 +486,11 @@ def verdicts(result: dict) -> dict:
     result["added_latency_ms"] = added
     if "rss" in result:
         g = result["rss"]["growth"]
-        out["rss_growth_1k_to_all"] = {"value": g, "target": f"<= {TARGETS['rss_growth']}", "pass": g <= TARGETS["rss_growth"]}
+        out["rss_growth_1k_to_all"] = {
+            "value": g,
+            "target": f"<= {TARGETS['rss_growth']}",
+            "pass": g <= TARGETS["rss_growth"],
+        }
     return out
 
 
@@ -496,14 +505,20 @@ def print_report(result: dict) -> None:
         f"{guard['cpu_ms_per_request_proxy_process']:>12.3f}   (the rest: inspector workers)"
     )
     print(f"{'CPU ms/request (c=1)':<28}{plain['cpu_ms_per_request_c1']:>12.3f}{guard['cpu_ms_per_request_c1']:>12.3f}")
-    print(f"{'CPU ms/request (c=32)':<28}{plain['cpu_ms_per_request_c32']:>12.3f}{guard['cpu_ms_per_request_c32']:>12.3f}")
+    print(
+        f"{'CPU ms/request (c=32)':<28}{plain['cpu_ms_per_request_c32']:>12.3f}{guard['cpu_ms_per_request_c32']:>12.3f}"
+    )
     print(f"{'throughput c=32 (req/s)':<28}{plain['throughput_c32_rps']:>12.1f}{guard['throughput_c32_rps']:>12.1f}")
     print(f"statuses: plain {plain['statuses']}, guard {guard['statuses']}")
     print("\n== latency at concurrency 1 (ms)")
-    print(f"{'body size':>10}{'plain p50':>11}{'guard p50':>11}{'added p50':>11}{'plain p99':>11}{'guard p99':>11}{'added p99':>11}")
+    print(
+        f"{'body size':>10}{'plain p50':>11}{'guard p50':>11}{'added p50':>11}{'plain p99':>11}{'guard p99':>11}{'added p99':>11}"
+    )
     for size, add in result["added_latency_ms"].items():
         p, g = plain["latency_ms"][size], guard["latency_ms"][size]
-        print(f"{size:>10}{p['p50']:>11.3f}{g['p50']:>11.3f}{add['p50']:>11.3f}{p['p99']:>11.3f}{g['p99']:>11.3f}{add['p99']:>11.3f}")
+        print(
+            f"{size:>10}{p['p50']:>11.3f}{g['p50']:>11.3f}{add['p50']:>11.3f}{p['p99']:>11.3f}{g['p99']:>11.3f}{add['p99']:>11.3f}"
+        )
     print("\n== detector on the development corpus (extract + detect, in process)")
     for name, d in result["detector"].items():
         print(
@@ -544,7 +559,9 @@ async def amain(args: argparse.Namespace) -> dict:
                 flush=True,
             )
             proxy = await interleaved(plain, guard, mix, args.rounds)
-            guard_events = sum(1 for line in (work / "guard-events.jsonl").open("rb") if b'"event_type":"transfer"' in line)
+            guard_events = sum(
+                1 for line in (work / "guard-events.jsonl").open("rb") if b'"event_type":"transfer"' in line
+            )
             guard.stop()
             plain.stop()
             result: dict = {

@@ -41,9 +41,12 @@ def stats(session_id: str = "s1", *, flows: int = 10, violations: int = 1, block
 
 
 def identifier(kind: str = "imei", *, value: str | None = None, category: str | None = None) -> dict[str, Any]:
-    full = {"imei": IMEI, "iccid": ICCID, "mac": "a4:50:46:12:34:56", "ad_id": "38400000-8cf0-11bd-b23e-10b96e40000d"}.get(
-        kind, "x" * 12
-    )
+    full = {
+        "imei": IMEI,
+        "iccid": ICCID,
+        "mac": "a4:50:46:12:34:56",
+        "ad_id": "38400000-8cf0-11bd-b23e-10b96e40000d",
+    }.get(kind, "x" * 12)
     cat = category or {"imei": "device", "iccid": "subscriber", "mac": "device", "ad_id": "online"}.get(kind, "device")
     return {
         "type": kind,

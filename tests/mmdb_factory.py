@@ -75,9 +75,7 @@ def build_country_mmdb(
     return build_mmdb(path, records, database_type=database_type, ip_version=ip_version)
 
 
-def build_asn_mmdb(
-    path: Path, networks: Mapping[str, tuple[int, str]], *, ip_version: int = 6
-) -> Path:
+def build_asn_mmdb(path: Path, networks: Mapping[str, tuple[int, str]], *, ip_version: int = 6) -> Path:
     """CIDR → (AS number, organisation), as a GeoLite2-ASN-compatible database."""
     records = {
         cidr: {"autonomous_system_number": asn, "autonomous_system_organization": org}

@@ -48,7 +48,10 @@ def gated_origins(hosts: dict[str, str], expected: int, hold_seconds: float = 30
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
                 lines = head.split(b"\r\n")
-                length = next((int(v) for k, _, v in (ln.partition(b":") for ln in lines[1:]) if k.lower() == b"content-length"), 0)
+                length = next(
+                    (int(v) for k, _, v in (ln.partition(b":") for ln in lines[1:]) if k.lower() == b"content-length"),
+                    0,
+                )
                 if length:
                     await reader.readexactly(length)
                 origins.targets.append(lines[0].split(b" ")[1].decode())
@@ -110,9 +113,13 @@ async def test_500_concurrent_flows_lose_and_duplicate_no_event(tmp_path):
         async with httpx.AsyncClient(proxy=guard.proxy_url, timeout=90, limits=limits, trust_env=False) as client:
             t0 = time.perf_counter()
             # All 500 start in one burst: the guard deepens mitmproxy's listen backlog for exactly this.
-            responses = await asyncio.gather(*(client.request(method, url, json=body) for method, url, body, *_ in plans))
+            responses = await asyncio.gather(
+                *(client.request(method, url, json=body) for method, url, body, *_ in plans)
+            )
             elapsed = time.perf_counter() - t0
-        assert origins.all_arrived_before_any_answer, f"only {len(origins.targets)} forwarded flows were in flight together"
+        assert origins.all_arrived_before_any_answer, (
+            f"only {len(origins.targets)} forwarded flows were in flight together"
+        )
 
         expected_events = {n for n, p in enumerate(plans) if p[3]}
         statuses = {n: r.status_code for n, r in enumerate(responses)}

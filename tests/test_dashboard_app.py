@@ -11,6 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from rich.console import Console
+from textual.widgets import DataTable, Static
+
 from residency_guard.dashboard.app import DashboardApp, DetailScreen, HelpScreen
 from residency_guard.dashboard.sample import (
     SAMPLE_VALUES,
@@ -21,8 +24,6 @@ from residency_guard.dashboard.sample import (
     write_demo_session,
 )
 from residency_guard.eventlog import EventWriter
-from rich.console import Console
-from textual.widgets import DataTable, Static
 
 SIZE = (140, 42)
 
@@ -125,9 +126,22 @@ async def test_enter_opens_the_detail_view_with_masked_identifiers_only(path: Pa
         await pilot.press("enter")
         assert isinstance(app.screen, DetailScreen)
         detail = text_of(app, "#detail")
-        for expected in ("imei", "imsi", "body|base64|json:$.IMEI1", "format", "1.00", "49•••••••••••18",
-                         "zzhc.vnet.cn", "203.0.113.10", "CN", "eea-device-ids-stay-in-adequate-countries",
-                         "no adequacy decision", "GDPR Art. 44-46", "partial", "first 1 MiB inspected"):
+        for expected in (
+            "imei",
+            "imsi",
+            "body|base64|json:$.IMEI1",
+            "format",
+            "1.00",
+            "49•••••••••••18",
+            "zzhc.vnet.cn",
+            "203.0.113.10",
+            "CN",
+            "eea-device-ids-stay-in-adequate-countries",
+            "no adequacy decision",
+            "GDPR Art. 44-46",
+            "partial",
+            "first 1 MiB inspected",
+        ):
             assert expected in detail, expected
         assert SAMPLE_VALUES["imei"] not in detail and SAMPLE_VALUES["imsi"] not in detail
         writer = EventWriter(path)  # events keep arriving while the detail view is open
@@ -273,7 +287,11 @@ async def test_memory_bound_and_table_cap_under_load(path: Path) -> None:
                 n += 1
                 writer.append(event(n=n, at=datetime.now(UTC), violation=n % 3 == 0))
             await pilot.pause(0.1)
-        writer.append(stats_record(flows=1000, inspected=900, with_identifiers=n, violations=n // 3, blocked=0, partial=0, errors=0))
+        writer.append(
+            stats_record(
+                flows=1000, inspected=900, with_identifiers=n, violations=n // 3, blocked=0, partial=0, errors=0
+            )
+        )
         await until(pilot, lambda: app.state.events == 400 and app.state.stats is not None)
         await pilot.pause(0.3)
         assert len(app.state.feed) == 150

@@ -9,10 +9,11 @@ import time
 
 import httpx
 import pytest
-from guard_harness import ZZHC_FIELDS, origin_server, running_guard
-from residency_guard.dashboard.app import DashboardApp, DetailScreen
 from rich.console import Console
 from textual.widgets import DataTable
+
+from guard_harness import ZZHC_FIELDS, origin_server, running_guard
+from residency_guard.dashboard.app import DashboardApp, DetailScreen
 
 pytestmark = pytest.mark.e2e
 
@@ -27,9 +28,10 @@ def text_of(app: DashboardApp, selector: str) -> str:
 
 
 async def test_dashboard_shows_an_imei_sent_through_the_real_guard(tmp_path) -> None:
-    with origin_server(CN_HOST) as origin, running_guard(
-        tmp_path, overlay={f"{CN_HOST}/32": "CN"}, extra_args=["--reveal-identifiers"]
-    ) as guard:
+    with (
+        origin_server(CN_HOST) as origin,
+        running_guard(tmp_path, overlay={f"{CN_HOST}/32": "CN"}, extra_args=["--reveal-identifiers"]) as guard,
+    ):
         app = DashboardApp(guard.events_path, poll_interval=0.05)
         async with app.run_test(size=(140, 42)) as pilot:
             async with httpx.AsyncClient(proxy=guard.proxy_url, timeout=10, trust_env=False) as client:

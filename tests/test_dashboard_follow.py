@@ -7,6 +7,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+
 from residency_guard.dashboard.follow import EventFollower
 from residency_guard.dashboard.sample import event, session_record
 from residency_guard.eventlog import EventWriter, TornLineWarning
@@ -57,7 +58,11 @@ def test_starts_with_rotated_files_oldest_first(path: Path) -> None:
     for n in range(1, 5):
         writer.append(event(n=n))
     assert sorted(p.name for p in path.parent.iterdir()) == [
-        "events.jsonl", "events.jsonl.1", "events.jsonl.2", "events.jsonl.3", "events.jsonl.4",
+        "events.jsonl",
+        "events.jsonl.1",
+        "events.jsonl.2",
+        "events.jsonl.3",
+        "events.jsonl.4",
     ]
     follower = EventFollower(path)
     assert flow_ids(follower.poll()) == [f"flow-{n:06d}" for n in range(1, 5)]
@@ -154,7 +159,7 @@ def test_torn_line_left_at_rotation_is_dropped_with_a_warning(path: Path) -> Non
 
 def test_garbage_and_non_objects_are_skipped(path: Path) -> None:
     with open(path, "wb") as f:
-        f.write(b"\x00\xff not json\n[1,2]\n\n" + line(1) + b"{\"a\": {\"b\": \n")
+        f.write(b"\x00\xff not json\n[1,2]\n\n" + line(1) + b'{"a": {"b": \n')
     messages: list[str] = []
     follower = EventFollower(path, on_warning=messages.append)
     assert flow_ids(follower.poll()) == ["flow-000001"]

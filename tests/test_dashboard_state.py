@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime, timedelta
 
+from rich.console import Console
+
 from residency_guard.dashboard.render import clean, country_bar, detail_view, feed_row
 from residency_guard.dashboard.sample import (
     SAMPLE_VALUES,
@@ -18,7 +20,6 @@ from residency_guard.dashboard.state import (
     SlidingRate,
     Tally,
 )
-from rich.console import Console
 
 T0 = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
 
@@ -35,12 +36,14 @@ def rendered(renderable) -> str:
 
 def test_counters_derive_from_events_without_stats() -> None:
     state = DashboardState()
-    state.ingest(dump(
-        session_record(T0),
-        event(n=1, types=("imei", "imsi"), country="CN", violation=True, blocked=True),
-        event(n=2, types=("imei",), country="NO", violation=False),
-        event(n=3, types=("ad_id",), country="US", violation=True, complete=False),
-    ))
+    state.ingest(
+        dump(
+            session_record(T0),
+            event(n=1, types=("imei", "imsi"), country="CN", violation=True, blocked=True),
+            event(n=2, types=("imei",), country="NO", violation=False),
+            event(n=3, types=("ad_id",), country="US", violation=True, complete=False),
+        )
+    )
     totals = state.totals()
     assert totals.source == "events"
     assert (totals.flows, totals.with_identifiers, totals.violations, totals.blocked, totals.partial) == (3, 3, 2, 1, 1)
@@ -56,13 +59,15 @@ def test_counters_derive_from_events_without_stats() -> None:
 
 def test_stats_records_back_the_totals_and_events_since_the_last_one_count_too() -> None:
     state = DashboardState()
-    state.ingest(dump(
-        session_record(T0),
-        event(n=1, at=T0),
-        stats_record(T0, flows=50, inspected=48, with_identifiers=1, violations=1, blocked=0, partial=2, errors=1),
-        event(n=2, at=T0 + timedelta(seconds=1)),
-        event(n=3, at=T0 + timedelta(seconds=1)),
-    ))
+    state.ingest(
+        dump(
+            session_record(T0),
+            event(n=1, at=T0),
+            stats_record(T0, flows=50, inspected=48, with_identifiers=1, violations=1, blocked=0, partial=2, errors=1),
+            event(n=2, at=T0 + timedelta(seconds=1)),
+            event(n=3, at=T0 + timedelta(seconds=1)),
+        )
+    )
     totals = state.totals()
     assert totals.source == "stats"
     assert (totals.flows, totals.inspected, totals.errors, totals.partial) == (50, 48, 1, 2)
@@ -117,11 +122,13 @@ def test_feed_is_a_bounded_ring_newest_first() -> None:
 
 def test_filters() -> None:
     state = DashboardState()
-    state.ingest(dump(
-        event(n=1, types=("imei",), country="CN", violation=True, blocked=True),
-        event(n=2, types=("imsi",), country="CN", violation=True),
-        event(n=3, types=("imei",), country="NO", violation=False),
-    ))
+    state.ingest(
+        dump(
+            event(n=1, types=("imei",), country="CN", violation=True, blocked=True),
+            event(n=2, types=("imsi",), country="CN", violation=True),
+            event(n=3, types=("imei",), country="NO", violation=False),
+        )
+    )
 
     def ids(flt: FeedFilter) -> list[int]:
         return [int(e.flow_id[-1]) for _, e in state.recent(flt)]
@@ -144,7 +151,7 @@ def test_revealed_values_are_dropped_and_scrubbed() -> None:
     assert revealed["identifiers"][0]["value"] == imei
     state = DashboardState()
     state.ingest([revealed])
-    (_, kept), = state.recent()
+    ((_, kept),) = state.recent()
     assert kept.identifiers[0].value is None
     text = rendered(detail_view(kept)) + "".join(str(c) for c in feed_row(kept))
     assert imei not in text
@@ -164,7 +171,7 @@ def test_hostile_text_is_shown_literally() -> None:
     hostile = event(n=1, host="[red]evil\x1b[2J.example\u202e").model_dump(mode="json")
     state = DashboardState()
     state.ingest([hostile])
-    (_, kept), = state.recent()
+    ((_, kept),) = state.recent()
     host_cell = feed_row(kept)[3]
     assert "\x1b" not in host_cell.plain and "\u202e" not in host_cell.plain
     assert host_cell.plain.startswith("[red]evil\\x1b[2J")

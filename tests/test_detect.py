@@ -142,7 +142,10 @@ def test_bssid_in_wifi_scan_object(det):
     ]
     hits = det.detect(fields)
     assert {(h.type, h.value) for h in hits} == {
-        ("wifi_bssid", "3c:28:6d:01:02:03"), ("wifi_bssid", "3c:28:6d:01:02:04"), ("mac", MAC)}
+        ("wifi_bssid", "3c:28:6d:01:02:03"),
+        ("wifi_bssid", "3c:28:6d:01:02:04"),
+        ("mac", MAC),
+    }
 
 
 # ------------------------------------------------------------------------------------------ ids
@@ -160,8 +163,12 @@ def test_ad_id_with_key(det, key):
 
 
 def test_ad_id_zero_uuid_and_request_uuid_ignored(det):
-    assert det.detect([F("00000000-0000-0000-0000-000000000000", "gaid"),
-                       F("5d0e6c2a-9b7f-4e1d-8a3c-0f1e2d3c4b5a", "request_id")]) == []
+    assert (
+        det.detect(
+            [F("00000000-0000-0000-0000-000000000000", "gaid"), F("5d0e6c2a-9b7f-4e1d-8a3c-0f1e2d3c4b5a", "request_id")]
+        )
+        == []
+    )
 
 
 def test_serial_under_key_and_in_getprop_text(det):
@@ -173,14 +180,19 @@ def test_serial_under_key_and_in_getprop_text(det):
 # ------------------------------------------------------------------------------------------ phone / email
 
 
-@pytest.mark.parametrize("value,key", [("+4741234567", "msisdn"), ("004741234567", "phone"), ("4741234567", "x-msisdn"),
-                                       ("+47 412 34 567", "note")])
+@pytest.mark.parametrize(
+    "value,key",
+    [("+4741234567", "msisdn"), ("004741234567", "phone"), ("4741234567", "x-msisdn"), ("+47 412 34 567", "note")],
+)
 def test_phone_forms(det, value, key):
     assert one(det.detect([F(value, key)]), "phone").value == "+4741234567"
 
 
 def test_phone_national_with_sibling_country_code(det):
-    fields = [Field("body", ("json:$.country_code",), "1", "country_code"), Field("body", ("json:$.phone",), "6502531658", "phone")]
+    fields = [
+        Field("body", ("json:$.country_code",), "1", "country_code"),
+        Field("body", ("json:$.phone",), "6502531658", "phone"),
+    ]
     assert one(det.detect(fields), "phone").value == "+16502531658"
 
 
@@ -197,9 +209,11 @@ def test_email_and_image_names(det):
 
 
 def test_location_from_sibling_keys_keeps_precision(det):
-    fields = [Field("body", ("json:$.device.geo.lat",), "59.913312", "lat"),
-              Field("body", ("json:$.device.geo.lon",), "10.738941", "lon"),
-              Field("body", ("json:$.other.lat",), "1.5", "lat")]
+    fields = [
+        Field("body", ("json:$.device.geo.lat",), "59.913312", "lat"),
+        Field("body", ("json:$.device.geo.lon",), "10.738941", "lon"),
+        Field("body", ("json:$.other.lat",), "1.5", "lat"),
+    ]
     h = one(det.detect(fields), "location")
     assert h.value == "59.913312,10.738941"
 
@@ -218,7 +232,10 @@ def test_cell_id_keys(det, key):
 def test_cell_id_short_key_needs_cell_siblings(det):
     lone = [Field("query.cid", (), "555123", "cid")]
     assert det.detect(lone) == []  # Google Analytics-style client id, not a cell
-    tower = [Field("body", ("json:$.cells[0].cid",), "555123", "cid"), Field("body", ("json:$.cells[0].mcc",), "242", "mcc")]
+    tower = [
+        Field("body", ("json:$.cells[0].cid",), "555123", "cid"),
+        Field("body", ("json:$.cells[0].mcc",), "242", "mcc"),
+    ]
     assert types(det.detect(tower)) == {"cell_id"}
 
 
@@ -231,10 +248,12 @@ def test_cell_id_unavailable_values(det, value):
 
 
 def test_logcat_free_text(det):
-    log = (f"03-20 10:11:12.345 D PhoneInfo: IMEI: {IMEI}\n"
-           f"03-20 10:11:12.346 D Sub: imsi={IMSI_NO}\n"
-           f"03-20 10:11:12.348 I WifiService: wlan0 HWaddr {MAC}\n"
-           "03-20 10:11:13.000 I Choreographer: Skipped 42 frames! order 490154203237518\n")
+    log = (
+        f"03-20 10:11:12.345 D PhoneInfo: IMEI: {IMEI}\n"
+        f"03-20 10:11:12.346 D Sub: imsi={IMSI_NO}\n"
+        f"03-20 10:11:12.348 I WifiService: wlan0 HWaddr {MAC}\n"
+        "03-20 10:11:13.000 I Choreographer: Skipped 42 frames! order 490154203237518\n"
+    )
     hits = det.detect([Field("body", ("multipart:logcat",), log, None)])
     assert {(h.type, h.value) for h in hits} == {("imei", IMEI), ("imsi", IMSI_NO), ("mac", MAC)}
 
@@ -268,7 +287,9 @@ def test_unicode_digits_are_not_identifiers(det):
 
 def test_pathological_separators_and_at_signs(det):
     t = time.perf_counter()
-    det.detect([F("a" * 200_000 + "@", None), F("-1" * 200_000, None), F("1:" * 200_000, None), F("+1 " * 100_000, None)])
+    det.detect(
+        [F("a" * 200_000 + "@", None), F("-1" * 200_000, None), F("1:" * 200_000, None), F("+1 " * 100_000, None)]
+    )
     assert time.perf_counter() - t < 3.0
 
 
@@ -287,10 +308,21 @@ def test_min_confidence_threshold():
 
 
 def zzhc_fields() -> list[Field]:
-    obj = {"REGVER": "8.0", "MEID": "A0000049990001", "MODEL": "TA-1062", "SWVER": "00CN_1_34E",
-           "SIM1CDMAIMSI": "111111111111111", "SIM1ICCID": ICCID, "SIM1LTEIMSI": "460110123456789",
-           "SIM2ICCID": "0" * 20, "MACID": MAC, "IMEI1": IMEI, "IMEI2": "352099001761499", "SIM1CELLID": "26443522",
-           "REGDATE": "2019-03-20 10:11:12"}
+    obj = {
+        "REGVER": "8.0",
+        "MEID": "A0000049990001",
+        "MODEL": "TA-1062",
+        "SWVER": "00CN_1_34E",
+        "SIM1CDMAIMSI": "111111111111111",
+        "SIM1ICCID": ICCID,
+        "SIM1LTEIMSI": "460110123456789",
+        "SIM2ICCID": "0" * 20,
+        "MACID": MAC,
+        "IMEI1": IMEI,
+        "IMEI2": "352099001761499",
+        "SIM1CELLID": "26443522",
+        "REGDATE": "2019-03-20 10:11:12",
+    }
     return [Field("body", ("base64", f"json:$.{k}"), v, k) for k, v in obj.items()]
 
 
@@ -326,9 +358,13 @@ def test_permanent_nai_is_the_imsi_not_an_email(det):
 
 
 def test_machine_made_user_at_host_is_not_an_email(det):
-    for value in ("https://d99bd58d86f5f2b54d511de518c7b156@o0.ingest.sentry.example/42",
-                  "1198793e-2629-4b71-9405-4414aeb22dd2@cal.example", "/tiles/14/8802/5373@2x.pbf",
-                  "icon@1.5x.webp", "ftp://user@files.example/a"):
+    for value in (
+        "https://d99bd58d86f5f2b54d511de518c7b156@o0.ingest.sentry.example/42",
+        "1198793e-2629-4b71-9405-4414aeb22dd2@cal.example",
+        "/tiles/14/8802/5373@2x.pbf",
+        "icon@1.5x.webp",
+        "ftp://user@files.example/a",
+    ):
         assert det.detect([F(value, "v")]) == [], value
     assert one(det.detect([F("kari.nordmann@example.com", "v")]), "email")
 
@@ -344,11 +380,14 @@ def test_logcat_cell_identity_field_names(det):
     assert {(h.type, h.value) for h in det.detect([Field("body", ("text",), text, None)])} == {("cell_id", "123456789")}
 
 
-@pytest.mark.parametrize("sentence", [
-    "$GPGGA,123519,5954.7980,N,01044.3364,E,1,08,0.9,545.4,M,46.9,M,,*47",
-    "$GNRMC,101200.00,A,5954.7980,N,01044.3364,E,0.02,,200319,,,A*5C",
-    "$GLGLL,5954.7980,N,01044.3364,E,101200.00,A,A*5C",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "$GPGGA,123519,5954.7980,N,01044.3364,E,1,08,0.9,545.4,M,46.9,M,,*47",
+        "$GNRMC,101200.00,A,5954.7980,N,01044.3364,E,0.02,,200319,,,A*5C",
+        "$GLGLL,5954.7980,N,01044.3364,E,101200.00,A,A*5C",
+    ],
+)
 def test_nmea_position_sentences(det, sentence):
     h = one(det.detect([Field("body", ("text",), f"$GPGSV,3,1,11,10,63,137,17*70\n{sentence}\n", None)]), "location")
     assert h.value == "59.913300,10.738940"
@@ -386,7 +425,9 @@ def test_nibble_swapped_iccid_is_reported_as_the_iccid(det):
     iccid = "89470201234567890125"
     swapped = "".join(iccid[i + 1] + iccid[i] for i in range(0, 20, 2))
     assert one(det.detect([F(swapped, "ef_iccid")]), "iccid").value == iccid
-    assert one(det.detect([Field("body", ("text",), f"D SIMRecords: EF_ICCID: {swapped}", None)]), "iccid").value == iccid
+    assert (
+        one(det.detect([Field("body", ("text",), f"D SIMRecords: EF_ICCID: {swapped}", None)]), "iccid").value == iccid
+    )
     assert det.detect([F("98123456789012345678", "order_id")]) == []
     # a 19-digit ICCID (the usual length) is padded with F, which lands second to last once swapped
     padded = ICCID + "F"
@@ -403,7 +444,9 @@ def test_decimal_android_id_under_its_key(det):
 
 
 def test_access_point_keys_and_bare_hex_in_scan_lists(det):
-    hits = det.detect([Field("query.ap_mac", (), "A4-50-46-1E-2B-3C", "ap_mac"), Field("query.client_mac", (), MAC, "client_mac")])
+    hits = det.detect(
+        [Field("query.ap_mac", (), "A4-50-46-1E-2B-3C", "ap_mac"), Field("query.client_mac", (), MAC, "client_mac")]
+    )
     assert {(h.type, h.value) for h in hits} == {("wifi_bssid", "a4:50:46:1e:2b:3c"), ("mac", MAC)}
     scan = [Field("body", ("json:$.wifiAccessPoints[0].macAddress",), "a45046112233", "macAddress")]
     assert {(h.type, h.value) for h in det.detect(scan)} == {("wifi_bssid", "a4:50:46:11:22:33")}
@@ -430,23 +473,29 @@ def test_packed_bcd_imei_in_a_tracker_login_packet(det):
 
 
 def test_short_cell_ids_of_android_cell_identity_text(det):
-    text = ("D RILJ: CellIdentityWcdma:{ mLac=7011 mCid=24013 mPsc=311 mUarfcn=10700 mMcc=242 mMnc=01 }\n"
-            "D RILJ: CellIdentityNr:{ mPci=12 mTac=4321 mNrArfcn=632628 mNci=2147483647 }\n"
-            "D Foo: mCidr=10 timCid=5")
+    text = (
+        "D RILJ: CellIdentityWcdma:{ mLac=7011 mCid=24013 mPsc=311 mUarfcn=10700 mMcc=242 mMnc=01 }\n"
+        "D RILJ: CellIdentityNr:{ mPci=12 mTac=4321 mNrArfcn=632628 mNci=2147483647 }\n"
+        "D Foo: mCidr=10 timCid=5"
+    )
     assert {(h.type, h.value) for h in det.detect([Field("body", ("text",), text, None)])} == {("cell_id", "24013")}
 
 
 def test_device_identifier_urns(det):
-    sip = (f'Contact: <sip:{IMSI_NO}@[2001:db8::1]>;+sip.instance="<urn:gsma:imei:35209900-176148-0>"\n'
-           f"ep=urn:imei-imsi:{IMEI}-{IMSI_NO}&lt=86400 urn:imei:352099001761482 urn:imsi:999999999999999")
+    sip = (
+        f'Contact: <sip:{IMSI_NO}@[2001:db8::1]>;+sip.instance="<urn:gsma:imei:35209900-176148-0>"\n'
+        f"ep=urn:imei-imsi:{IMEI}-{IMSI_NO}&lt=86400 urn:imei:352099001761482 urn:imsi:999999999999999"
+    )
     hits = {(h.type, h.value) for h in det.detect([Field("body", ("text",), sip, None)]) if h.confidence >= 0.9}
     # the RFC 7254 form drops the check digit; a URN IMEI failing Luhn and an unknown MCC are no one's
     assert hits == {("imei", IMEI), ("imsi", IMSI_NO)}
 
 
 def test_ims_identities_and_access_network_info(det):
-    text = (f"From: <sip:{IMSI_NO}@ims.mnc001.mcc242.3gppnetwork.org>;tag=1\n"
-            "P-Access-Network-Info: 3GPP-E-UTRAN-FDD;utran-cell-id-3gpp=24201419B5BC9803\n")
+    text = (
+        f"From: <sip:{IMSI_NO}@ims.mnc001.mcc242.3gppnetwork.org>;tag=1\n"
+        "P-Access-Network-Info: 3GPP-E-UTRAN-FDD;utran-cell-id-3gpp=24201419B5BC9803\n"
+    )
     hits = {(h.type, h.value) for h in det.detect([Field("body", ("text",), text, None)])}
     assert hits == {("imsi", IMSI_NO), ("cell_id", "24201419B5BC9803")}  # no e-mail
     assert det.detect([F("sip:alice@example.com", "contact")]) == []
@@ -472,18 +521,28 @@ def test_positions_with_hemisphere_letters_and_after_a_short_number(det):
 
 def test_places_asked_about_are_not_the_phones_location(det):
     assert det.detect([F("60.3913,5.3221", "center")]) == []
-    dest = [Field("body", ("json:$.destination.lat",), "61.5031", "lat"), Field("body", ("json:$.destination.lon",), "61.7787", "lon")]
+    dest = [
+        Field("body", ("json:$.destination.lat",), "61.5031", "lat"),
+        Field("body", ("json:$.destination.lon",), "61.7787", "lon"),
+    ]
     assert det.detect(dest) == []
-    here = [Field("body", ("json:$.position.lat",), "61.5031", "lat"), Field("body", ("json:$.position.lon",), "23.7787", "lon")]
+    here = [
+        Field("body", ("json:$.position.lat",), "61.5031", "lat"),
+        Field("body", ("json:$.position.lon",), "23.7787", "lon"),
+    ]
     assert one(det.detect(here), "location").value == "61.5031,23.7787"
 
 
 def test_name_value_pairs_take_their_context_from_the_name(det):
-    fields = [Field("body", ("json:$.deviceId.type",), "MEID", "type"),
-              Field("body", ("json:$.deviceId.value",), "270113182010335824", "value")]
+    fields = [
+        Field("body", ("json:$.deviceId.type",), "MEID", "type"),
+        Field("body", ("json:$.deviceId.value",), "270113182010335824", "value"),
+    ]
     assert one(det.detect(fields), "meid").value == "270113182010335824"
-    fields = [Field("body", ("json:$.ref.type",), "order", "type"),
-              Field("body", ("json:$.ref.value",), "270113182010335824", "value")]
+    fields = [
+        Field("body", ("json:$.ref.type",), "order", "type"),
+        Field("body", ("json:$.ref.value",), "270113182010335824", "value"),
+    ]
     assert det.detect(fields) == []
 
 
@@ -496,12 +555,20 @@ def test_service_numbers_and_business_lines_are_not_subscribers(det):
 
 
 def test_national_number_beside_an_iso_country(det):
-    fields = [Field("body", ("xml:/R/PhoneNumber",), "086 071 1457", "PhoneNumber"), Field("body", ("xml:/R/CountryCode",), "IE", "CountryCode")]
+    fields = [
+        Field("body", ("xml:/R/PhoneNumber",), "086 071 1457", "PhoneNumber"),
+        Field("body", ("xml:/R/CountryCode",), "IE", "CountryCode"),
+    ]
     assert one(det.detect(fields), "phone").value == "+353860711457"
 
 
 def test_message_ids_campaign_ids_and_revision_serials(det):
-    assert det.detect([F("<3644988558.cb9a16c1e167@mx.example.net>", "messageId"), F("<CA+jz_wf@mail.example.com>", "inReplyTo")]) == []
+    assert (
+        det.detect(
+            [F("<3644988558.cb9a16c1e167@mx.example.net>", "messageId"), F("<CA+jz_wf@mail.example.com>", "inReplyTo")]
+        )
+        == []
+    )
     ad_click = [Field("query.cid", (), "135286465", "cid"), Field("query.lac", (), "pt_summer", "lac")]
     assert det.detect(ad_click) == []
     assert det.detect([F("2025051903", "serial")]) == []
@@ -510,9 +577,13 @@ def test_message_ids_campaign_ids_and_revision_serials(det):
 
 def test_access_points_in_wifi_logs_and_ims_access_info(det):
     log = "I wpa_supplicant: wlan0: CTRL-EVENT-CONNECTED - Connection to 48:52:05:b1:3c:71 completed [id=2]"
-    assert {(h.type, h.value) for h in det.detect([Field("body", ("text",), log, None)])} == {("wifi_bssid", "48:52:05:b1:3c:71")}
+    assert {(h.type, h.value) for h in det.detect([Field("body", ("text",), log, None)])} == {
+        ("wifi_bssid", "48:52:05:b1:3c:71")
+    }
     pani = "P-Access-Network-Info: IEEE-802.11;i-wlan-node-id=649102aa23b7"
-    assert {(h.type, h.value) for h in det.detect([Field("body", ("text",), pani, None)])} == {("wifi_bssid", "64:91:02:aa:23:b7")}
+    assert {(h.type, h.value) for h in det.detect([Field("body", ("text",), pani, None)])} == {
+        ("wifi_bssid", "64:91:02:aa:23:b7")
+    }
 
 
 def test_grouped_iccid_under_its_key(det):
@@ -520,16 +591,26 @@ def test_grouped_iccid_under_its_key(det):
 
 
 def test_places_behind_generic_position_segments(det):
-    hotel = [Field("body", ("json:$.hotel.geo.lat",), "50.0617", "lat"), Field("body", ("json:$.hotel.geo.lon",), "19.9372", "lon")]
+    hotel = [
+        Field("body", ("json:$.hotel.geo.lat",), "50.0617", "lat"),
+        Field("body", ("json:$.hotel.geo.lon",), "19.9372", "lon"),
+    ]
     assert det.detect(hotel) == []
-    mine = [Field("body", ("json:$.device.geo.lat",), "50.0617", "lat"), Field("body", ("json:$.device.geo.lon",), "19.9372", "lon")]
+    mine = [
+        Field("body", ("json:$.device.geo.lat",), "50.0617", "lat"),
+        Field("body", ("json:$.device.geo.lon",), "19.9372", "lon"),
+    ]
     assert one(det.detect(mine), "location")
 
 
 def test_national_numbers_in_groups_under_a_phone_key(det):
     # without a country, the first of a list of regions where the number is a valid mobile one
     # (a bare national number is ambiguous: only its being a phone number is asserted for the UK one)
-    for value, expected in (("070-799 61 96", "+46707996196"), ("07911 123456", None), ("098314 87404", "+919831487404")):
+    for value, expected in (
+        ("070-799 61 96", "+46707996196"),
+        ("07911 123456", None),
+        ("098314 87404", "+919831487404"),
+    ):
         hit = one(det.detect([F(value, "phoneNumber")]), "phone")
         assert hit.value == expected or (expected is None and hit.value.endswith("7911123456")), value
 
@@ -539,8 +620,12 @@ def test_fictional_ranges_are_not_numbers(det):
 
 
 def test_coordinates_named_after_what_they_locate(det):
-    ride = [Field("body", ("form:pickup_lat",), "19.071898", "pickup_lat"), Field("body", ("form:pickup_lng",), "72.873540", "pickup_lng"),
-            Field("body", ("form:drop_lat",), "19.0896", "drop_lat"), Field("body", ("form:drop_lng",), "72.8656", "drop_lng")]
+    ride = [
+        Field("body", ("form:pickup_lat",), "19.071898", "pickup_lat"),
+        Field("body", ("form:pickup_lng",), "72.873540", "pickup_lng"),
+        Field("body", ("form:drop_lat",), "19.0896", "drop_lat"),
+        Field("body", ("form:drop_lng",), "72.8656", "drop_lng"),
+    ]
     assert [h.value for h in det.detect(ride)] == ["19.071898,72.873540"]
     poi = [Field("query.poi_lat", (), "59.32931", "poi_lat"), Field("query.poi_lng", (), "18.06858", "poi_lng")]
     assert det.detect(poi) == []
@@ -548,14 +633,24 @@ def test_coordinates_named_after_what_they_locate(det):
 
 
 def test_named_places_search_radii_and_coarse_positions(det):
-    station = [Field("body", ("json:$.origin.name",), "Stockholm Central", "name"),
-               Field("body", ("json:$.origin.lat",), "59.3303", "lat"), Field("body", ("json:$.origin.lon",), "18.0586", "lon")]
+    station = [
+        Field("body", ("json:$.origin.name",), "Stockholm Central", "name"),
+        Field("body", ("json:$.origin.lat",), "59.3303", "lat"),
+        Field("body", ("json:$.origin.lon",), "18.0586", "lon"),
+    ]
     assert det.detect(station) == []
-    search = [Field("query.lat", (), "59.3326", "lat"), Field("query.lng", (), "18.0649", "lng"), Field("query.radius", (), "5000", "radius")]
+    search = [
+        Field("query.lat", (), "59.3326", "lat"),
+        Field("query.lng", (), "18.0649", "lng"),
+        Field("query.radius", (), "5000", "radius"),
+    ]
     assert det.detect(search) == []
     city = [Field("query.latitude", (), "48.86", "latitude"), Field("query.longitude", (), "2.35", "longitude")]
     assert det.detect(city) == []  # two decimals: a town
-    device = [Field("body", ("json:$.device.geo.lat",), "52.51", "lat"), Field("body", ("json:$.device.geo.lon",), "13.38", "lon")]
+    device = [
+        Field("body", ("json:$.device.geo.lat",), "52.51", "lat"),
+        Field("body", ("json:$.device.geo.lon",), "13.38", "lon"),
+    ]
     assert one(det.detect(device), "location").value == "52.51,13.38"  # ... unless it is the device's geo
 
 

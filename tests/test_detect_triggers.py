@@ -57,24 +57,128 @@ def both_paths(detector: Detector, view: RequestView, client_ip: str | None = No
 
 # Values: identifier shapes, look-alikes and the glue between them (not tuned to one payload).
 VALUE_PIECES = [
-    "352099001761481", "35-209900-176148-1", "35209900176148", "3520990017614815", "460031234567890",
-    "89860318640220133897", "8947020123456789012F", "986421436587193254F4", "a4:50:46:0f:1e:2d", "A4-50-46-0F-1E-2D",
-    "a450.460f.1e2d", "a450460f1e2d", "02:00:00:00:00:00", "38400000-8cf0-11bd-b23e-10b96e40000d", "f375631686c667b6",
-    "A10000009296F2", "268435463310027009", "+4741234567", "004741234567", "41234567", "kari@mail.example",
-    "59.9133,10.7389", "59.91", "10.7389", "-33.8688", "24013", "1700000000123", "10499958131665514997",
-    "0242019999000001@nai.epc.mnc001.mcc242.3gppnetwork.org", "urn:imei:352099001761481", "$GPGGA,101200.00,5954.7980,N,01044.3364,E",
-    "mCid=24013", "utran-cell-id-3gpp=24201A1B2C3D4E", ",N,", "IMEI: ", "serial=", "Device ID = ", "order ",
-    "alpha", "bravo charlie", "0", "1", "9", "F", ":", "-", ".", ",", " ", "+", "00", "@", "\n", "%3A", "\\u0033",
-    "&#51;", "=", "&",
+    "352099001761481",
+    "35-209900-176148-1",
+    "35209900176148",
+    "3520990017614815",
+    "460031234567890",
+    "89860318640220133897",
+    "8947020123456789012F",
+    "986421436587193254F4",
+    "a4:50:46:0f:1e:2d",
+    "A4-50-46-0F-1E-2D",
+    "a450.460f.1e2d",
+    "a450460f1e2d",
+    "02:00:00:00:00:00",
+    "38400000-8cf0-11bd-b23e-10b96e40000d",
+    "f375631686c667b6",
+    "A10000009296F2",
+    "268435463310027009",
+    "+4741234567",
+    "004741234567",
+    "41234567",
+    "kari@mail.example",
+    "59.9133,10.7389",
+    "59.91",
+    "10.7389",
+    "-33.8688",
+    "24013",
+    "1700000000123",
+    "10499958131665514997",
+    "0242019999000001@nai.epc.mnc001.mcc242.3gppnetwork.org",
+    "urn:imei:352099001761481",
+    "$GPGGA,101200.00,5954.7980,N,01044.3364,E",
+    "mCid=24013",
+    "utran-cell-id-3gpp=24201A1B2C3D4E",
+    ",N,",
+    "IMEI: ",
+    "serial=",
+    "Device ID = ",
+    "order ",
+    "alpha",
+    "bravo charlie",
+    "0",
+    "1",
+    "9",
+    "F",
+    ":",
+    "-",
+    ".",
+    ",",
+    " ",
+    "+",
+    "00",
+    "@",
+    "\n",
+    "%3A",
+    "\\u0033",
+    "&#51;",
+    "=",
+    "&",
 ]
 VALUES = st.lists(st.sampled_from(VALUE_PIECES), max_size=8).map("".join)
 KEY_WORDS = [
-    "imei", "IMEI1", "imsi", "SIM1LTEIMSI", "iccid", "sim_serial", "meid", "esn", "mac", "mac_address", "MACID",
-    "bssid", "serial", "sn", "android_id", "deviceId", "gaid", "advertisingId", "ifa", "phone", "msisdn", "tel",
-    "rider_phone", "country_code", "cc", "email", "lat", "latitude", "lng", "lon", "pickup_lat", "userLng",
-    "location", "geo", "coordinates", "cid", "cellId", "cell_id", "ci", "lac", "tac", "mcc", "mnc", "rssi", "radio",
-    "type", "value", "name", "label", "radius", "store", "destination", "wifiAccessPoints", "cellTowers",
-    "order_id", "ts", "session", "data", "events", "app", "v",
+    "imei",
+    "IMEI1",
+    "imsi",
+    "SIM1LTEIMSI",
+    "iccid",
+    "sim_serial",
+    "meid",
+    "esn",
+    "mac",
+    "mac_address",
+    "MACID",
+    "bssid",
+    "serial",
+    "sn",
+    "android_id",
+    "deviceId",
+    "gaid",
+    "advertisingId",
+    "ifa",
+    "phone",
+    "msisdn",
+    "tel",
+    "rider_phone",
+    "country_code",
+    "cc",
+    "email",
+    "lat",
+    "latitude",
+    "lng",
+    "lon",
+    "pickup_lat",
+    "userLng",
+    "location",
+    "geo",
+    "coordinates",
+    "cid",
+    "cellId",
+    "cell_id",
+    "ci",
+    "lac",
+    "tac",
+    "mcc",
+    "mnc",
+    "rssi",
+    "radio",
+    "type",
+    "value",
+    "name",
+    "label",
+    "radius",
+    "store",
+    "destination",
+    "wifiAccessPoints",
+    "cellTowers",
+    "order_id",
+    "ts",
+    "session",
+    "data",
+    "events",
+    "app",
+    "v",
 ]
 KEYS = st.sampled_from(KEY_WORDS)
 SCALARS = st.one_of(VALUES, st.integers(0, 10**20).map(str), st.sampled_from(["true", "null", "1.5", "59.913300"]))
@@ -116,7 +220,10 @@ def _document(node, filler: bool) -> str:
 
 JSON_DOCS = st.builds(_document, _json_tree(), st.booleans())
 FORMS = st.tuples(st.lists(st.tuples(KEYS, VALUES), min_size=1, max_size=12), st.booleans()).map(
-    lambda pf: "&".join([f"{quote_plus(k)}={quote_plus(v)}" for k, v in pf[0]] + (["w%d=alpha+bravo" % i for i in range(30)] if pf[1] else []))
+    lambda pf: "&".join(
+        [f"{quote_plus(k)}={quote_plus(v)}" for k, v in pf[0]]
+        + (["w%d=alpha+bravo" % i for i in range(30)] if pf[1] else [])
+    )
 )
 TEXTS = st.tuples(
     st.lists(st.one_of(VALUES, st.tuples(KEYS, VALUES).map(lambda kv: f"{kv[0]}: {kv[1]}")), max_size=12),
@@ -152,8 +259,17 @@ BODIES = st.tuples(
 def _view(body_and_kind, query_key: str, query_value: str) -> RequestView:
     (text, content_type), encoding = body_and_kind
     body, encoded_type = _encoded(encoding, text)
-    headers = (("Content-Type", encoded_type or content_type), ("User-Agent", "Dalvik/2.1.0"), ("X-Device", query_value))
-    return RequestView("POST", f"http://api.example.com/v1/{quote(query_value)}?{quote_plus(query_key)}={quote_plus(query_value)}", headers, body)
+    headers = (
+        ("Content-Type", encoded_type or content_type),
+        ("User-Agent", "Dalvik/2.1.0"),
+        ("X-Device", query_value),
+    )
+    return RequestView(
+        "POST",
+        f"http://api.example.com/v1/{quote(query_value)}?{quote_plus(query_key)}={quote_plus(query_value)}",
+        headers,
+        body,
+    )
 
 
 # ----------------------------------------------------------------------------------------- tests
@@ -182,7 +298,9 @@ def _scan(engine: str) -> TriggerScan:
     return _SCANS[engine]
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(body=BODIES, query_key=KEYS, query_value=VALUES)
 def test_the_fast_path_reports_exactly_the_hits_of_the_full_path(detectors, body, query_key, query_value):
     view = _view(body, query_key, query_value)
@@ -241,4 +359,3 @@ def test_a_benign_event_batch_has_no_trigger_at_all():
         assert not _scan(engine).any(json.dumps(doc))
         doc_with_id = dict(doc, device={"imei": "352099001761481"})
         assert _scan(engine).any(json.dumps(doc_with_id))
-

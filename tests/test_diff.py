@@ -33,8 +33,17 @@ def new(tmp_path: Path) -> Path:
         [
             session("new"),
             event(flow_id="n1", types=("imei", "mac")),
-            event(flow_id="n2", host="t.example.ru", country="RU", domain="example.ru", types=("ad_id",), rule="us-doj"),
-            event(flow_id="n3", host="api.example.no", country="NO", domain="example.no", verdict="allowed", types=("ad_id",)),
+            event(
+                flow_id="n2", host="t.example.ru", country="RU", domain="example.ru", types=("ad_id",), rule="us-doj"
+            ),
+            event(
+                flow_id="n3",
+                host="api.example.no",
+                country="NO",
+                domain="example.no",
+                verdict="allowed",
+                types=("ad_id",),
+            ),
         ],
     )
 
@@ -146,5 +155,7 @@ def test_rule_without_types_and_ip_literal_destinations(tmp_path: Path, capsys: 
     conn = conn.model_copy(update={"rules": [r.model_copy(update={"types": []}) for r in conn.rules]})
     other = write_events(tmp_path / "b.jsonl", [session("b"), conn])
     _, result = diff_json(capsys, base, other)
-    assert result["violations_introduced"] == [{"rule": "eea-only", "type": "-", "destination": "198.51.100.9", "events": 1}]
+    assert result["violations_introduced"] == [
+        {"rule": "eea-only", "type": "-", "destination": "198.51.100.9", "events": 1}
+    ]
     assert result["destinations"]["added"] == [{"host": "198.51.100.9", "country": "CN", "events": 1}]

@@ -8,7 +8,16 @@ import time
 
 import pytest
 
-from guard_harness import MQTT_PINGREQ, free_port, mqtt_connect, running_guard, send_segments, tcp_sink, tcp_tunnel, udp_sink
+from guard_harness import (
+    MQTT_PINGREQ,
+    free_port,
+    mqtt_connect,
+    running_guard,
+    send_segments,
+    tcp_sink,
+    tcp_tunnel,
+    udp_sink,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -57,7 +66,10 @@ def test_mqtt_to_germany_passes_and_heartbeats_make_one_partial_event(guard):
     wait_until(lambda: len(guard.events()) >= before + 2)
     time.sleep(0.5)
     events = guard.events()[before:]
-    assert [(e["action"], [i["type"] for i in e["identifiers"]]) for e in events] == [("logged", ["imei"]), ("logged", [])]
+    assert [(e["action"], [i["type"] for i in e["identifiers"]]) for e in events] == [
+        ("logged", ["imei"]),
+        ("logged", []),
+    ]
     assert events[0]["destination"]["country"] == "DE"
     assert any("cleartext" == r["rule"] for r in events[0]["rules"])
     assert events[1]["inspection"]["complete"] is False and events[1]["inspection"]["notes"]
@@ -105,4 +117,7 @@ def test_a_tunnel_opened_by_name_keeps_the_name(guard):
         wait_until(lambda: len(guard.events()) > before)
     e = guard.events()[-1]
     assert (e["request"]["url"], e["destination"]["host"], e["destination"]["ip"]) == (
-        f"tcp://localhost:{port}/", "localhost", "127.0.0.1")
+        f"tcp://localhost:{port}/",
+        "localhost",
+        "127.0.0.1",
+    )

@@ -152,7 +152,12 @@ def test_rotation_is_followed_by_readers_oldest_first(tmp_path: Path) -> None:
 def test_rotation_keeps_a_bounded_number_of_files(tmp_path: Path) -> None:
     path = tmp_path / "events.jsonl"
     write_events(path, [event(flow_id=f"f{i}") for i in range(60)], max_bytes=2000, keep=3)
-    assert [f.name for f in session_files(path)] == ["events.jsonl.3", "events.jsonl.2", "events.jsonl.1", "events.jsonl"]
+    assert [f.name for f in session_files(path)] == [
+        "events.jsonl.3",
+        "events.jsonl.2",
+        "events.jsonl.1",
+        "events.jsonl",
+    ]
 
 
 def test_fsync_option_syncs_every_event(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -57,7 +57,11 @@ def test_report_holds_metadata_summary_and_violations(events_file: Path, tmp_pat
     # f3 is the earliest event although written last: the span compares times, not file order
     assert (meta["first_event"], meta["last_event"]) == ("2025-03-01T10:01:00Z", "2025-03-01T10:07:00Z")
     assert meta["source_files"] == [
-        {"path": str(events_file), "sha256": hashlib.sha256(events_file.read_bytes()).hexdigest(), "bytes": events_file.stat().st_size}
+        {
+            "path": str(events_file),
+            "sha256": hashlib.sha256(events_file.read_bytes()).hexdigest(),
+            "bytes": events_file.stat().st_size,
+        }
     ]
     assert meta["events_included"] == "violations" and meta["identifier_values"] == "masked"
     summary = doc["summary"]
@@ -86,7 +90,10 @@ def test_all_includes_allowed_events(events_file: Path, tmp_path: Path) -> None:
 def test_exceptions_are_counted_with_their_legal_basis(tmp_path: Path) -> None:
     path = write_events(
         tmp_path / "e.jsonl",
-        [session(), event(host="act.hmd.sg", country="SG", domain="hmd.sg", verdict="allowed", exception="hmd-singapore-scc")],
+        [
+            session(),
+            event(host="act.hmd.sg", country="SG", domain="hmd.sg", verdict="allowed", exception="hmd-singapore-scc"),
+        ],
     )
     out = tmp_path / "r.json"
     assert run_export(path, "-o", out, "--all") == EXIT_OK
@@ -126,7 +133,12 @@ def test_ecs_documents(events_file: Path, tmp_path: Path) -> None:
     assert blocked["event"]["outcome"] == "failure"
     assert blocked["source"] == {"ip": "192.0.2.10", "port": 40000}
     dest = blocked["destination"]
-    assert (dest["ip"], dest["port"], dest["domain"], dest["registered_domain"]) == ("203.0.113.7", 80, "log.example.cn", "example.cn")
+    assert (dest["ip"], dest["port"], dest["domain"], dest["registered_domain"]) == (
+        "203.0.113.7",
+        80,
+        "log.example.cn",
+        "example.cn",
+    )
     assert dest["geo"]["country_iso_code"] == "CN"
     assert dest["as"] == {"number": 4134, "organization": {"name": "CHINANET"}}
     assert blocked["url"]["original"] == "http://log.example.cn/"
@@ -211,7 +223,9 @@ def test_input_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         assert exc.value.code == EXIT_INPUT
 
 
-def test_torn_last_line_is_reported_not_fatal(events_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_torn_last_line_is_reported_not_fatal(
+    events_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with open(events_file, "ab") as fh:
         fh.write(b'{"timestamp": "2025-03-01T10:09:00Z", "event_ty')
     out = tmp_path / "r.json"
@@ -231,7 +245,9 @@ def test_unknown_record_types_are_skipped_and_listed(events_file: Path, tmp_path
 
 
 def test_one_report_per_session(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = write_events(tmp_path / "e.jsonl", [*standard_session("run1"), *standard_session("run/2")[:2], stats("run/2")])
+    path = write_events(
+        tmp_path / "e.jsonl", [*standard_session("run1"), *standard_session("run/2")[:2], stats("run/2")]
+    )
     assert run_export(path, "-o", tmp_path / "report.json") == EXIT_OK
     first, second = load(tmp_path / "report.run1.json"), load(tmp_path / "report.run_2.json")
     assert not (tmp_path / "report.json").exists()
@@ -300,11 +316,15 @@ def test_installed_command_line_exit_statuses(events_file: Path, tmp_path: Path)
 
     guard = Path(sys.executable).parent / "residency-guard"
     out = tmp_path / "cli.json"
-    gate = subprocess.run([guard, "export", events_file, "-o", out, "--fail-on", "block"], capture_output=True, text=True, timeout=60)
+    gate = subprocess.run(
+        [guard, "export", events_file, "-o", out, "--fail-on", "block"], capture_output=True, text=True, timeout=60
+    )
     assert gate.returncode == EXIT_GATE, gate.stderr
     assert "gate tripped (--fail-on block)" in gate.stderr
     assert load(out)["summary"]["blocked"] == 1
-    clean = subprocess.run([guard, "export", events_file, "-o", out, "--fail-on", "none"], capture_output=True, timeout=60)
+    clean = subprocess.run(
+        [guard, "export", events_file, "-o", out, "--fail-on", "none"], capture_output=True, timeout=60
+    )
     assert clean.returncode == EXIT_OK
     usage = subprocess.run([guard, "export", events_file, "--fail-on", "maybe"], capture_output=True, timeout=60)
     assert usage.returncode == EXIT_INPUT

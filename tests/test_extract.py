@@ -357,7 +357,10 @@ def test_multipart_parts_and_text_file():
     logcat = f"01-01 00:00:00 I Tag: imei={IMEI}\n".encode()
     body = _multipart(
         [
-            ('Content-Disposition: form-data; name="meta"\r\nContent-Type: application/json', b'{"imsi": "' + IMSI.encode() + b'"}'),
+            (
+                'Content-Disposition: form-data; name="meta"\r\nContent-Type: application/json',
+                b'{"imsi": "' + IMSI.encode() + b'"}',
+            ),
             ('Content-Disposition: form-data; name="log"; filename="logcat.txt"\r\nContent-Type: text/plain', logcat),
             ('Content-Disposition: form-data; name="plain"', b"hello"),
             (
@@ -379,7 +382,12 @@ def test_multipart_parts_and_text_file():
 def test_multipart_base64_transfer_encoding_and_lf_only():
     part = base64.b64encode(json.dumps({"imei": IMEI}).encode())
     body = _multipart(
-        [('Content-Disposition: form-data; name="d"\r\nContent-Transfer-Encoding: base64\r\nContent-Type: application/json', part)]
+        [
+            (
+                'Content-Disposition: form-data; name="d"\r\nContent-Transfer-Encoding: base64\r\nContent-Type: application/json',
+                part,
+            )
+        ]
     ).replace(b"\r\n", b"\n")
     ex = extract_request(request(body, 'multipart/form-data; boundary="XyZ123"'))
     assert field_at(ex, "body|multipart:d|base64|json:$.imei").value == IMEI
@@ -687,7 +695,16 @@ def test_semicolon_separated_pairs_are_keyed_and_keep_plus_signs():
     body = b"v=3;lat=41.153232;lon=-8.637505;mcc=268;tel=+351912345678;ci=122833154"
     ex = extract_request(RequestView("POST", "http://h.test/m", (("Content-Type", "text/plain"),), body))
     keyed = {f.key: f.value for f in ex.fields if f.where == "body"}
-    assert keyed == {"v": "3", "lat": "41.153232", "lon": "-8.637505", "mcc": "268", "tel": "+351912345678", "ci": "122833154"}
+    assert keyed == {
+        "v": "3",
+        "lat": "41.153232",
+        "lon": "-8.637505",
+        "mcc": "268",
+        "tel": "+351912345678",
+        "ci": "122833154",
+    }
     # two pairs are not enough: a header-like "charset=utf-8; q=0.5" stays text
-    ex = extract_request(RequestView("POST", "http://h.test/m", (("Content-Type", "text/plain"),), b"charset=utf-8;q=0.5"))
+    ex = extract_request(
+        RequestView("POST", "http://h.test/m", (("Content-Type", "text/plain"),), b"charset=utf-8;q=0.5")
+    )
     assert [f.key for f in ex.fields if f.where == "body"] != ["charset", "q"]

@@ -11,7 +11,7 @@ import base64
 import gzip
 import json
 import time
-from functools import lru_cache
+from functools import cache
 
 import brotli
 import pytest
@@ -189,21 +189,21 @@ def test_invalid_utf8_in_url_and_headers_do_not_break():
 # ----------------------------------------------------------------------------------------------- bombs
 
 
-@lru_cache(maxsize=None)
+@cache
 def gzip_bomb() -> bytes:
     # 64 gzip members of 16 MiB of zeros each: 1 GiB decompressed, about 1 MiB on the wire
     member = gzip.compress(b"\0" * (16 << 20), compresslevel=9)
     return member * (GIB // (16 << 20))
 
 
-@lru_cache(maxsize=None)
+@cache
 def zstd_bomb() -> bytes:
     zeros = b"\0" * (16 << 20)
     writer = zstandard.ZstdCompressor(level=3).compressobj()
     return b"".join(writer.compress(zeros) for _ in range(GIB // len(zeros))) + writer.flush()
 
 
-@lru_cache(maxsize=None)
+@cache
 def brotli_bomb() -> bytes:
     zeros = b"\0" * (16 << 20)
     writer = brotli.Compressor(quality=5)

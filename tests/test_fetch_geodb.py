@@ -170,9 +170,10 @@ def test_parallel_build_gives_the_same_databases(tmp_path: Path, built: tuple[Pa
     country, asn = fake_packages(tmp_path / "npm")
     fetch_geodb.convert(country, asn, tmp_path / "out", today=TODAY, parallel=True)
     for name in (fetch_geodb.COUNTRY_MMDB, fetch_geodb.ASN_MMDB):
-        with maxminddb.open_database(str(tmp_path / "out" / name)) as a, maxminddb.open_database(
-            str(serial_out / name)
-        ) as b:
+        with (
+            maxminddb.open_database(str(tmp_path / "out" / name)) as a,
+            maxminddb.open_database(str(serial_out / name)) as b,
+        ):
             assert list(a) == list(b)  # every (network, record) pair
 
 
@@ -191,7 +192,11 @@ def test_malformed_row_names_file_and_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("row", "reason"),
-    [("1.0.0.9,1.0.0.1,FR", "starts after it ends"), ("1.0.0.0,1.0.0.1,France", "two-letter"), ("1.0.0.0", "malformed")],
+    [
+        ("1.0.0.9,1.0.0.1,FR", "starts after it ends"),
+        ("1.0.0.0,1.0.0.1,France", "two-letter"),
+        ("1.0.0.0", "malformed"),
+    ],
 )
 def test_bad_rows(tmp_path: Path, row: str, reason: str) -> None:
     country, asn = fake_packages(tmp_path / "npm", country_v4=row + "\n")
@@ -201,7 +206,11 @@ def test_bad_rows(tmp_path: Path, row: str, reason: str) -> None:
 
 @pytest.mark.parametrize(
     ("version", "expected"),
-    [("2.3.2026060120", date(2026, 6, 1)), ("2.3.2026061719", date(2026, 6, 17)), ("10.0.2024022900", date(2024, 2, 29))],
+    [
+        ("2.3.2026060120", date(2026, 6, 1)),
+        ("2.3.2026061719", date(2026, 6, 17)),
+        ("10.0.2024022900", date(2024, 2, 29)),
+    ],
 )
 def test_data_date_of(version: str, expected: date) -> None:
     assert fetch_geodb.data_date_of(version) == expected

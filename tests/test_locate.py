@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
-from mmdb_factory import build_asn_mmdb, build_country_mmdb, build_mmdb, country_record
 
+from mmdb_factory import build_asn_mmdb, build_country_mmdb, build_mmdb, country_record
 from residency_guard.errors import ConfigError
 from residency_guard.locate import (
     GeoAnswer,
@@ -226,7 +226,9 @@ def test_asn_only_warns_about_country(tmp_path: Path) -> None:
 def test_old_database_warns(tmp_path: Path) -> None:
     two_years_ago = int(time.time()) - 2 * 365 * 86400
     path = build_mmdb(
-        tmp_path / "old.mmdb", {"192.0.2.0/24": country_record("CN")}, database_type="GeoLite2-Country",
+        tmp_path / "old.mmdb",
+        {"192.0.2.0/24": country_record("CN")},
+        database_type="GeoLite2-Country",
         build_epoch=two_years_ago,
     )
     resolver, warnings = load_default_resolver([path], tmp_path)

@@ -44,10 +44,16 @@ def hit(type_, value, chain=()):
 
 
 def test_mask_text_replaces_raw_spellings_in_url():
-    url = ("http://zzhc.example/r?imei=35-209900-176148-1&mac=A4-50-46-0F-1E-2D&m2=a4%3A50%3A46%3A0f%3A1e%3A2d"
-           "&lat=59.913312&lon=10.738941&tel=%2B4799999901")
-    hits = [hit("imei", "352099001761481"), hit("mac", "a4:50:46:0f:1e:2d"), hit("location", "59.913312,10.738941"),
-            hit("phone", "+4799999901")]
+    url = (
+        "http://zzhc.example/r?imei=35-209900-176148-1&mac=A4-50-46-0F-1E-2D&m2=a4%3A50%3A46%3A0f%3A1e%3A2d"
+        "&lat=59.913312&lon=10.738941&tel=%2B4799999901"
+    )
+    hits = [
+        hit("imei", "352099001761481"),
+        hit("mac", "a4:50:46:0f:1e:2d"),
+        hit("location", "59.913312,10.738941"),
+        hit("phone", "+4799999901"),
+    ]
     out = mask_text(url, hits)
     for secret in ("176148", "0F-1E-2D", "0f%3A1e%3A2d", "913312", "738941", "99999901"):
         assert secret not in out

@@ -62,7 +62,9 @@ def test_cleartext_is_flagged_but_only_logged():
 def test_united_states_only_through_a_named_exception_with_legal_basis():
     blocked = judge([hit("ad_id")], dest("US", host="tracker.example.com", domain="example.com"), True, GDPR)
     assert blocked.action == "blocked"
-    allowed = judge([hit("ad_id")], dest("US", host="firebaselogging.googleapis.com", domain="googleapis.com"), True, GDPR)
+    allowed = judge(
+        [hit("ad_id")], dest("US", host="firebaselogging.googleapis.com", domain="googleapis.com"), True, GDPR
+    )
     assert (allowed.verdict, allowed.action) == ("allowed", "logged")
     (rule,) = allowed.rules
     assert rule.outcome == "exception" and rule.rule == "exception.google-dpf"

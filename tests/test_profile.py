@@ -90,7 +90,7 @@ def upper_nosep(mac: str) -> str:
         (hashlib.sha256(MAC.replace(":", "-").encode()).hexdigest(), "mac"),
         (hashlib.sha1(hashlib.md5(IMEI.encode()).hexdigest().encode()).hexdigest(), "imei"),  # hash of a hash
         (base64.b64encode(b"EXAMPLE0SN1234").decode(), "serial"),
-        ("EXAMPLE0SN1234".encode().hex(), "serial"),
+        (b"EXAMPLE0SN1234".hex(), "serial"),
         ("987410999900000010F4", "iccid"),  # nibble-swapped as stored on the SIM (19 digits + F padding)
         ("a450.460f.1e2d", "mac"),
         ("prefix-" + hashlib.md5(b"0f1e2d3c4b5a6978").hexdigest() + "-suffix", "android_id"),
@@ -142,8 +142,10 @@ def test_format_hit_attributed_to_client_profile(det):
 def test_several_profiles_attributed_by_match_and_client(example):
     second = DeviceProfile(name="phone-b", imei=[OTHER_IMEI], clients=["10.42.9.0/24"])
     d = Detector([example, second])
-    hits = d.detect([Field("query.a", (), IMEI, "a"), Field("query.b", (), hashlib.md5(OTHER_IMEI.encode()).hexdigest(), "b")],
-                    client_ip="10.42.9.5")
+    hits = d.detect(
+        [Field("query.a", (), IMEI, "a"), Field("query.b", (), hashlib.md5(OTHER_IMEI.encode()).hexdigest(), "b")],
+        client_ip="10.42.9.5",
+    )
     assert {(h.value, h.device) for h in hits} == {(IMEI, "example-phone"), (OTHER_IMEI, "phone-b")}
 
 
@@ -154,11 +156,19 @@ def test_unquoted_yaml_numbers(tmp_path):
 
 
 def test_zzhc_with_profile_all_known(det):
-    fields = [Field("body", ("base64", f"json:$.{k}"), v, k) for k, v in
-              {"IMEI1": IMEI, "MACID": MAC, "SIM1ICCID": "8947019999000000014", "SIM1LTEIMSI": "242019999000001"}.items()]
+    fields = [
+        Field("body", ("base64", f"json:$.{k}"), v, k)
+        for k, v in {
+            "IMEI1": IMEI,
+            "MACID": MAC,
+            "SIM1ICCID": "8947019999000000014",
+            "SIM1LTEIMSI": "242019999000001",
+        }.items()
+    ]
     hits = det.detect(fields, client_ip="10.42.0.23")
     assert {(h.type, h.method, h.device) for h in hits} == {
-        (t, "known-value", "example-phone") for t in ("imei", "mac", "iccid", "imsi")}
+        (t, "known-value", "example-phone") for t in ("imei", "mac", "iccid", "imsi")
+    }
 
 
 def test_pool_scan_is_one_pass_not_a_loop(det):

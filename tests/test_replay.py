@@ -76,9 +76,17 @@ def har_for(requests: list[tuple], ports: dict[str, int]) -> dict:
                 "startedDateTime": "2025-03-01T10:00:00.000Z",
                 "time": 1,
                 "request": request,
-                "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1", "headers": [],
-                             "cookies": [], "content": {"size": 0, "mimeType": ""}, "redirectURL": "",
-                             "headersSize": -1, "bodySize": 0},
+                "response": {
+                    "status": 200,
+                    "statusText": "OK",
+                    "httpVersion": "HTTP/1.1",
+                    "headers": [],
+                    "cookies": [],
+                    "content": {"size": 0, "mimeType": ""},
+                    "redirectURL": "",
+                    "headersSize": -1,
+                    "bodySize": 0,
+                },
                 "cache": {},
                 "timings": {"send": 0, "wait": 1, "receive": 0},
                 "serverIPAddress": host,
@@ -107,11 +115,16 @@ def test_replay_of_a_live_capture_gives_the_live_events(tmp_path: Path) -> None:
     events = tmp_path / "replayed.jsonl"
     status = run_replay(
         capture,
-        "--policy", POLICY,
-        "--geo-overlay", tmp_path / "overlay.yaml",  # written by running_guard
-        "--geodb", tmp_path / "empty-geodb",
-        "--fingerprint-key", tmp_path / "fingerprint.key",
-        "--events", events,
+        "--policy",
+        POLICY,
+        "--geo-overlay",
+        tmp_path / "overlay.yaml",  # written by running_guard
+        "--geodb",
+        tmp_path / "empty-geodb",
+        "--fingerprint-key",
+        tmp_path / "fingerprint.key",
+        "--events",
+        events,
     )
     assert status == EXIT_OK
     replayed = judged(events)
@@ -126,12 +139,18 @@ def test_replay_of_a_live_capture_gives_the_live_events(tmp_path: Path) -> None:
     har_events = tmp_path / "har.jsonl"
     status = run_replay(
         har,
-        "--policy", POLICY,
-        "--geo-overlay", tmp_path / "overlay.yaml",
-        "--geodb", tmp_path / "empty-geodb",
-        "--fingerprint-key", tmp_path / "fingerprint.key",
-        "--events", har_events,
-        "--fail-on", "violation",
+        "--policy",
+        POLICY,
+        "--geo-overlay",
+        tmp_path / "overlay.yaml",
+        "--geodb",
+        tmp_path / "empty-geodb",
+        "--fingerprint-key",
+        tmp_path / "fingerprint.key",
+        "--events",
+        har_events,
+        "--fail-on",
+        "violation",
     )
     assert status == EXIT_GATE
     assert [comparable(e, client=False) for e in judged(har_events)] == [comparable(e, client=False) for e in live]
@@ -140,10 +159,14 @@ def test_replay_of_a_live_capture_gives_the_live_events(tmp_path: Path) -> None:
 def _geo_args(tmp_path: Path) -> list[str | Path]:
     (tmp_path / "empty-geodb").mkdir(exist_ok=True)
     return [
-        "--policy", POLICY,
-        "--geo-overlay", write_overlay(tmp_path / "overlay.yaml", OVERLAY),
-        "--geodb", tmp_path / "empty-geodb",
-        "--fingerprint-key", tmp_path / "fingerprint.key",
+        "--policy",
+        POLICY,
+        "--geo-overlay",
+        write_overlay(tmp_path / "overlay.yaml", OVERLAY),
+        "--geodb",
+        tmp_path / "empty-geodb",
+        "--fingerprint-key",
+        tmp_path / "fingerprint.key",
     ]
 
 
@@ -206,8 +229,19 @@ def test_bad_captures_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     with pytest.raises(CaptureError, match="no log.entries list"):
         list(read_capture(not_har))
 
-    assert run_replay(broken, *args[:-2], "--fingerprint-key", tmp_path / "k", "--policy", tmp_path / "nope.yaml",
-                      "--events", tmp_path / "d.jsonl") == EXIT_INPUT
+    assert (
+        run_replay(
+            broken,
+            *args[:-2],
+            "--fingerprint-key",
+            tmp_path / "k",
+            "--policy",
+            tmp_path / "nope.yaml",
+            "--events",
+            tmp_path / "d.jsonl",
+        )
+        == EXIT_INPUT
+    )
     with pytest.raises(SystemExit) as exc:
         run_replay(broken)  # --events is required
     assert exc.value.code == EXIT_INPUT

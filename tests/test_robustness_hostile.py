@@ -102,7 +102,9 @@ def _events_for(guard, marker: str, timeout: float = 10.0) -> list[dict]:
         time.sleep(0.05)
 
 
-async def _hostile_with_normal_alongside(guard, origin, method, target, headers, body) -> tuple[httpx.Response, float, float]:
+async def _hostile_with_normal_alongside(
+    guard, origin, method, target, headers, body
+) -> tuple[httpx.Response, float, float]:
     """Send the hostile request; 20 ms later a normal one on another connection. Their durations."""
     async with (
         httpx.AsyncClient(proxy=guard.proxy_url, timeout=30, trust_env=False) as hostile_client,

@@ -106,7 +106,9 @@ def test_more_values_than_max_items(limited_guard, origin):
 
 
 def test_inspection_longer_than_max_ms(hurried_guard, origin):
-    body = orjson.dumps([{"name": f"item{i}", "mac": f"a4:50:46:0f:{i >> 8:02x}:{i & 255:02x}", "n": i} for i in range(5000)])
+    body = orjson.dumps(
+        [{"name": f"item{i}", "mac": f"a4:50:46:0f:{i >> 8:02x}:{i & 255:02x}", "n": i} for i in range(5000)]
+    )
     notes = _notes(_send(hurried_guard, origin, "budget", body))
     assert "time budget (0.001 s) exceeded" in notes
 
@@ -117,7 +119,12 @@ def test_a_large_body_without_a_trigger_is_judged_complete_without_a_walk(hurrie
     before = len(hurried_guard.events())
     body = orjson.dumps([{"name": f"item{i}", "value": f"v{i}", "n": i} for i in range(5000)])
     with httpx.Client(proxy=hurried_guard.proxy_url, timeout=10, trust_env=False) as client:
-        assert client.post(f"{origin.url}/bulk?n=bulk", content=body, headers={"Content-Type": "application/json"}).status_code == 200
+        assert (
+            client.post(
+                f"{origin.url}/bulk?n=bulk", content=body, headers={"Content-Type": "application/json"}
+            ).status_code
+            == 200
+        )
         client.get(f"{origin.url}/id", params={"imei": "352099001761481", "n": "after-bulk"})
     events = hurried_guard.wait_for_events(before + 1)
     assert [e["request"]["url"].rsplit("n=", 1)[-1] for e in events[before:]] == ["after-bulk"]

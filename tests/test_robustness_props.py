@@ -73,8 +73,14 @@ def bodies(draw) -> tuple[bytes, dict[str, str]]:
         part = b'--B\r\nContent-Disposition: form-data; name="f"\r\n\r\n' + raw + b"\r\n--B--\r\n"
         return part[: draw(st.integers(0, len(part)))], {"Content-Type": "multipart/form-data; boundary=B"}
     if kind == "xml":
-        return b"<r>" + raw.replace(b"<", b"&lt;") + b"</r>", {"Content-Type": draw(st.sampled_from(["text/xml", "application/xml"]))}
-    return draw(st.binary(max_size=400)), {"Content-Type": draw(st.sampled_from(["application/octet-stream", "application/x-protobuf", "application/json"]))}
+        return b"<r>" + raw.replace(b"<", b"&lt;") + b"</r>", {
+            "Content-Type": draw(st.sampled_from(["text/xml", "application/xml"]))
+        }
+    return draw(st.binary(max_size=400)), {
+        "Content-Type": draw(
+            st.sampled_from(["application/octet-stream", "application/x-protobuf", "application/json"])
+        )
+    }
 
 
 @st.composite
@@ -87,7 +93,12 @@ def requests(draw) -> tuple[RequestView, ConnectionFacts]:
     query = "&".join(f"{quote(k)}={quote(v)}" for k, v in params)
     url = f"http://{host}/" + "/".join(quote(s) for s in segments) + (f"?{query}" if query else "")
     body, headers = draw(bodies()) if draw(st.booleans()) else (b"", {})
-    extra = draw(st.lists(st.tuples(st.sampled_from(["X-Device", "Cookie", "User-Agent", "Authorization"]), st.text(max_size=30)), max_size=3))
+    extra = draw(
+        st.lists(
+            st.tuples(st.sampled_from(["X-Device", "Cookie", "User-Agent", "Authorization"]), st.text(max_size=30)),
+            max_size=3,
+        )
+    )
     if draw(st.booleans()):
         name, value = draw(identifier)
         extra.append((f"X-{name}", value))
@@ -98,7 +109,9 @@ def requests(draw) -> tuple[RequestView, ConnectionFacts]:
     return RequestView(method, url, header_items, body, "HTTP/1.1"), conn
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(requests())
 def test_inspector_never_raises_masks_and_events_validate(inspector, request_and_conn):
     request, conn = request_and_conn

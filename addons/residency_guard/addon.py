@@ -25,8 +25,7 @@ from pathlib import Path
 
 import orjson
 from mitmproxy import connection, ctx, exceptions, http, tcp, tls, udp
-from mitmproxy.proxy import mode_specs
-from mitmproxy.proxy import server_hooks
+from mitmproxy.proxy import mode_specs, server_hooks
 
 from . import __version__
 from .errors import ConfigError
@@ -41,7 +40,14 @@ from .setup import DEFAULT_GEODB_DIR, DEFAULT_KEY_FILE, DEFAULT_POLICY, build_gu
 
 log = logging.getLogger("residency_guard")
 
-__all__ = ["DEFAULT_GEODB_DIR", "DEFAULT_KEY_FILE", "DEFAULT_POLICY", "ResidencyGuard", "flow_connection_facts", "request_view"]
+__all__ = [
+    "DEFAULT_GEODB_DIR",
+    "DEFAULT_KEY_FILE",
+    "DEFAULT_POLICY",
+    "ResidencyGuard",
+    "flow_connection_facts",
+    "request_view",
+]
 
 DNS_TTL_SECONDS = 60.0
 # mitmproxy listens with asyncio's default backlog of 100. A lab AP with a few phones booting at once
@@ -49,7 +55,12 @@ DNS_TTL_SECONDS = 60.0
 # them, which looks to QA like the phone's network failing. The kernel caps this at net.core.somaxconn.
 LISTEN_BACKLOG = 4096
 # Modes in which the original destination address is known when the client connects.
-_DESTINATION_KNOWN_MODES = (mode_specs.TransparentMode, mode_specs.WireGuardMode, mode_specs.LocalMode, mode_specs.TunMode)
+_DESTINATION_KNOWN_MODES = (
+    mode_specs.TransparentMode,
+    mode_specs.WireGuardMode,
+    mode_specs.LocalMode,
+    mode_specs.TunMode,
+)
 
 
 def deepen_listen_backlog(servers: object) -> int:
@@ -119,7 +130,9 @@ def stream_view(
     name the connection was asked for, when the flow itself only knows the address."""
     protocol = "UDP" if isinstance(flow, udp.UDPFlow) else "TCP"
     host, port = _stream_destination(flow, name)
-    return RequestView(method=protocol, url=f"{protocol.lower()}://{_url_host(host)}:{port}/", headers=(), body=message.content)
+    return RequestView(
+        method=protocol, url=f"{protocol.lower()}://{_url_host(host)}:{port}/", headers=(), body=message.content
+    )
 
 
 def stream_connection_facts(flow: tcp.TCPFlow | udp.UDPFlow, name: str | None = None) -> ConnectionFacts:
@@ -198,16 +211,23 @@ class ResidencyGuard:
         loader.add_option("guard_policy", str, str(DEFAULT_POLICY), "Residency policy (YAML).")
         loader.add_option("guard_profiles", Sequence[str], [], "Device profile YAML files (known identifier values).")
         loader.add_option(
-            "guard_geodb", Sequence[str], [], "MaxMind-format .mmdb files or directories (default: the geodb/ directory)."
+            "guard_geodb",
+            Sequence[str],
+            [],
+            "MaxMind-format .mmdb files or directories (default: the geodb/ directory).",
         )
-        loader.add_option("guard_geo_overlay", str, "", "Geo overlay YAML: lab networks mapped to countries, consulted first.")
+        loader.add_option(
+            "guard_geo_overlay", str, "", "Geo overlay YAML: lab networks mapped to countries, consulted first."
+        )
         loader.add_option("guard_events", str, "", "Events file (JSON lines); default events/session-<time>.jsonl.")
         loader.add_option("guard_events_max_bytes", int, 0, "Rotate the events file past this size (0: never).")
         loader.add_option(
             "guard_engine", str, "auto",
             "Trigger engine: auto (Hyperscan when its wheel imports, else Python), native or python; same hits.",
         )  # fmt: skip
-        loader.add_option("guard_fsync", bool, False, "fsync the events file after every event (power-loss safe, slower).")
+        loader.add_option(
+            "guard_fsync", bool, False, "fsync the events file after every event (power-loss safe, slower)."
+        )
         loader.add_option(
             "guard_on_error",
             str,
@@ -220,7 +240,9 @@ class ResidencyGuard:
         )
         loader.add_option("guard_fingerprint_key", str, str(DEFAULT_KEY_FILE), "Key file for identifier fingerprints.")
         # Integers, not floats: mitmproxy's --set cannot parse float options.
-        loader.add_option("guard_stats_interval_ms", int, 2000, "Milliseconds between stats records in the events file.")
+        loader.add_option(
+            "guard_stats_interval_ms", int, 2000, "Milliseconds between stats records in the events file."
+        )
         loader.add_option(
             "guard_workers",
             int,
@@ -289,7 +311,9 @@ class ResidencyGuard:
         if self.writer is not None:
             self.writer.close()
         try:
-            self.writer = EventWriter(events_path, max_bytes=opts.guard_events_max_bytes or None, fsync=opts.guard_fsync)
+            self.writer = EventWriter(
+                events_path, max_bytes=opts.guard_events_max_bytes or None, fsync=opts.guard_fsync
+            )
             self.writer.append(setup.session_record(self.session_id, ",".join(opts.mode)))
         except EventLogError as e:
             raise exceptions.OptionsError(str(e)) from None
@@ -427,7 +451,11 @@ class ResidencyGuard:
             verdict = future.result()
         except Exception:
             self.counters.errors += 1
-            log.error("residency-guard: inspection failed for flow %s (judged after forwarding)\n%s", flow_id, traceback.format_exc())
+            log.error(
+                "residency-guard: inspection failed for flow %s (judged after forwarding)\n%s",
+                flow_id,
+                traceback.format_exc(),
+            )
             return
         self._apply(verdict, None)
 
@@ -445,7 +473,11 @@ class ResidencyGuard:
             verdict = await self._verdict(websocket_view(flow, message), conn)
         except Exception:
             self.counters.errors += 1
-            log.error("residency-guard: inspection failed for a WebSocket message of flow %s\n%s", flow.id, traceback.format_exc())
+            log.error(
+                "residency-guard: inspection failed for a WebSocket message of flow %s\n%s",
+                flow.id,
+                traceback.format_exc(),
+            )
             if self.on_error == "block":
                 message.drop()
             return
@@ -488,8 +520,12 @@ class ResidencyGuard:
             verdict = await self._verdict(stream_view(flow, message, name), conn)
         except Exception:
             self.counters.errors += 1
-            log.error("residency-guard: inspection failed for a %s message of flow %s\n%s",
-                      type(message).__name__, flow.id, traceback.format_exc())
+            log.error(
+                "residency-guard: inspection failed for a %s message of flow %s\n%s",
+                type(message).__name__,
+                flow.id,
+                traceback.format_exc(),
+            )
             if self.on_error == "block":
                 flow.metadata[STREAM_BLOCKED] = True
                 message.content = b""
@@ -571,7 +607,9 @@ class ResidencyGuard:
         self.counters.flows += 1
         self.counters.violations += 1
         self.counters.blocked += 1
-        event = self.inspector.connection_event(conn, destination, rule, ["connection refused before any payload was sent"])
+        event = self.inspector.connection_event(
+            conn, destination, rule, ["connection refused before any payload was sent"]
+        )
         self._record(render_line(event), EventSummary.of(event), None)
         return f"residency-guard: {rule.reason}"
 
@@ -607,7 +645,9 @@ class ResidencyGuard:
                 conn,
                 destination,
                 None,
-                [f"payload not inspected: the client rejected the guard's TLS certificate ({reason}); pinning or CA not trusted"],
+                [
+                    f"payload not inspected: the client rejected the guard's TLS certificate ({reason}); pinning or CA not trusted"
+                ],
             )
         except Exception:
             self.counters.errors += 1
@@ -658,7 +698,9 @@ class ResidencyGuard:
             log.error("residency-guard: EVENT NOT RECORDED (flow %s): %s", summary.flow_id, e)
             if self.on_error == "block":
                 if flow is not None:
-                    flow.response = error_response(flow.id, "the guard cannot record events; traffic refused (on-error=block)")
+                    flow.response = error_response(
+                        flow.id, "the guard cannot record events; traffic refused (on-error=block)"
+                    )
                 return False
         _log_event(summary)
         return True

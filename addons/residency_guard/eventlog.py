@@ -104,7 +104,9 @@ class EventWriter:
 
     def append(self, event: Event | Any) -> None:
         """Write one record (an Event, SessionRecord, StatsRecord or a plain dict) as one line."""
-        event_type = getattr(event, "event_type", None) or (event.get("event_type") if isinstance(event, dict) else None)
+        event_type = getattr(event, "event_type", None) or (
+            event.get("event_type") if isinstance(event, dict) else None
+        )
         self.append_line(render_line(event), session=event_type == "session")
 
     def append_line(self, data: bytes, *, session: bool = False) -> None:

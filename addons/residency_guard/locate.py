@@ -283,8 +283,7 @@ def load_default_resolver(
     else:
         if not default_dir.is_dir() or not any(default_dir.glob("*.mmdb")):
             return None, [
-                f"no geo database found in {default_dir}/ — run `make geodb`; "
-                "every destination country is 'unknown'"
+                f"no geo database found in {default_dir}/ — run `make geodb`; every destination country is 'unknown'"
             ]
         resolver = MmdbResolver.open([default_dir])
     warnings.extend(resolver.skipped)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
-from . import idtypes as _idtypes
+from pydantic import BaseModel, ConfigDict
+from pydantic import Field as PydField
 
-from pydantic import BaseModel, ConfigDict, Field as PydField
+from . import idtypes as _idtypes
 
 IdentifierType = Literal[
     "imei",

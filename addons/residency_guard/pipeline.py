@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 from datetime import UTC, datetime
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from .detect import Detector
@@ -19,8 +19,8 @@ from .limits import DEFAULT_LIMITS, Limits
 from .locate import Locator
 from .masking import Fingerprinter, mask, mask_text
 from .model import (
-    DestinationInfo,
     Destination,
+    DestinationInfo,
     Endpoint,
     Event,
     Extraction,
@@ -157,7 +157,9 @@ class Inspector:
     ) -> Event:
         """An event for a connection whose payload was never read (refused, or a TLS handshake failed)."""
         judgement = (
-            Judgement("violation", "blocked", (rule,)) if rule is not None and rule.action == "block" else Judgement("allowed", "logged")
+            Judgement("violation", "blocked", (rule,))
+            if rule is not None and rule.action == "block"
+            else Judgement("allowed", "logged")
         )
         return Event(
             timestamp=utc_now(),

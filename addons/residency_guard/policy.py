@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .model import CATEGORIES, CATEGORY_OF, Destination, Hit, Judgement, RuleHit, UNKNOWN_COUNTRY
+from .model import CATEGORIES, CATEGORY_OF, UNKNOWN_COUNTRY, Destination, Hit, Judgement, RuleHit
 from .yamlconf import FieldPathError, load_model
 
 Action = Literal["log", "block"]
@@ -49,7 +49,6 @@ class CategoryRule(_PolicyModel):
     )
     action: Action = "block"
     reason: str | None = Field(default=None, description="shown in events and the 451 answer")
-
 
     @model_validator(mode="after")
     def _allow_or_deny(self) -> CategoryRule:
@@ -230,7 +229,9 @@ def judge(hits: Sequence[Hit], destination: Destination, tls: bool, policy: Load
     if country == UNKNOWN_COUNTRY:
         if p.unknown_country.action != "allow":
             all_types = tuple(t for ts in types_by_category.values() for t in ts)
-            rules.append(RuleHit("unknown_country", "violation", p.unknown_country.action, p.unknown_country.reason, all_types))
+            rules.append(
+                RuleHit("unknown_country", "violation", p.unknown_country.action, p.unknown_country.reason, all_types)
+            )
     else:
         for category, types in types_by_category.items():
             if policy.permits(category, country):

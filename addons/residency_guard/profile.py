@@ -18,9 +18,9 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from . import idtypes
 from .errors import ConfigError
 from .yamlconf import load_model
-from . import idtypes
 
 
 def _digits_text(value: Any) -> Any:
@@ -33,7 +33,7 @@ def _digits_text(value: Any) -> Any:
 def _mac_text(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         # YAML 1.1 reads 10:22:33:44:55:66 as a base-60 number.
-        raise ValueError("quote MAC addresses in YAML (\"10:22:33:44:55:66\"): unquoted, they are read as numbers")
+        raise ValueError('quote MAC addresses in YAML ("10:22:33:44:55:66"): unquoted, they are read as numbers')
     return value
 
 
@@ -61,8 +61,12 @@ class DeviceProfile(BaseModel):
     imei: list[Annotated[str, BeforeValidator(_digits_text), AfterValidator(idtypes.imei.normalize)]] = Field(
         default_factory=list, description="15-digit IMEIs (Luhn-checked); one per slot"
     )
-    imsi: list[Annotated[str, BeforeValidator(_digits_text), AfterValidator(idtypes.imsi.normalize)]] = Field(default_factory=list)
-    iccid: list[Annotated[str, BeforeValidator(_digits_text), AfterValidator(idtypes.iccid.normalize)]] = Field(default_factory=list)
+    imsi: list[Annotated[str, BeforeValidator(_digits_text), AfterValidator(idtypes.imsi.normalize)]] = Field(
+        default_factory=list
+    )
+    iccid: list[Annotated[str, BeforeValidator(_digits_text), AfterValidator(idtypes.iccid.normalize)]] = Field(
+        default_factory=list
+    )
     mac: list[Annotated[str, BeforeValidator(_mac_text), AfterValidator(idtypes.mac.normalize)]] = Field(
         default_factory=list, description="Wi-Fi and Bluetooth MACs, any common spelling"
     )

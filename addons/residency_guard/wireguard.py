@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 import segno
 
@@ -82,7 +83,7 @@ def load_keys(path: str | Path) -> WireGuardKeys:
         raise WireGuardConfigError(f"WireGuard key file {path} must hold 'server_key' and 'client_key' strings")
     keys = WireGuardKeys(server_key=data["server_key"], client_key=data["client_key"])
     try:
-        keys.server_public_key, keys.client_public_key
+        _ = keys.server_public_key, keys.client_public_key  # derived only to check the keys
     except Exception as e:  # mitmproxy_rs raises a plain error for malformed base64 / wrong length
         raise WireGuardConfigError(f"WireGuard key file {path} holds an invalid key: {e}") from None
     return keys

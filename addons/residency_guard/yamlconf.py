@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -58,10 +58,7 @@ def load_yaml_with_lines(raw: bytes, path: Path) -> tuple[Any, LineMap]:
     return data, lines
 
 
-M = TypeVar("M", bound=BaseModel)
-
-
-def load_model(path: Path | str, model: type[M], what: str) -> tuple[M, bytes, LineMap]:
+def load_model[M: BaseModel](path: Path | str, model: type[M], what: str) -> tuple[M, bytes, LineMap]:
     """Read a YAML configuration file and validate it as ``model``.
 
     Also returns the raw bytes (for a hash) and the line map (for checks across entries).

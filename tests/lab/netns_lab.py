@@ -22,7 +22,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 REPO = Path(__file__).resolve().parents[2]
 LAB_AP = REPO / "scripts" / "lab-ap.sh"
@@ -36,8 +35,6 @@ AP_UPLINK_ADDR = "203.0.113.1"
 SERVER_UPLINK_ADDR = "203.0.113.2"
 CN_ORIGIN = "192.0.2.10"
 DE_ORIGIN = "198.51.100.10"
-
-T = TypeVar("T")
 
 
 def sh(*args: str, check: bool = True, timeout: float = 20) -> subprocess.CompletedProcess:
@@ -107,7 +104,7 @@ def remove_leftovers() -> list[str]:
     return removed
 
 
-def in_netns(netns: str, fn: Callable[[], T], timeout: float = 30) -> T:
+def in_netns[T](netns: str, fn: Callable[[], T], timeout: float = 30) -> T:
     """Run ``fn`` in a fresh thread that has joined ``netns``: sockets it opens live in that namespace.
 
     setns(CLONE_NEWNET) affects only the calling thread, so the test process itself stays where it is.
@@ -184,8 +181,36 @@ class Lab:
             sh("ip", "netns", "add", ns)
             sh("ip", "-n", ns, "link", "set", "lo", "up")
         # veths are created directly inside the namespaces: nothing is ever added to the host's namespace
-        sh("ip", "-n", self.ap, "link", "add", self.wifi_if, "type", "veth", "peer", "name", "phone0", "netns", self.phone)
-        sh("ip", "-n", self.ap, "link", "add", self.uplink_if, "type", "veth", "peer", "name", "srv0", "netns", self.server)
+        sh(
+            "ip",
+            "-n",
+            self.ap,
+            "link",
+            "add",
+            self.wifi_if,
+            "type",
+            "veth",
+            "peer",
+            "name",
+            "phone0",
+            "netns",
+            self.phone,
+        )
+        sh(
+            "ip",
+            "-n",
+            self.ap,
+            "link",
+            "add",
+            self.uplink_if,
+            "type",
+            "veth",
+            "peer",
+            "name",
+            "srv0",
+            "netns",
+            self.server,
+        )
 
         sh("ip", "-n", self.phone, "addr", "add", f"{PHONE_ADDR}/24", "dev", "phone0")
         sh("ip", "-n", self.phone, "link", "set", "phone0", "up")

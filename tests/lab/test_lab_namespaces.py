@@ -18,9 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 import netns_lab as nl
+import pytest
 
 REASON = nl.why_lab_cannot_run()
 pytestmark = [pytest.mark.lab, pytest.mark.skipif(REASON is not None, reason=REASON or "")]
@@ -65,7 +64,9 @@ class Reply:
     issuer: str | None = None
 
 
-def http_exchange(ip: str, port: int, request: bytes, *, tls: ssl.SSLContext | None = None, sni: str | None = None) -> Reply:
+def http_exchange(
+    ip: str, port: int, request: bytes, *, tls: ssl.SSLContext | None = None, sni: str | None = None
+) -> Reply:
     sock = socket.create_connection((ip, port), timeout=10)
     issuer = None
     try:
@@ -293,8 +294,12 @@ def test_plain_mitmdump_sees_redirected_http_and_https(topology):
         )
         ctx = ssl.create_default_context(cafile=str(confdir / "mitmproxy-ca-cert.pem"))
         secure = topology.from_phone(
-            lambda: http_exchange(
-                nl.DE_ORIGIN, 443, build_request("GET", "tls.example.de", "/mitmdump-tls"), tls=ctx, sni="tls.example.de"
+            lambda ctx=ctx: http_exchange(
+                nl.DE_ORIGIN,
+                443,
+                build_request("GET", "tls.example.de", "/mitmdump-tls"),
+                tls=ctx,
+                sni="tls.example.de",
             )
         )
     assert plain.status == 200 and secure.status == 200
@@ -317,9 +322,7 @@ def test_zzhc_registration_to_china_is_blocked_before_the_origin(topology, gdpr_
 
     assert reply.status == 451
     assert IMEI.encode() not in reply.body  # the explanation masks identifiers too
-    event = gdpr_guard.wait_event(
-        lambda r: r["destination"]["ip"] == nl.CN_ORIGIN and r["event_type"] == "transfer"
-    )
+    event = gdpr_guard.wait_event(lambda r: r["destination"]["ip"] == nl.CN_ORIGIN and r["event_type"] == "transfer")
     assert event["verdict"] == "violation"
     assert event["action"] == "blocked"
     assert event["tls"] is False
@@ -402,7 +405,7 @@ def test_raw_tcp_registration_is_judged_when_every_port_is_redirected(topology, 
     topology.redirect_to(gdpr_guard.port, redirect="all")
     login = f"##LOGIN,IMEI:{IMEI},ICCID:{ICCID};\r\n".encode()
     for origin in (nl.CN_ORIGIN, nl.DE_ORIGIN):
-        topology.from_phone(lambda: tcp_send(origin, 9999, login, b"##HEARTBEAT;\r\n"))
+        topology.from_phone(lambda origin=origin: tcp_send(origin, 9999, login, b"##HEARTBEAT;\r\n"))
 
     def raw_tcp_to(origin: str):
         return lambda r: r["destination"]["ip"] == origin and (r["request"] or {}).get("method") == "TCP"

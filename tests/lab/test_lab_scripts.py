@@ -52,7 +52,9 @@ def test_dry_run_prints_the_whole_access_point_setup():
 
 
 def test_dry_run_of_the_rules_alone_and_redirect_all():
-    proc = script(LAB_AP, "--in-iface", "wl0", "--uplink", "up0", "--redirect", "all", "--backend", "nft", "--dry-run", "rules")
+    proc = script(
+        LAB_AP, "--in-iface", "wl0", "--uplink", "up0", "--redirect", "all", "--backend", "nft", "--dry-run", "rules"
+    )
     assert proc.returncode == 0, proc.stderr
     assert "meta l4proto tcp redirect to :8080" in proc.stdout
     assert "hostapd" not in proc.stdout and "dnsmasq" not in proc.stdout

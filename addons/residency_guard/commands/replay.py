@@ -37,8 +37,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument(
         "--policy", type=Path, default=None, help="residency policy YAML (default: the guard's, policies/gdpr-eea.yaml)"
     )
-    parser.add_argument("--profile", type=Path, action="append", default=[], help="device profile YAML; may be repeated")
-    parser.add_argument("--geodb", type=Path, action="append", default=[], help=".mmdb file or directory; may be repeated")
+    parser.add_argument(
+        "--profile", type=Path, action="append", default=[], help="device profile YAML; may be repeated"
+    )
+    parser.add_argument(
+        "--geodb", type=Path, action="append", default=[], help=".mmdb file or directory; may be repeated"
+    )
     parser.add_argument("--geo-overlay", type=Path, default=None, help="lab networks → country YAML, consulted first")
     parser.add_argument("--events", type=Path, required=True, help="events file to write (appended to if it exists)")
     parser.add_argument(
@@ -112,7 +116,9 @@ def replay(capture: Path, inspector, writer: EventWriter, session: SessionRecord
         counters["with_identifiers"] += bool(result.hits)
         counters["partial"] += not result.extraction.complete
         complete = result.extraction.complete
-        if result.event is not None and (stream is None or stream_payload_recorded(stream, bool(result.hits), complete)):
+        if result.event is not None and (
+            stream is None or stream_payload_recorded(stream, bool(result.hits), complete)
+        ):
             counters["violations"] += result.judgement.verdict == "violation"
             writer.append(result.event)
             events.append(result.event)

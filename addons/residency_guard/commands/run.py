@@ -14,9 +14,9 @@ from mitmproxy import exceptions, options
 from mitmproxy.tools.dump import DumpMaster
 
 from ..addon import DEFAULT_POLICY, ResidencyGuard, default_events_path
-from ..wireguard import format_for_terminal, running_client_configs
 from ..errors import ConfigError
 from ..policy import load_policy
+from ..wireguard import format_for_terminal, running_client_configs
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -39,8 +39,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="address to listen on (default 127.0.0.1 in regular mode; all addresses in transparent and wireguard "
         "modes, where the phone's traffic arrives on the access point's interface)",
     )
-    p.add_argument("--listen-port", type=int, default=None, help="port to listen on (default 8080; 51820 for wireguard)")
-    p.add_argument("--policy", type=Path, default=DEFAULT_POLICY, help="residency policy YAML (default policies/gdpr-eea.yaml)")
+    p.add_argument(
+        "--listen-port", type=int, default=None, help="port to listen on (default 8080; 51820 for wireguard)"
+    )
+    p.add_argument(
+        "--policy", type=Path, default=DEFAULT_POLICY, help="residency policy YAML (default policies/gdpr-eea.yaml)"
+    )
     p.add_argument("--profile", type=Path, action="append", default=[], help="device profile YAML; may be repeated")
     p.add_argument("--geodb", type=Path, action="append", default=[], help=".mmdb file or directory; may be repeated")
     p.add_argument("--geo-overlay", type=Path, default=None, help="lab networks → country YAML, consulted first")
@@ -48,7 +52,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--events-max-bytes", type=int, default=0, help="rotate the events file past this size")
     p.add_argument("--fsync", action="store_true", help="fsync the events file after every event")
     p.add_argument(
-        "--on-error", choices=("pass", "block"), default="pass", help="flows the guard fails on: pass (default) or block"
+        "--on-error",
+        choices=("pass", "block"),
+        default="pass",
+        help="flows the guard fails on: pass (default) or block",
     )
     p.add_argument("--reveal-identifiers", action="store_true", help="write full identifier values into events")
     p.add_argument(
@@ -64,7 +71,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="key file for identifier fingerprints (default ~/.residency-guard/fingerprint.key, created on first use)",
     )
-    p.add_argument("--confdir", type=Path, default=None, help="mitmproxy configuration directory (CA), default ~/.mitmproxy")
+    p.add_argument(
+        "--confdir", type=Path, default=None, help="mitmproxy configuration directory (CA), default ~/.mitmproxy"
+    )
     p.add_argument(
         "--workers",
         type=int,

@@ -236,9 +236,7 @@ class DashboardApp(App[int]):
             status.append(f"{self.follower.skipped} unreadable line(s) skipped")
         if state.invalid:
             status.append(f"{state.invalid} invalid record(s)")
-        self.session_bar.update(
-            render.session_line(state.session, str(self.events_path), "  ".join(status))
-        )
+        self.session_bar.update(render.session_line(state.session, str(self.events_path), "  ".join(status)))
         self.totals_box.update(render.totals_panel(state.totals(), state.rates(self.clock())), layout=False)
         self.types_box.update(render.types_panel(state), layout=False)
         self.countries_box.update(render.countries_panel(state), layout=False)

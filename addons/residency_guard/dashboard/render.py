@@ -148,7 +148,9 @@ def countries_panel(state: DashboardState, limit: int = 8, width: int = 18) -> R
     table.add_column("viol.", justify="right")
     for country, tally in rows[:limit]:
         share = f"{tally.violation_share:.0%}" if tally.violations else ""
-        table.add_row(clean(country, 8), country_bar(tally, largest, width), f"{tally.events:,}", Text(share, style="red"))
+        table.add_row(
+            clean(country, 8), country_bar(tally, largest, width), f"{tally.events:,}", Text(share, style="red")
+        )
     if len(rows) > limit:
         table.add_row(Text(f"+{len(rows) - limit}", style="dim"), "", "", "")
     return table
@@ -205,12 +207,20 @@ def detail_view(event: Event) -> RenderableType:
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim")
     facts.add_column()
-    facts.add_row("client", clean(f"{event.client.ip}:{event.client.port}") + (f"  device {clean(event.device)}" if event.device else ""))
+    facts.add_row(
+        "client",
+        clean(f"{event.client.ip}:{event.client.port}") + (f"  device {clean(event.device)}" if event.device else ""),
+    )
     if event.request is not None:
         r = event.request
         facts.add_row("request", clean(f"{r.method} {r.url}", 300) + f"  ({clean(r.http_version or r.scheme)})")
     d = event.destination
-    facts.add_row("destination", clean(f"{d.host} → {d.ip or '?'}:{d.port}", 200) + f"  TLS {'yes' if event.tls else 'no'}" + (f"  SNI {clean(d.sni)}" if d.sni else ""))
+    facts.add_row(
+        "destination",
+        clean(f"{d.host} → {d.ip or '?'}:{d.port}", 200)
+        + f"  TLS {'yes' if event.tls else 'no'}"
+        + (f"  SNI {clean(d.sni)}" if d.sni else ""),
+    )
     facts.add_row("country", clean(f"{d.country}  (from {d.geo_source})"))
     facts.add_row("network", clean(f"AS{d.asn or '?'} {d.org or ''}  domain {d.domain or '?'}"))
     facts.add_row("policy", clean(event.policy))
@@ -220,8 +230,14 @@ def detail_view(event: Event) -> RenderableType:
         idents.add_column(col, overflow="fold")
     for i in event.identifiers:
         idents.add_row(
-            clean(i.type), i.category, clean(i.where, 80), clean(i.chain, 300), i.method,
-            f"{i.confidence:.2f}", clean(i.masked, 80), clean(i.device or ""),
+            clean(i.type),
+            i.category,
+            clean(i.where, 80),
+            clean(i.chain, 300),
+            i.method,
+            f"{i.confidence:.2f}",
+            clean(i.masked, 80),
+            clean(i.device or ""),
         )
     if not event.identifiers:
         idents.add_row(Text("none (connection could not be read)", style="dim"), "", "", "", "", "", "", "")
@@ -231,8 +247,12 @@ def detail_view(event: Event) -> RenderableType:
         rules.add_column(col, overflow="fold")
     for r in event.rules:
         rules.add_row(
-            clean(r.rule, 80), Text(r.outcome, style="red" if r.outcome == "violation" else "yellow"), r.action,
-            clean(", ".join(r.types), 80), clean(r.reason, 400), clean(r.legal_basis or "—", 120),
+            clean(r.rule, 80),
+            Text(r.outcome, style="red" if r.outcome == "violation" else "yellow"),
+            r.action,
+            clean(", ".join(r.types), 80),
+            clean(r.reason, 400),
+            clean(r.legal_basis or "—", 120),
         )
     if not event.rules:
         rules.add_row(Text("no rule fired", style="dim"), "", "", "", "", "")

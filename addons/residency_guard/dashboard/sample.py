@@ -92,7 +92,9 @@ def session_record(at: datetime | None = None, *, session_id: str = SESSION_ID) 
         policy=PolicyInfo(name=POLICY, file="policies/gdpr-eea.yaml", sha256="0" * 64),
         profiles=["nokia-7-plus-no"],
         geodb=[
-            GeoDatabaseInfo(path="geodb/dbip-country-lite.mmdb", database_type="DBIP-Country-Lite", build_date="2026-11-01"),
+            GeoDatabaseInfo(
+                path="geodb/dbip-country-lite.mmdb", database_type="DBIP-Country-Lite", build_date="2026-11-01"
+            ),
         ],
         geo_overlay="geodb/lab-overlay.yaml",
     )
@@ -160,11 +162,20 @@ def event(
         if url_host
         else None,
         destination=DestinationInfo(
-            host=host, ip=ip, port=80, country=country, asn=4134, org="Example Telecom", domain=host, geo_source="overlay"
+            host=host,
+            ip=ip,
+            port=80,
+            country=country,
+            asn=4134,
+            org="Example Telecom",
+            domain=host,
+            geo_source="overlay",
         ),
         tls=False,
         identifiers=idents,
-        inspection=InspectionInfo(complete=complete, notes=[] if complete else ["body over 1 MiB: first 1 MiB inspected"]),
+        inspection=InspectionInfo(
+            complete=complete, notes=[] if complete else ["body over 1 MiB: first 1 MiB inspected"]
+        ),
         policy=POLICY,
         rules=rules,
         verdict="violation" if violation else "allowed",
@@ -191,15 +202,15 @@ def demo_traffic(n: int) -> tuple:
     return DEMO_TRAFFIC[DEMO_PATTERN[n % len(DEMO_PATTERN)]]
 
 
-def write_demo_session(
-    path: Path, *, events: int = 60, start: datetime | None = None, interval: float = 1.0
-) -> Path:
+def write_demo_session(path: Path, *, events: int = 60, start: datetime | None = None, interval: float = 1.0) -> Path:
     """A session like a lab phone would make: a session record, judged events ``interval`` s apart, stats."""
     start = start or datetime.now(UTC) - timedelta(seconds=events * interval)
     writer = EventWriter(path)
     try:
         writer.append(session_record(start).model_dump(mode="json"))
-        counts = {k: 0 for k in ("flows", "inspected", "with_identifiers", "violations", "blocked", "partial", "errors")}
+        counts = {
+            k: 0 for k in ("flows", "inspected", "with_identifiers", "violations", "blocked", "partial", "errors")
+        }
         for n in range(1, events + 1):
             host, ip, country, types, violation, blocked = demo_traffic(n)
             at = start + timedelta(seconds=n * interval)

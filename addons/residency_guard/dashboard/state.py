@@ -56,9 +56,7 @@ class FeedFilter:
         return self.type is not None or self.country is not None or self.verdict != "all"
 
     def describe(self) -> str:
-        return (
-            f"type={self.type or 'all'}  country={self.country or 'all'}  verdict={self.verdict}"
-        )
+        return f"type={self.type or 'all'}  country={self.country or 'all'}  verdict={self.verdict}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,21 +26,88 @@ _POSITIVE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # Keys naming things that merely look like identifiers. They lower confidence unless a positive marker
 # for the type also matches.
 _NEGATIVE_SUBSTRINGS = (
-    "order", "ticket", "invoice", "txn", "transaction", "payment", "card", "price", "amount", "timestamp",
-    "time", "date", "build", "version", "hash", "sha1", "sha256", "md5", "checksum", "crc", "etag",
-    "nonce", "session", "trace", "span", "request", "file", "size", "length", "count", "colour", "color",
-    "sku", "isbn", "barcode", "tracking", "sequence", "offset", "duration", "bytes", "receipt", "booking",
-    "reference", "account", "customer", "parcel", "shipment", "coupon", "voucher", "product", "item",
-    "expires", "created", "updated", "epoch", "millis", "nanos", "uuid", "guid", "correlation", "event",
-    "message", "batch", "install", "instance", "firebase", "cart", "digest", "signature", "seed",
+    "order",
+    "ticket",
+    "invoice",
+    "txn",
+    "transaction",
+    "payment",
+    "card",
+    "price",
+    "amount",
+    "timestamp",
+    "time",
+    "date",
+    "build",
+    "version",
+    "hash",
+    "sha1",
+    "sha256",
+    "md5",
+    "checksum",
+    "crc",
+    "etag",
+    "nonce",
+    "session",
+    "trace",
+    "span",
+    "request",
+    "file",
+    "size",
+    "length",
+    "count",
+    "colour",
+    "color",
+    "sku",
+    "isbn",
+    "barcode",
+    "tracking",
+    "sequence",
+    "offset",
+    "duration",
+    "bytes",
+    "receipt",
+    "booking",
+    "reference",
+    "account",
+    "customer",
+    "parcel",
+    "shipment",
+    "coupon",
+    "voucher",
+    "product",
+    "item",
+    "expires",
+    "created",
+    "updated",
+    "epoch",
+    "millis",
+    "nanos",
+    "uuid",
+    "guid",
+    "correlation",
+    "event",
+    "message",
+    "batch",
+    "install",
+    "instance",
+    "firebase",
+    "cart",
+    "digest",
+    "signature",
+    "seed",
     "campaign",
 )
 _NEGATIVE_WHOLE = ("ts", "t", "id", "rid", "ean", "upc", "gtin", "seq", "pid", "uid", "tid", "iat", "exp", "nbf", "v")
 
 # Keys whose value the detector reads on a *sibling's* behalf (detect.triggers keeps them for that reason).
-COUNTRY_CODE_KEYS = frozenset({"countrycode", "cc", "dialcode", "callingcode", "phonecountrycode", "countrycallingcode"})
+COUNTRY_CODE_KEYS = frozenset(
+    {"countrycode", "cc", "dialcode", "callingcode", "phonecountrycode", "countrycallingcode"}
+)
 """Beside a national number: its country (``{"country_code": 47, "phone": "41234567"}``)."""
-PLACE_SIBLINGS = frozenset({"name", "title", "label", "address", "radius", "radiuskm", "radiusm", "placeid", "placename"})
+PLACE_SIBLINGS = frozenset(
+    {"name", "title", "label", "address", "radius", "radiuskm", "radiusm", "placeid", "placename"}
+)
 """Beside a position: it is a place's or a search's (``{"name": "Stockholm C", "lat": …}``, ``?radius=``)."""
 VALUE_KEYS = frozenset({"value", "val", "v", "data", "id"})
 NAME_KEYS = frozenset({"type", "name", "key", "kind", "idtype", "field", "label"})
@@ -49,9 +116,32 @@ NAME_KEYS = frozenset({"type", "name", "key", "kind", "idtype", "field", "label"
 # Keys of the objects that hold cell tower and Wi-Fi scan records (Mozilla Location Service / Google
 # geolocation API style): a generic ``macAddress`` inside ``wifiAccessPoints`` is a nearby access point.
 CELL_SIBLING_KEYS = frozenset(
-    {"mcc", "mnc", "lac", "tac", "radio", "radiotype", "mobilecountrycode", "mobilenetworkcode",
-     "locationareacode", "trackingareacode", "psc", "pci", "earfcn", "arfcn", "rssi", "rsrp", "rsrq",
-     "signalstrength", "timingadvance", "cellid", "cid", "ci", "eci", "nci"}
+    {
+        "mcc",
+        "mnc",
+        "lac",
+        "tac",
+        "radio",
+        "radiotype",
+        "mobilecountrycode",
+        "mobilenetworkcode",
+        "locationareacode",
+        "trackingareacode",
+        "psc",
+        "pci",
+        "earfcn",
+        "arfcn",
+        "rssi",
+        "rsrp",
+        "rsrq",
+        "signalstrength",
+        "timingadvance",
+        "cellid",
+        "cid",
+        "ci",
+        "eci",
+        "nci",
+    }
 )
 CELL_NETWORK_KEYS = CELL_SIBLING_KEYS - {"cellid", "cid", "ci", "eci", "nci"}
 """Siblings that make a bare ``cid`` a cell: the network and radio around it, not another bare id
@@ -106,6 +196,8 @@ def positive_markers() -> tuple[frozenset[str], frozenset[str]]:
     subs = frozenset(s for s_, _ in _POSITIVE.values() for s in s_)
     whole = frozenset(w for _, w_ in _POSITIVE.values() for w in w_)
     return subs, whole
+
+
 _NEGATIVE_SUBSTRING = re.compile("|".join(map(re.escape, _NEGATIVE_SUBSTRINGS)))
 
 
@@ -116,6 +208,7 @@ PREFIXED_COORDINATE = re.compile(
 
 # "rider_phone", "contactMobile": a number named after whose it is
 _PREFIXED_PHONE = re.compile(r"(?:[_\-.](?i:phone|mobile|msisdn)|(?<=[a-z])(?:Phone|Mobile|Msisdn))$")
+
 
 # Misses are common (generated keys, form fields numbered per item), so a miss must be cheap too:
 # one automaton pass instead of a substring test per marker.
@@ -156,7 +249,9 @@ _PLACE = re.compile(
 # a route's (or a message's) "to".
 _PLACE_WHOLE = frozenset({"ne", "nw", "se", "sw", "drop", "stop", "stops", "to"})
 # Segments that only say "a position": the place, if any, is named by the segment before them.
-_GENERIC_POSITION = frozenset({"geo", "location", "loc", "position", "pos", "coords", "coordinates", "latlng", "latlon", "point", "gps"})
+_GENERIC_POSITION = frozenset(
+    {"geo", "location", "loc", "position", "pos", "coords", "coordinates", "latlng", "latlon", "point", "gps"}
+)
 _INDEX = re.compile(r"(?:\[[^\]]*\])+$")
 
 

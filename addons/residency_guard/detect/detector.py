@@ -9,8 +9,16 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import Field, Hit
-from .context import CELL_NETWORK_KEYS, NAME_KEYS, VALUE_KEYS
-from .context import KeyContext, key_context, normalize_key, path_is_cell, path_is_wifi_scan
+from .context import (
+    CELL_NETWORK_KEYS,
+    NAME_KEYS,
+    VALUE_KEYS,
+    KeyContext,
+    key_context,
+    normalize_key,
+    path_is_cell,
+    path_is_wifi_scan,
+)
 from .enhancer import asks_about_a_place, elsewhere_a_look_alike, look_alike_values
 from .joined import Joined
 from .known import KnownValuePool
@@ -51,7 +59,13 @@ class KeyRoles(NamedTuple):
 @lru_cache(maxsize=8192)
 def key_roles(key: str | None) -> KeyRoles:
     ctx = key_context(key)
-    return KeyRoles(ctx, bool(ctx.positive & _KEY_ALONE), ctx.says("lat") or ctx.says("lon"), ctx.key == "coordinates", ctx.key in VALUE_KEYS)
+    return KeyRoles(
+        ctx,
+        bool(ctx.positive & _KEY_ALONE),
+        ctx.says("lat") or ctx.says("lon"),
+        ctx.key == "coordinates",
+        ctx.key in VALUE_KEYS,
+    )
 
 
 class _Best:
@@ -116,7 +130,18 @@ class Detector:
             f = fields[i]
             for e in known.get(i, ()):
                 chain = (*f.chain, f"known:{e.transform}") if e.transform else f.chain
-                best.add(Hit(e.type, e.value, f.where, chain, "known-value", 1.0 if not e.transform else 0.99, f.key, e.device))
+                best.add(
+                    Hit(
+                        e.type,
+                        e.value,
+                        f.where,
+                        chain,
+                        "known-value",
+                        1.0 if not e.transform else 0.99,
+                        f.key,
+                        e.device,
+                    )
+                )
             if _WORTH_SCANNING.search(f.value):
                 for hit in self._field_hits(f, roles[f.key], objects, field_spans.get(i)):
                     best.add(hit)
@@ -129,10 +154,14 @@ class Detector:
         ]
         return [h for h in hits if h is not None]
 
-    def _field_hits(self, f: Field, roles: KeyRoles, objects: Objects, spans: list[tuple[int, int]] | None) -> Iterable[Hit]:
+    def _field_hits(
+        self, f: Field, roles: KeyRoles, objects: Objects, spans: list[tuple[int, int]] | None
+    ) -> Iterable[Hit]:
         """The format/context hits of one value."""
         if f.chain and f.chain[-1] == "bcd":  # digits decoded from binary: only a packed IMEI is credible
-            return [Hit(t, v, f.where, f.chain, method, float(conf), key) for t, v, conf, method, key in bcd_imeis(f.value)]
+            return [
+                Hit(t, v, f.where, f.chain, method, float(conf), key) for t, v, conf, method, key in bcd_imeis(f.value)
+            ]
         ctx = roles.ctx
         parent = parent_of(f)
         if not ctx.positive and roles.value_of_pair:
@@ -143,7 +172,9 @@ class Detector:
         if self.selective:
             windows = lambda _text, spans=spans or (): widened(spans)  # noqa: E731 - the spans are this value's
         per_span: dict[tuple[int, int], Found] = {}
-        for found, start, end in scan(f.value, ctx, path_is_wifi_scan(parent), windows, self.triggers.literals_in if self.selective else None):
+        for found, start, end in scan(
+            f.value, ctx, path_is_wifi_scan(parent), windows, self.triggers.literals_in if self.selective else None
+        ):
             old = per_span.get((start, end))
             if old is None or found[2] > old[2]:
                 per_span[(start, end)] = found
@@ -230,7 +261,9 @@ def _cell_siblings(h: Hit, objects: Objects) -> Hit:
     """A bare ``cid`` is credible as a cell id when its object also holds MCC/MNC/LAC-like keys."""
     parent = parent_of(Field(h.where, h.chain, h.value, h.key))
     # Only numeric siblings count: "cid=…&lac=pt_summer" is a campaign, not a cell.
-    siblings = {key_context(f.key).key for f in objects.siblings(parent) if f.key != h.key and f.value.strip().isdigit()}
+    siblings = {
+        key_context(f.key).key for f in objects.siblings(parent) if f.key != h.key and f.value.strip().isdigit()
+    }
     if siblings & CELL_NETWORK_KEYS or path_is_cell(parent):
         return Hit(h.type, h.value, h.where, h.chain, h.method, float(CELL_ID_NAMED), h.key, h.device)
     return h

@@ -22,7 +22,16 @@ import sys
 from collections.abc import Callable, Iterable
 
 from ..model import Field, Hit
-from .context import PLACE_SIBLINGS, PREFIXED_COORDINATE, KeyContext, key_context, merge, names_a_place, normalize_key, text_label
+from .context import (
+    PLACE_SIBLINGS,
+    PREFIXED_COORDINATE,
+    KeyContext,
+    key_context,
+    merge,
+    names_a_place,
+    normalize_key,
+    text_label,
+)
 from .scoring import Found, Score
 
 NEGATIVE_CONTEXT = Score(0.35, "subtracted from a format score under a key or after words naming a look-alike")
@@ -31,9 +40,29 @@ MODULE = sys.modules[__name__]
 LONG_TEXT = 64
 """A text this long under a generic key (``log``, ``body``) gives its spans no context of its own."""
 _WORDS_BEFORE = 40
-_NEGATIVE_TEXT_WORDS = ("order", "ticket", "invoice", "transaction", "tracking", "booking", "receipt",
-                        "reference", "confirmation", "payment", "card", "account", "parcel", "version",
-                        "build", "checksum", "hash", "bytes", "timestamp", "request id", "session")
+_NEGATIVE_TEXT_WORDS = (
+    "order",
+    "ticket",
+    "invoice",
+    "transaction",
+    "tracking",
+    "booking",
+    "receipt",
+    "reference",
+    "confirmation",
+    "payment",
+    "card",
+    "account",
+    "parcel",
+    "version",
+    "build",
+    "checksum",
+    "hash",
+    "bytes",
+    "timestamp",
+    "request id",
+    "session",
+)
 _LOOK_ALIKE = key_context("order")
 _PLACE_TYPES = frozenset({"phone", "location"})
 

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 import ahocorasick
 
 from .. import idtypes
-
 from .joined import Joined
 
 if TYPE_CHECKING:
@@ -151,4 +150,3 @@ def _bounded(text: str, start: int, end: int, kind: str) -> bool:
     if kind == "digit":
         return not (before.isdigit() or after.isdigit())
     return not (before.isalnum() or after.isalnum())
-

@@ -7,8 +7,8 @@ regex, then the text recognizers whose literals the text holds. Context is appli
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 import re
+from collections.abc import Callable, Iterator
 
 from .context import KeyContext
 from .enhancer import LONG_TEXT, enhanced, span_context
@@ -44,7 +44,11 @@ def candidate_matches(text: str, windows: Windows | None = None) -> Iterator[re.
 
 
 def scan(
-    text: str, ctx: KeyContext, wifi_path: bool = False, windows: Windows | None = None, literals_in: LiteralsIn | None = None
+    text: str,
+    ctx: KeyContext,
+    wifi_path: bool = False,
+    windows: Windows | None = None,
+    literals_in: LiteralsIn | None = None,
 ) -> Iterator[Located]:
     """Every identifier-shaped span in ``text`` with its classification. ``literals_in``
     (``TriggerScan.literals_in``) finds the text recognizers' literals in a long text in one pass."""
@@ -59,7 +63,9 @@ def scan(
     if literals_in is not None and len(text) >= WINDOWED_FROM:
         present = literals_in(text)
         holds = lambda _text, r: not present.isdisjoint(r.literals)  # noqa: E731
-    yield from _candidates(text, ctx, wifi_path, windows, (offset, offset + len(stripped)), len(stripped) > LONG_TEXT, holds)
+    yield from _candidates(
+        text, ctx, wifi_path, windows, (offset, offset + len(stripped)), len(stripped) > LONG_TEXT, holds
+    )
     for r in TEXT:
         if holds(text, r):
             yield from r.find(text, ctx)
@@ -73,7 +79,12 @@ def _holds_a_literal(text: str, r: TextRecognizer) -> bool:
 
 
 def _candidates(
-    text: str, ctx: KeyContext, wifi_path: bool, windows: Windows | None, whole: tuple[int, int], long_text: bool,
+    text: str,
+    ctx: KeyContext,
+    wifi_path: bool,
+    windows: Windows | None,
+    whole: tuple[int, int],
+    long_text: bool,
     holds: Callable[[str, TextRecognizer], bool],
 ) -> Iterator[Located]:
     muted = [span for r in MUTING if holds(text, r) for span in r.spans(text)]

@@ -51,12 +51,19 @@ from typing import TYPE_CHECKING
 
 import ahocorasick
 
-from .context import CELL_SIBLING_KEYS, COUNTRY_CODE_KEYS, NAME_KEYS, PLACE_SIBLINGS, VALUE_KEYS
-from .context import key_context, positive_markers
-from .recognizers import TEXT, TRIGGERS
-from .recognizers.base import Trigger
 from ..extract.codings import looks_like_zlib
 from ..extract.sniff import GZIP_MAGIC, MIN_BASE64, ZSTD_MAGIC, base64_bytes, hex_bytes, plausible_text, wordy
+from .context import (
+    CELL_SIBLING_KEYS,
+    COUNTRY_CODE_KEYS,
+    NAME_KEYS,
+    PLACE_SIBLINGS,
+    VALUE_KEYS,
+    key_context,
+    positive_markers,
+)
+from .recognizers import TEXT, TRIGGERS
+from .recognizers.base import Trigger
 
 if TYPE_CHECKING:
     from .known import KnownValuePool
@@ -94,7 +101,13 @@ _WORD_VIEW = bytes(c if (48 <= c <= 57 or 97 <= c <= 122) else c + 32 if 65 <= c
 _SIGN_VIEW = _table({b"0": ord("z"), b"123456789": ord("n"), _LETTERS: ord("a"), b"+": ord("p"), b"@": ord("@")})
 _PERCENT_VIEW = _table({_HEX: ord("x"), b"%": ord("%")})
 
-VIEWS: dict[str | None, bytes | None] = {None: None, "digit": _DIGIT_VIEW, "hex": _HEX_VIEW, "sign": _SIGN_VIEW, "percent": _PERCENT_VIEW}
+VIEWS: dict[str | None, bytes | None] = {
+    None: None,
+    "digit": _DIGIT_VIEW,
+    "hex": _HEX_VIEW,
+    "sign": _SIGN_VIEW,
+    "percent": _PERCENT_VIEW,
+}
 """The views a ``Trigger`` names (besides ``word``, which has its own automaton / database)."""
 
 DECODABLE: tuple[Trigger, ...] = (
@@ -175,8 +188,6 @@ position, MCC/MNC beside a short cell id, ``type`` beside ``value``, a country c
 number): always emitted, trigger or not."""
 
 
-
-
 # ------------------------------------------------------------------------------------------ engines
 
 Span = tuple[int, int]
@@ -250,7 +261,9 @@ class HyperscanEngine:
         self._shapes = self._database([t.pattern for t in SHAPES])
         self._words = self._database([re.escape(w).encode() for w in sorted(word_patterns())])
         self._siblings = self._database([re.escape(w).encode() for w in sorted(sibling_patterns())])
-        self._text_literals = self._database([re.escape(lit).encode() for lit in TEXT_LITERALS], hyperscan.HS_FLAG_SINGLEMATCH)
+        self._text_literals = self._database(
+            [re.escape(lit).encode() for lit in TEXT_LITERALS], hyperscan.HS_FLAG_SINGLEMATCH
+        )
 
     def _database(self, expressions: list[bytes], flag: int | None = None):
         hs = self._hs

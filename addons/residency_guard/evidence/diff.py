@@ -89,10 +89,7 @@ def violation_keys(events: Iterable[Event]) -> Counter[tuple[str, str, str]]:
     keys: Counter[tuple[str, str, str]] = Counter()
     for e in events:
         found = {
-            (r.rule, t, destination_key(e))
-            for r in e.rules
-            if r.outcome == "violation"
-            for t in (r.types or ["-"])
+            (r.rule, t, destination_key(e)) for r in e.rules if r.outcome == "violation" for t in (r.types or ["-"])
         }
         keys.update(found)
     return keys
@@ -138,7 +135,9 @@ def diff_evidence(old: Evidence, new: Evidence) -> DiffResult:
             removed=[DestinationChange(host=h, country=c, events=n) for (h, c), n in _only_in(old_dest, new_dest)],
         ),
         transfers=Changes[TransferChange](
-            added=[TransferChange(type=t, destination=d, country=c, events=n) for (t, d, c), n in _only_in(new_tr, old_tr)],
+            added=[
+                TransferChange(type=t, destination=d, country=c, events=n) for (t, d, c), n in _only_in(new_tr, old_tr)
+            ],
             removed=[
                 TransferChange(type=t, destination=d, country=c, events=n) for (t, d, c), n in _only_in(old_tr, new_tr)
             ],
@@ -146,7 +145,9 @@ def diff_evidence(old: Evidence, new: Evidence) -> DiffResult:
         violations_introduced=[
             ViolationChange(rule=r, type=t, destination=d, events=n) for (r, t, d), n in _only_in(new_v, old_v)
         ],
-        violations_fixed=[ViolationChange(rule=r, type=t, destination=d, events=n) for (r, t, d), n in _only_in(old_v, new_v)],
+        violations_fixed=[
+            ViolationChange(rule=r, type=t, destination=d, events=n) for (r, t, d), n in _only_in(old_v, new_v)
+        ],
         violations_unchanged=len(old_v.keys() & new_v.keys()),
         notes=notes,
     )
@@ -170,7 +171,9 @@ def render_text(result: DiffResult) -> str:
     lines += [f"  - {c.host} ({c.country})  {_plural(c.events, 'event')}" for c in d.removed]
 
     t = result.transfers
-    lines.append(f"\nTransfers, identifier → destination ({result.scope}): {len(t.added)} new, {len(t.removed)} removed")
+    lines.append(
+        f"\nTransfers, identifier → destination ({result.scope}): {len(t.added)} new, {len(t.removed)} removed"
+    )
     lines += [f"  + {c.type} → {c.destination} ({c.country})  {_plural(c.events, 'event')}" for c in t.added]
     lines += [f"  - {c.type} → {c.destination} ({c.country})  {_plural(c.events, 'event')}" for c in t.removed]
 

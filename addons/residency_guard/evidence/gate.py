@@ -46,6 +46,5 @@ def add_fail_on_argument(parser: argparse.ArgumentParser, default: str = "none")
         "--fail-on",
         choices=FAIL_ON_CHOICES,
         default=default,
-        help="exit 3 when the session has any event judged a violation, or any blocked request "
-        f"(default: {default})",
+        help=f"exit 3 when the session has any event judged a violation, or any blocked request (default: {default})",
     )

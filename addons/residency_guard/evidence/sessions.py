@@ -96,7 +96,9 @@ def load_sessions(path: Path) -> EventsFile:
                     sessions.append(current)
                 owner.stats = stats
             else:
-                warnings.warn(f"{where}: skipped a record of unknown event_type {kind!r}", UnknownRecordWarning, stacklevel=2)
+                warnings.warn(
+                    f"{where}: skipped a record of unknown event_type {kind!r}", UnknownRecordWarning, stacklevel=2
+                )
                 reader.skipped.append(where)
     except FileNotFoundError as e:
         raise EvidenceError(f"{path}: no such events file") from e

@@ -55,7 +55,9 @@ SKIPPED_HEADERS = frozenset(
 )  # fmt: skip
 
 
-def extract_request(request: RequestView, limits: Limits = DEFAULT_LIMITS, gate: TriggerScan | None = None) -> Extraction:
+def extract_request(
+    request: RequestView, limits: Limits = DEFAULT_LIMITS, gate: TriggerScan | None = None
+) -> Extraction:
     """Every value in ``request`` as a ``Field``, with the notes saying what was not inspected.
 
     With ``gate`` (a detector's ``triggers``) the values in which that detector could find nothing are

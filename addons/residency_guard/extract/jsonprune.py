@@ -143,4 +143,3 @@ def _array_members(s: str, i: int) -> tuple[list[Member], int]:
         if s[i] != ",":
             raise ValueError("expected ',' or ']'")
         i = _WS.match(s, i + 1).end()
-

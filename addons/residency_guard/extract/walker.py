@@ -27,15 +27,15 @@ import re
 import time
 from bisect import bisect_right
 from collections import Counter
+from functools import lru_cache
 from itertools import accumulate, count
 from operator import add
-from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, unquote_plus
+from xml.etree.ElementTree import ParseError, XMLParser
 
 import defusedxml.ElementTree as DefusedET
 from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
-from xml.etree.ElementTree import ParseError, XMLParser
 
 from ..limits import Limits
 from ..model import Field
@@ -46,9 +46,10 @@ if TYPE_CHECKING:
     from ..detect.triggers import Spans, TriggerScan
 from . import multipart as mp
 from . import protobuf
-from .jsonprune import JSON_SPACE, walk_pruned
 from .codings import GZIP_MAGIC, ZSTD_MAGIC, decompress, looks_like_zlib
+from .jsonprune import JSON_SPACE, walk_pruned
 from .sniff import (
+    JSONISH,
     MAY_BE_ENCODED_SHORT,
     MIN_BASE64,
     MIN_HEX,
@@ -69,7 +70,6 @@ from .sniff import (
     printable_runs,
     shown_name,
     wordy,
-    JSONISH,
 )
 
 RATIO_FLOOR = 64 << 10
@@ -108,11 +108,11 @@ _JSON = json.JSONDecoder(
 """Numbers stay as their source text: big integers keep every digit, decimals keep their precision."""
 
 
-
-
 _BASE64_ALPHABET = re.compile(r"[A-Za-z0-9+/=_\-\r\n]+")
 """Every character base64 (either alphabet, wrapped) or hex can hold: one cheap test before both."""
 _NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=_\-\r\n]")
+
+
 def _local(tag: object) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else "?"
 
@@ -148,7 +148,9 @@ _VALUED_SEMICOLON = re.compile(r"=[^;]")
 """A pair with a non-empty value: the text after some '=' is not the separator (nor the end)."""
 
 
-def _selected_pairs(pairs: list[str], spans: Iterable[tuple[int, int]], key_matters: Callable[[str], bool]) -> list[int]:
+def _selected_pairs(
+    pairs: list[str], spans: Iterable[tuple[int, int]], key_matters: Callable[[str], bool]
+) -> list[int]:
     """Indexes of the pairs that ``spans`` touch (trigger occurrences, and where a name that matters to
     a sibling may be written, confirmed by ``key_matters``), in order."""
     starts = list(map(add, accumulate(map(len, pairs), initial=0), count()))[:-1]
@@ -257,7 +259,9 @@ class Walker:
             self.emit(where, chain, s, key)
             return False
         body = s.strip() if s[0].isspace() or s[-1].isspace() else s
-        if self._container_text(where, chain, key, body, strict) or (n >= MIN_BASE64 and self._encoded_text(where, chain, key, s, body)):
+        if self._container_text(where, chain, key, body, strict) or (
+            n >= MIN_BASE64 and self._encoded_text(where, chain, key, s, body)
+        ):
             return True
         if "%" in body and has_percent_escape(body):
             decoded = unquote(body, errors="replace")

@@ -14,7 +14,8 @@ from . import ad_id, android_id, cell_id, email, iccid, imei, imsi, location, ma
 from ._common import Keys, generic_mask, mac_to_colon
 
 TYPES: dict[str, ModuleType] = {
-    m.NAME: m for m in (imei, meid, serial, mac, android_id, imsi, iccid, phone, ad_id, email, location, cell_id, wifi_bssid)
+    m.NAME: m
+    for m in (imei, meid, serial, mac, android_id, imsi, iccid, phone, ad_id, email, location, cell_id, wifi_bssid)
 }
 """Every identifier type, in the order events list them."""
 

@@ -16,9 +16,13 @@ CATEGORY = "device"
 KEYS = Keys(("imei", "deviceimei"), ("deviceid", "devid", "did", "ueid"))
 IMEISV_KEYS = Keys(("imeisv", "softwareversionnumber"), ("svn",))
 """An IMEISV is reported as the IMEI it holds; its keys are context words of their own."""
-REPORTING_BODIES = frozenset({"01", "10", "30", "33", "35", "44", "45", "49", "50", "51", "52", "53", "54", "86", "91", "98", "99"})
+REPORTING_BODIES = frozenset(
+    {"01", "10", "30", "33", "35", "44", "45", "49", "50", "51", "52", "53", "54", "86", "91", "98", "99"}
+)
 """GSMA reporting body identifiers: the first two digits of every issued TAC."""
-PLACEHOLDERS = frozenset({"000000000000000", "111111111111111", "222222222222222", "123456789012345", "0" * 14, "0" * 16})
+PLACEHOLDERS = frozenset(
+    {"000000000000000", "111111111111111", "222222222222222", "123456789012345", "0" * 14, "0" * 16}
+)
 
 
 def normalize(value: str) -> str:

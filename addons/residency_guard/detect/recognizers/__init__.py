@@ -18,11 +18,38 @@ import re
 
 from .. import enhancer
 from . import (
-    ad_id_uuid, bcd_imei, cell_identity, coordinate_pair, coordinates, device_urn, digit_runs, eap_nai, ef_iccid,
-    email_address, geojson, grouped_digits, hemisphere, hex_ids, ims_access_network, imei_grouped, latlon_text,
-    mac_address, nmea, phone_country_code, phone_number, serial_label,
+    ad_id_uuid,
+    bcd_imei,
+    cell_identity,
+    coordinate_pair,
+    coordinates,
+    device_urn,
+    digit_runs,
+    eap_nai,
+    ef_iccid,
+    email_address,
+    geojson,
+    grouped_digits,
+    hemisphere,
+    hex_ids,
+    imei_grouped,
+    ims_access_network,
+    latlon_text,
+    mac_address,
+    nmea,
+    phone_country_code,
+    phone_number,
+    serial_label,
 )  # fmt: skip
-from .base import CandidateRecognizer, Recognizer, Score, StructureRecognizer, TextRecognizer, Trigger, WholeValueRecognizer
+from .base import (
+    CandidateRecognizer,
+    Recognizer,
+    Score,
+    StructureRecognizer,
+    TextRecognizer,
+    Trigger,
+    WholeValueRecognizer,
+)
 
 CANDIDATES: tuple[CandidateRecognizer, ...] = (
     mac_address.COLON, mac_address.CISCO, ad_id_uuid.RECOGNIZER, imei_grouped.RECOGNIZER, latlon_text.RECOGNIZER,
@@ -86,4 +113,15 @@ def score_table() -> str:
     return "\n".join([*lines, rule])
 
 
-__all__ = ["ALL", "BY_GROUP", "CANDIDATES", "CANDIDATE_PATTERN", "MUTING", "STRUCTURE", "TEXT", "TRIGGERS", "WHOLE_VALUE", "score_table"]
+__all__ = [
+    "ALL",
+    "BY_GROUP",
+    "CANDIDATES",
+    "CANDIDATE_PATTERN",
+    "MUTING",
+    "STRUCTURE",
+    "TEXT",
+    "TRIGGERS",
+    "WHOLE_VALUE",
+    "score_table",
+]

@@ -85,7 +85,9 @@ class CandidateRecognizer(Recognizer):
     pattern: str = ""
     """Its alternative: anchored by look-arounds that fail inside a longer run, so a megabyte of
     digits or hex is scanned in linear time."""
-    classify: Callable[[re.Match[str], str, ScanContext], list[Located]] = field(default=lambda m, t, s: [], compare=False)
+    classify: Callable[[re.Match[str], str, ScanContext], list[Located]] = field(
+        default=lambda m, t, s: [], compare=False
+    )
     """(match, the whole text, its context) → findings with their spans (usually the match's)."""
 
 

@@ -20,7 +20,12 @@ def bcd_imeis(digits: str) -> Iterator[Found]:
         for i in range(0, len(run) - 15, 2):
             if run[i] == "0":
                 value = run[i + 1 : i + 16]
-                if value[:2] in imei.REPORTING_BODIES and value not in PLACEHOLDER_DIGITS and not repetitive(value) and luhn_ok(value):
+                if (
+                    value[:2] in imei.REPORTING_BODIES
+                    and value not in PLACEHOLDER_DIGITS
+                    and not repetitive(value)
+                    and luhn_ok(value)
+                ):
                     yield ("imei", value, PACKED, "format", None)
 
 

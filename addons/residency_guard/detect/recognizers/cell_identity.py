@@ -8,8 +8,8 @@ import re
 import sys
 from collections.abc import Iterator
 
-from ..context import KeyContext
 from ...idtypes import cell_id
+from ..context import KeyContext
 from .base import Located, Score, TextRecognizer, Trigger
 
 FIELD = Score(0.85, "mCid/mCi/mNci= of a CellIdentity's toString()")

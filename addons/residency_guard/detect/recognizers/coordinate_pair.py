@@ -62,4 +62,6 @@ def _pair(members: list[Field], objects: Objects) -> Hit | None:
     return Hit("location", value, lat_f.where, lat_f.chain, "context", float(conf), lat_f.key)
 
 
-RECOGNIZER = StructureRecognizer(name="latitude/longitude siblings", yields=("location",), module=sys.modules[__name__], find=pairs)
+RECOGNIZER = StructureRecognizer(
+    name="latitude/longitude siblings", yields=("location",), module=sys.modules[__name__], find=pairs
+)

@@ -8,8 +8,8 @@ import re
 import sys
 from collections.abc import Iterator
 
-from ..context import KeyContext
 from ...idtypes import imsi
+from ..context import KeyContext
 from .base import Located, Score, TextRecognizer, Trigger
 from .checks import PLACEHOLDER_DIGITS, luhn_ok, repetitive, with_check_digit
 

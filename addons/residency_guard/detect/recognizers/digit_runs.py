@@ -8,9 +8,9 @@ import sys
 
 from stdnum import meid as std_meid
 
-from ..context import KeyContext
 from ...idtypes import iccid, imei, imsi
 from ...idtypes.iccid import nibble_swapped
+from ..context import KeyContext
 from .base import CandidateRecognizer, Found, Located, ScanContext, Score, Trigger, WholeValueRecognizer, located
 from .checks import PLACEHOLDER_DIGITS, luhn_ok, repetitive, with_check_digit
 from .phone_number import classify_phone
@@ -177,5 +177,8 @@ def _short_cell_applies(stripped: str, ctx: KeyContext) -> bool:
 
 SHORT_CELL_ID = WholeValueRecognizer(
     # a LAC, TAC or GSM cell id is too short to be a candidate: its key is the evidence
-    name="number under a cell key", yields=("cell_id",), applies=_short_cell_applies, classify=classify_digits,
+    name="number under a cell key",
+    yields=("cell_id",),
+    applies=_short_cell_applies,
+    classify=classify_digits,
 )

@@ -17,7 +17,9 @@ from .email_address import RECOGNIZER as _EMAIL
 
 PERMANENT_IDENTITY = Score(0.95, "an IMSI as the user part of a 3GPP NAI whose realm names its MCC/MNC")
 
-_3GPP_IDENTITY = re.compile(r"([0-9]{14,16})@(?:[a-z0-9-]+\.)*mnc([0-9]{3})\.mcc([0-9]{3})\.3gppnetwork\.[a-z]{2,24}", re.ASCII | re.I)
+_3GPP_IDENTITY = re.compile(
+    r"([0-9]{14,16})@(?:[a-z0-9-]+\.)*mnc([0-9]{3})\.mcc([0-9]{3})\.3gppnetwork\.[a-z]{2,24}", re.ASCII | re.I
+)
 _METHOD_PREFIXES = "016"
 """Permanent identities of EAP-AKA (0), EAP-SIM (1) and EAP-AKA' (6); pseudonyms (2, 3, 7) and fast
 re-authentication identities (4, 5, 8) hold no IMSI (TS 23.003 §19.3.2-19.3.5)."""

@@ -22,12 +22,55 @@ EMAIL_ADDRESS = re.compile(
 NETWORK_REALM = re.compile(r"(?:^|[.@])mnc[0-9]{3}\.mcc[0-9]{3}\.", re.ASCII | re.I)
 """A realm naming a mobile network (``…mnc001.mcc242.3gppnetwork.org``, TS 23.003 §13, §19): an
 operator's identity, never a mailbox (``eap_nai`` reads the IMSI in it)."""
-_NOT_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "json", "xml", "html", "htm",
-                       "ico", "bmp", "tiff", "mp4", "mp3", "woff", "woff2", "ttf", "otf", "map", "txt",
-                       "zip", "gz", "so", "dex", "apk", "jar", "kt", "java", "py", "md", "pbf", "mvt",
-                       "avif", "heic", "webm", "pdf", "bin", "dat"})
+_NOT_TLDS = frozenset(
+    {
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "svg",
+        "webp",
+        "css",
+        "js",
+        "json",
+        "xml",
+        "html",
+        "htm",
+        "ico",
+        "bmp",
+        "tiff",
+        "mp4",
+        "mp3",
+        "woff",
+        "woff2",
+        "ttf",
+        "otf",
+        "map",
+        "txt",
+        "zip",
+        "gz",
+        "so",
+        "dex",
+        "apk",
+        "jar",
+        "kt",
+        "java",
+        "py",
+        "md",
+        "pbf",
+        "mvt",
+        "avif",
+        "heic",
+        "webm",
+        "pdf",
+        "bin",
+        "dat",
+    }
+)
 """File-name "TLDs": foo@2x.png is an image, not an address."""
-_MACHINE_LOCAL_PART = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}|[0-9a-f]{16,}", re.ASCII | re.I)
+_MACHINE_LOCAL_PART = re.compile(
+    r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}|[0-9a-f]{16,}", re.ASCII | re.I
+)
 """Message-ID / iCalendar UID style ``<uuid>@host``, Sentry DSN keys."""
 _MESSAGE_ID_KEY = re.compile(r"messageid|msgid|inreplyto|references|contentid|^mid$")
 _SCALE_SUFFIX = re.compile(r"[0-9]+(?:\.[0-9]+)?x", re.ASCII)
@@ -48,7 +91,11 @@ def find(text: str, ctx: KeyContext) -> Iterator[Located]:
         if _SCP_PATH.match(text, m.end()) or not _address_shaped(raw, ctx):
             continue
         keyed = ctx.says("email")
-        yield ("email", raw.lower(), KEYED if keyed else UNKEYED, "context" if keyed else "format", ctx.key or None), m.start(), m.end()
+        yield (
+            ("email", raw.lower(), KEYED if keyed else UNKEYED, "context" if keyed else "format", ctx.key or None),
+            m.start(),
+            m.end(),
+        )
 
 
 def _address_shaped(raw: str, ctx: KeyContext) -> bool:

@@ -48,7 +48,17 @@ def _position(array: str, members: list[Field], objects: Objects) -> Hit | None:
         return None
     decimals = min(coordinates.decimals(lat_f.value), coordinates.decimals(lon_f.value))
     conf = (POINT if kind == "point" else OTHER_GEOMETRY) if decimals >= 3 else coordinates.confidence(decimals)
-    return Hit("location", f"{lat_f.value.strip()},{lon_f.value.strip()}", lon_f.where, lon_f.chain, "context", float(conf), lon_f.key)
+    return Hit(
+        "location",
+        f"{lat_f.value.strip()},{lon_f.value.strip()}",
+        lon_f.where,
+        lon_f.chain,
+        "context",
+        float(conf),
+        lon_f.key,
+    )
 
 
-RECOGNIZER = StructureRecognizer(name="GeoJSON position", yields=("location",), module=sys.modules[__name__], find=positions)
+RECOGNIZER = StructureRecognizer(
+    name="GeoJSON position", yields=("location",), module=sys.modules[__name__], find=positions
+)

@@ -21,4 +21,6 @@ def _classify(stripped: str, ctx: KeyContext) -> list[Found]:
     return classify_digits(stripped.replace(" ", ""), ctx)
 
 
-RECOGNIZER = WholeValueRecognizer(name="digits in groups", yields=("iccid", "imsi", "meid"), applies=_applies, classify=_classify)
+RECOGNIZER = WholeValueRecognizer(
+    name="digits in groups", yields=("iccid", "imsi", "meid"), applies=_applies, classify=_classify
+)

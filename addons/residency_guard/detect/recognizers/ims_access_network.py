@@ -7,8 +7,8 @@ import re
 import sys
 from collections.abc import Iterator
 
-from ..context import KeyContext
 from ...idtypes import mac_to_colon
+from ..context import KeyContext
 from .base import Located, Score, TextRecognizer, Trigger
 
 CELL = Score(0.90, "utran/eutran/nr-cell-id-3gpp= in P-Access-Network-Info")

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from ...model import Field, Hit
-from ..context import COUNTRY_CODE_KEYS, KeyContext, normalize_key
 import phonenumbers
 
+from ...model import Field, Hit
+from ..context import COUNTRY_CODE_KEYS, KeyContext, normalize_key
 from .base import StructureRecognizer
 from .phone_number import classify_phone
 
@@ -36,4 +36,6 @@ def with_sibling_country_code(f: Field, siblings: list[Field], ctx: KeyContext) 
     return None
 
 
-RECOGNIZER = StructureRecognizer(name="national number + sibling country code", yields=("phone",), find=with_sibling_country_code)
+RECOGNIZER = StructureRecognizer(
+    name="national number + sibling country code", yields=("phone",), find=with_sibling_country_code
+)

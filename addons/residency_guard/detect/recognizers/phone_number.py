@@ -20,7 +20,9 @@ _PHONE_REGIONS = ("NO", "SE", "DK", "FI", "DE", "FR", "GB", "NL", "ES", "IT", "P
 _PNT = phonenumbers.PhoneNumberType
 _SUBSCRIBER_NUMBERS = frozenset({_PNT.MOBILE, _PNT.FIXED_LINE_OR_MOBILE, _PNT.PERSONAL_NUMBER, _PNT.VOIP, _PNT.UNKNOWN})
 """What a phone's own number (its MSISDN) can be; a fixed line is found only under a key naming a phone."""
-_SERVICE_NUMBERS = frozenset({_PNT.TOLL_FREE, _PNT.PREMIUM_RATE, _PNT.SHARED_COST, _PNT.UAN, _PNT.VOICEMAIL, _PNT.PAGER})
+_SERVICE_NUMBERS = frozenset(
+    {_PNT.TOLL_FREE, _PNT.PREMIUM_RATE, _PNT.SHARED_COST, _PNT.UAN, _PNT.VOICEMAIL, _PNT.PAGER}
+)
 _NOT_DIALLED = re.compile(r"[^0-9+]")
 
 
@@ -125,5 +127,8 @@ def _national_applies(stripped: str, ctx: KeyContext) -> bool:
 
 NATIONAL = WholeValueRecognizer(
     # "070-799 61 96", "07700 339775": a national number in groups, under a key naming a phone
-    name="national number in groups", yields=("phone",), applies=_national_applies, classify=classify_phone,
+    name="national number in groups",
+    yields=("phone",),
+    applies=_national_applies,
+    classify=classify_phone,
 )

@@ -7,15 +7,16 @@ import re
 import sys
 from collections.abc import Iterator
 
-from ..context import KeyContext, key_context
 from ...idtypes import serial
+from ..context import KeyContext, key_context
 from .base import Found, Located, Score, TextRecognizer, WholeValueRecognizer
 
 KEYED = Score(0.60, "6-20 letters and digits (both) under a serial/sn key or after a serial label")
 
 _SERIAL_VALUE = re.compile(r"[A-Za-z0-9]{6,20}", re.ASCII)
 _SERIAL_IN_TEXT = re.compile(
-    r"((?i:serial[ _-]?(?:no|number)?|serialno|\bsn))[\]\"']?\s*[:=]\s*[\[\"']?([A-Za-z0-9]{6,20})(?![A-Za-z0-9])", re.ASCII
+    r"((?i:serial[ _-]?(?:no|number)?|serialno|\bsn))[\]\"']?\s*[:=]\s*[\[\"']?([A-Za-z0-9]{6,20})(?![A-Za-z0-9])",
+    re.ASCII,
 )
 _AMBIGUOUS_KEYS = ("sn", "psn", "serial")
 """A bare "serial" of digits alone (or letters alone) is as often a revision counter as a device's."""
@@ -47,4 +48,6 @@ LABELLED = TextRecognizer(
     name="serial label in text", yields=("serial",), module=sys.modules[__name__],
     literals=("serial", "sn", "SERIAL", "SN"), find=find,
 )  # fmt: skip
-KEYED_VALUE = WholeValueRecognizer(name="serial under its key", yields=("serial",), applies=_keyed_applies, classify=classify_serial)
+KEYED_VALUE = WholeValueRecognizer(
+    name="serial under its key", yields=("serial",), applies=_keyed_applies, classify=classify_serial
+)

@@ -20,7 +20,9 @@ _BARE_MAC_KEYS = ("mac", "macaddress")
 
 
 def beside_signal_or_association(text: str, start: int, end: int) -> bool:
-    return _RSSI_AFTER.match(text, end) is not None or _ASSOCIATED_WITH.search(text, max(0, start - 40), start) is not None
+    return (
+        _RSSI_AFTER.match(text, end) is not None or _ASSOCIATED_WITH.search(text, max(0, start - 40), start) is not None
+    )
 
 
 def is_access_point(ctx: KeyContext, in_scan: bool) -> bool:
