@@ -38,7 +38,9 @@ def load_corpus(path: Path = CORPUS) -> list[dict]:
 
 def request_view(rec: dict) -> RequestView:
     body = base64.b64decode(rec["body"]) if rec["body_encoding"] == "base64" else rec["body"].encode("utf-8")
-    return RequestView(rec["method"], rec["url"], tuple((k, v) for k, v in rec["headers"]), body)
+    headers = rec["headers"]
+    pairs = headers.items() if isinstance(headers, dict) else headers  # an object, or [name, value] pairs
+    return RequestView(rec["method"], rec["url"], tuple((k, v) for k, v in pairs), body)
 
 
 @dataclass

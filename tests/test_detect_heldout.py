@@ -116,12 +116,20 @@ MEASURED5 = {
     False: {"recall": 165 / 170, "false_flag_rate": 0 / 73},
     True: {"recall": 179 / 183, "false_flag_rate": 0 / 73},
 }
+# The sixth, 126 requests by another author, commissioned for the engine-v2 issue, measured once and
+# never tuned on (the outside figure; see its README):
+HELDOUT6 = ROOT / "tests" / "corpus" / "heldout6"
+MEASURED6 = {
+    False: {"recall": 120 / 132, "false_flag_rate": 9 / 64},
+    True: {"recall": 131 / 140, "false_flag_rate": 10 / 64},
+}
 CORPORA = {
     "heldout": (CORPUS, PROFILE, MEASURED),
     "heldout2": (HELDOUT2 / "requests.jsonl", HELDOUT2 / "heldout2-phone.yaml", MEASURED2),
     "heldout3": (HELDOUT3 / "requests.jsonl", HELDOUT3 / "heldout3-phone.yaml", MEASURED3),
     "heldout4": (HELDOUT4 / "requests.jsonl", HELDOUT4 / "heldout4-phone.yaml", MEASURED4),
     "heldout5": (HELDOUT5 / "requests.jsonl", HELDOUT5 / "heldout5-phone.yaml", MEASURED5),
+    "heldout6": (HELDOUT6 / "requests.jsonl", HELDOUT6 / "heldout6-phone.yaml", MEASURED6),
 }
 
 
@@ -136,15 +144,16 @@ def test_heldout_metrics_do_not_regress(corpus, with_profile):
     assert rep.false_flag_rate <= measured[with_profile]["false_flag_rate"] + FALSE_FLAG_SLACK, rep.false_flags
 
 
-@pytest.mark.parametrize("directory", [HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5], ids=lambda d: d.name)
+@pytest.mark.parametrize("directory", [HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6], ids=lambda d: d.name)
 def test_later_heldouts_are_what_their_generators_build(tmp_path, directory):
-    """Each generator writes next to itself: run a copy and compare."""
+    """Each generator writes next to itself: run a copy (with its modules) and compare."""
     generator = f"build_{directory.name}.py"
-    shutil.copy(directory / generator, tmp_path)
+    for module in directory.glob("*.py"):
+        shutil.copy(module, tmp_path)
     subprocess.run([sys.executable, str(tmp_path / generator)], check=True, capture_output=True, timeout=120)
     for name in ("requests.jsonl", f"{directory.name}-phone.yaml"):
         assert (tmp_path / name).read_bytes() == (directory / name).read_bytes(), name
     records = bench.load_corpus(directory / "requests.jsonl")
-    assert len({r["id"] for r in records}) == len(records) >= 140
+    assert len({r["id"] for r in records}) == len(records) >= 120
     assert all(set(r["expect"]) <= set(r["expect_profile"]) for r in records)
     assert all(not r["expect_profile"] for r in records if r["label"] == "benign")
