@@ -33,7 +33,7 @@ from .eventlog import EventLogError, EventWriter, render_line
 from .limits import Limits
 from .locate import ip_or_none
 from .model import RequestView, StatsRecord
-from .offload import OFFLOAD_MIN_BYTES, InspectionPool, Verdict
+from .offload import CODED_OFFLOAD_MIN_BYTES, OFFLOAD_MIN_BYTES, InspectionPool, Verdict
 from .pipeline import STREAM_BLOCKED, ConnectionFacts, EventSummary, Inspector, stream_payload_recorded, utc_now
 from .policy import refuses_name
 from .setup import DEFAULT_GEODB_DIR, DEFAULT_KEY_FILE, DEFAULT_POLICY, build_guard
@@ -425,8 +425,14 @@ class ResidencyGuard:
     def _offloaded(self, view: RequestView) -> bool:
         assert self.inspector is not None
         # Every body this large goes, without a trigger scan first: the scan would cost the proxy about
-        # what inspecting a benign body costs, the hand-over a fraction of it (make bench).
-        return self.pool is not None and len(view.body) >= self.offload_min_bytes
+        # what inspecting a benign body costs, the hand-over a fraction of it (make bench). A content-coded
+        # body goes sooner: what it decodes to, not its size on the wire, is what inspecting it costs.
+        if self.pool is None:
+            return False
+        size = len(view.body)
+        return size >= self.offload_min_bytes or (
+            size >= CODED_OFFLOAD_MIN_BYTES and bool(view.header("content-encoding"))
+        )
 
     def _refuses_message(self, verdict: Verdict) -> bool:
         """Count and record a verdict on a message (WebSocket, raw stream); True when the message must

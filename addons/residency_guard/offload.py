@@ -32,6 +32,9 @@ OFFLOAD_MIN_BYTES = 256 * 1024
 the executor's threads) whatever the size; inspecting in place costs about that at 64 KB and ~1 ms at
 256 KB (``make bench``, and ``scripts/bench_proxy.py`` with ``--guard-arg``): smaller bodies are cheaper
 to inspect than to hand over, and stall the loop for less than a millisecond."""
+CODED_OFFLOAD_MIN_BYTES = 32 * 1024
+"""A body with a content coding (gzip, br, zstd…) this large goes to a worker too: it may decode to up to
+``Limits.max_ratio`` times its size."""
 
 _worker_inspector: Inspector | None = None
 
