@@ -16,13 +16,13 @@ from __future__ import annotations
 import argparse
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING
 
 from ..errors import ConfigError
 from ..eventlog import EventLogError, EventWriter
 from ..evidence.cli_support import error, note
 from ..evidence.gate import EXIT_GATE, EXIT_INPUT, EXIT_OK, EXIT_STATUS_HELP, add_fail_on_argument, gate_tripped
-from ..model import Event, SessionRecord, StatsRecord
+from ..model import Event, SessionRecord, StatsCounts, StatsRecord
 
 if TYPE_CHECKING:
     from ..evidence.capture import CapturedRequest
@@ -80,18 +80,6 @@ def build_inspector(args: argparse.Namespace) -> tuple[Inspector, SessionRecord]
     return setup.inspector, setup.session_record(uuid.uuid4().hex[:16], f"replay:{args.capture.name}")
 
 
-class _Counters(TypedDict):
-    """The counters of ``StatsRecord``."""
-
-    flows: int
-    inspected: int
-    with_identifiers: int
-    violations: int
-    blocked: int
-    partial: int
-    errors: int
-
-
 def replay(
     capture: Path, inspector: Inspector, writer: EventWriter, session: SessionRecord
 ) -> tuple[list[Event], StatsRecord]:
@@ -100,7 +88,7 @@ def replay(
     from ..pipeline import STREAM_BLOCKED, stream_payload_recorded, utc_now
 
     events: list[Event] = []
-    counters = _Counters(flows=0, inspected=0, with_identifiers=0, violations=0, blocked=0, partial=0, errors=0)
+    counters = StatsCounts(flows=0, inspected=0, with_identifiers=0, violations=0, blocked=0, partial=0, errors=0)
     checked: dict[str, bool] = {}  # connection id → refused
 
     def check_connection(item: CapturedRequest) -> bool:
