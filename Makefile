@@ -15,7 +15,7 @@ LISTEN_PORT ?= 8080
 RUN_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: help venv geodb run run-headless test test-fast lint format bench bench-detect lab-deps lab-dry-run schemas clean distclean
+.PHONY: help venv geodb run run-headless test test-fast lint typecheck format bench bench-detect lab-deps lab-dry-run schemas clean distclean
 
 help: ## list every target
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ LINTED := addons tests scripts
 lint: $(STAMP) ## ruff check and ruff format --check (configuration in pyproject.toml)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
+
+typecheck: $(STAMP) ## mypy --strict on the package (configuration in pyproject.toml)
+	$(BIN)/mypy
 
 format: $(STAMP) ## apply ruff's safe fixes and its formatting
 	$(BIN)/ruff check --fix $(LINTED)

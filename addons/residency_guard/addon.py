@@ -17,14 +17,14 @@ import socket
 import time
 import traceback
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
-from mitmproxy import connection, ctx, exceptions, http, tcp, tls, udp
+from mitmproxy import addonmanager, connection, ctx, exceptions, http, tcp, tls, udp, websocket
 from mitmproxy.proxy import mode_specs, server_hooks
 
 from . import __version__
@@ -110,7 +110,7 @@ def request_view(flow: http.HTTPFlow) -> RequestView:
     )
 
 
-def websocket_view(flow: http.HTTPFlow, message) -> RequestView:
+def websocket_view(flow: http.HTTPFlow, message: websocket.WebSocketMessage) -> RequestView:
     """A client WebSocket message as a request: the handshake's URL, the message as the body."""
     kind = "text/plain; charset=utf-8" if message.is_text else "application/octet-stream"
     return RequestView(
@@ -184,7 +184,7 @@ def flow_connection_facts(flow: http.HTTPFlow) -> ConnectionFacts:
     )
 
 
-def _peer_ip(address: tuple | None) -> str | None:
+def _peer_ip(address: connection.Address | None) -> str | None:
     return ip_or_none(str(address[0])) if address else None
 
 
@@ -195,8 +195,8 @@ class ResidencyGuard:
         self.session_id = uuid.uuid4().hex[:16]
         self.counters = Counters()
         self._stats_written: Counters | None = None
-        self._stats_task: asyncio.Task | None = None
-        self._dns: dict[str, tuple[str, float]] = {}
+        self._stats_task: asyncio.Task[None] | None = None
+        self._dns: dict[str, tuple[str | None, float]] = {}
         # server connection id → the host name it was asked for, before server_connect pinned the address
         self._server_names: dict[str, str] = {}
         self.on_error = "pass"
@@ -207,7 +207,7 @@ class ResidencyGuard:
 
     # ------------------------------------------------------------------------------------ options
 
-    def load(self, loader) -> None:
+    def load(self, loader: addonmanager.Loader) -> None:
         loader.add_option("guard_policy", str, str(DEFAULT_POLICY), "Residency policy (YAML).")
         loader.add_option("guard_profiles", Sequence[str], [], "Device profile YAML files (known identifier values).")
         loader.add_option(
@@ -718,7 +718,7 @@ class ResidencyGuard:
             flow.response = error_response(flow.id, f"residency-guard: {what}; refused (on-error=block)")
 
 
-def _glibc_malloc_trim():
+def _glibc_malloc_trim() -> Callable[[int], int] | None:
     try:
         return ctypes.CDLL("libc.so.6").malloc_trim
     except (OSError, AttributeError):
@@ -740,7 +740,7 @@ def release_free_memory() -> None:
 
 def block_response(summary: EventSummary | None) -> http.Response:
     """HTTP 451 naming the rule; the request never reaches the server. No identifier values."""
-    body: dict = {"error": "blocked by residency-guard"}
+    body: dict[str, object] = {"error": "blocked by residency-guard"}
     if summary is not None:
         body.update(
             policy=summary.policy,

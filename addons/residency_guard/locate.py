@@ -21,6 +21,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 import geoip2.database
 import geoip2.errors
+import geoip2.models
 import maxminddb
 import tldextract
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -217,6 +218,7 @@ class MmdbResolver:
 
     def _lookup_normalized(self, ip: str) -> GeoAnswer:
         country = None
+        record: geoip2.models.Country  # a City is a Country with more
         for reader, info in self._country:
             try:
                 if "City" in info.database_type:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .detect.known import spellings, transforms
-from .idtypes import mask
+from .idtypes import mask as mask  # re-exported: the pipeline masks through this module
 from .idtypes._common import generic_mask
 from .model import Hit
 

@@ -8,7 +8,7 @@ published (``schemas/event.schema.json``) and every reader (dashboard, export, d
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, TypedDict
 
 from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PydField
@@ -297,6 +297,18 @@ class SessionRecord(_EventModel):
     geodb: list[GeoDatabaseInfo] = PydField(default_factory=list)
     geo_overlay: str | None = None
     engine: str | None = PydField(default=None, description="trigger engine that ran: hyperscan or python")
+
+
+class StatsCounts(TypedDict):
+    """The counters of a ``StatsRecord``, as a replay or a demo session adds them up."""
+
+    flows: int
+    inspected: int
+    with_identifiers: int
+    violations: int
+    blocked: int
+    partial: int
+    errors: int
 
 
 class StatsRecord(_EventModel):

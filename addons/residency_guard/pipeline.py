@@ -93,7 +93,7 @@ STREAM_BLOCKED = "residency_guard.blocked"
 STREAM_PARTIAL_RECORDED = "residency_guard.partial_recorded"
 
 
-def stream_payload_recorded(state: dict, has_hits: bool, complete: bool) -> bool:
+def stream_payload_recorded(state: dict[str, object], has_hits: bool, complete: bool) -> bool:
     """Whether the event of one payload on a raw TCP/UDP connection is recorded; ``state`` is what the
     connection remembers between payloads (a flow's metadata live, a dict in replay: plain values, so a
     flow file can still be written).

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .model import CATEGORIES, CATEGORY_OF, UNKNOWN_COUNTRY, Destination, Hit, Judgement, RuleHit
+from .model import CATEGORIES, CATEGORY_OF, UNKNOWN_COUNTRY, Category, Destination, Hit, Judgement, RuleHit
 from .yamlconf import FieldPathError, load_model
 
 Action = Literal["log", "block"]
@@ -131,7 +131,7 @@ class Policy(_PolicyModel):
         # Resolving here (not at judge time) is what makes a typo in a group name a start-up error.
         for gname, group in self.country_groups.items():
             self._expand(group.countries, ("country_groups", gname, "countries"), seen=(gname,))
-        for cat, rule in {"default": self.default, **self.categories}.items():
+        for cat, rule in [("default", self.default), *self.categories.items()]:
             where = ("default",) if cat == "default" else ("categories", cat)
             self._expand(rule.allow, (*where, "allow"))
             self._expand(rule.deny, (*where, "deny"))
@@ -155,15 +155,15 @@ class Policy(_PolicyModel):
                 raise FieldPathError((*where, j), f"{item!r} is neither an ISO country code nor a group name")
         return frozenset(out)
 
-    def country_filter(self, category: str) -> tuple[bool, frozenset[str]]:
+    def country_filter(self, category: Category) -> tuple[bool, frozenset[str]]:
         """(is_deny_list, countries) for one category."""
         rule = self.rule_for(category)
         if rule.deny:
             return True, self._expand(rule.deny, ("deny",))
         return False, self._expand(rule.allow, ("allow",))
 
-    def rule_for(self, category: str) -> CategoryRule:
-        return self.categories.get(category, self.default)  # type: ignore[call-overload]
+    def rule_for(self, category: Category) -> CategoryRule:
+        return self.categories.get(category, self.default)
 
     def scope_note(self, country: str) -> str | None:
         for group in self.country_groups.values():
@@ -179,7 +179,7 @@ class LoadedPolicy:
     policy: Policy
     file: Path | None
     sha256: str | None
-    filters: dict[str, tuple[bool, frozenset[str]]]
+    filters: dict[Category, tuple[bool, frozenset[str]]]
     refused_countries: frozenset[str]
     refused_outside: frozenset[str] | None
 
@@ -194,7 +194,7 @@ class LoadedPolicy:
         outside = policy._expand(policy.refuse.not_in, ("refuse", "not_in")) if policy.refuse.not_in else None
         return cls(policy, file, sha256, filters, refused, outside)
 
-    def permits(self, category: str, country: str) -> bool:
+    def permits(self, category: Category, country: str) -> bool:
         is_deny_list, countries = self.filters[category]
         return (country in countries) != is_deny_list
 
@@ -219,7 +219,7 @@ def judge(hits: Sequence[Hit], destination: Destination, tls: bool, policy: Load
         return Judgement("allowed", "logged")
     p = policy.policy
     rules: list[RuleHit] = []
-    types_by_category: dict[str, list[str]] = {}
+    types_by_category: dict[Category, list[str]] = {}
     for hit in hits:
         types = types_by_category.setdefault(CATEGORY_OF[hit.type], [])
         if hit.type not in types:
@@ -258,8 +258,8 @@ def judge(hits: Sequence[Hit], destination: Destination, tls: bool, policy: Load
         rules.append(RuleHit("cleartext", "violation", p.cleartext.action, p.cleartext.reason, all_types))
 
     violations = [r for r in rules if r.outcome == "violation"]
-    verdict = "violation" if violations else "allowed"
-    action = "blocked" if any(r.action == "block" for r in violations) else "logged"
+    verdict: Literal["allowed", "violation"] = "violation" if violations else "allowed"
+    action: Literal["logged", "blocked"] = "blocked" if any(r.action == "block" for r in violations) else "logged"
     return Judgement(verdict, action, tuple(rules))
 
 

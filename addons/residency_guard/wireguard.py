@@ -16,7 +16,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import segno
 
@@ -171,7 +171,7 @@ def client_config_for(
     return client_config(keys, host, port)
 
 
-def running_client_configs(servers: Iterable[ServerInstance], endpoint_host: str | None = None) -> list[str]:
+def running_client_configs(servers: Iterable[ServerInstance[Any]], endpoint_host: str | None = None) -> list[str]:
     """Configurations of the running WireGuard servers among ``servers``.
 
     Pass ``ctx.master.addons.get("proxyserver").servers`` from a ``running`` hook (after the servers have

@@ -20,7 +20,7 @@ from ..evidence.sessions import EvidenceError, load_evidence
 NAME = "diff"
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         NAME,
         help="compare two runs: new/removed destinations and transfers, violations fixed and introduced",

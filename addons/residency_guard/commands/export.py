@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -24,7 +25,7 @@ from ..evidence.sessions import EventsFile, EvidenceError, Session, load_session
 NAME = "export"
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         NAME,
         help="export an events file as a compliance report (JSON) or ECS NDJSON; optional CI gate",
@@ -81,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             for index, session in enumerate(sessions, start=1):
                 target = _session_output(args.output, session, index)
-                write_output(target, lambda fh, s=session: _write_report(fh, s, loaded, args))
+                write_output(target, partial(_write_report, session=session, loaded=loaded, args=args))
                 note(NAME, f"wrote {target}")
     except OSError as e:
         error(NAME, f"cannot write {args.output}: {e.strerror or e}")

@@ -16,17 +16,22 @@ from __future__ import annotations
 import argparse
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ConfigError
 from ..eventlog import EventLogError, EventWriter
 from ..evidence.cli_support import error, note
 from ..evidence.gate import EXIT_GATE, EXIT_INPUT, EXIT_OK, EXIT_STATUS_HELP, add_fail_on_argument, gate_tripped
-from ..model import Event, SessionRecord, StatsRecord
+from ..model import Event, SessionRecord, StatsCounts, StatsRecord
+
+if TYPE_CHECKING:
+    from ..evidence.capture import CapturedRequest
+    from ..pipeline import Inspector
 
 NAME = "replay"
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         NAME,
         help="judge a saved capture (mitmproxy flows or HAR) with the live pipeline; optional CI gate",
@@ -58,7 +63,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     return parser
 
 
-def build_inspector(args: argparse.Namespace):
+def build_inspector(args: argparse.Namespace) -> tuple[Inspector, SessionRecord]:
     """The inspector and session record the live guard would build from the same options."""
     from ..setup import DEFAULT_POLICY, build_guard
 
@@ -75,16 +80,18 @@ def build_inspector(args: argparse.Namespace):
     return setup.inspector, setup.session_record(uuid.uuid4().hex[:16], f"replay:{args.capture.name}")
 
 
-def replay(capture: Path, inspector, writer: EventWriter, session: SessionRecord) -> tuple[list[Event], StatsRecord]:
+def replay(
+    capture: Path, inspector: Inspector, writer: EventWriter, session: SessionRecord
+) -> tuple[list[Event], StatsRecord]:
     """Judge every request of ``capture``; append events to ``writer``; returns them and the final stats."""
     from ..evidence.capture import read_capture
     from ..pipeline import STREAM_BLOCKED, stream_payload_recorded, utc_now
 
     events: list[Event] = []
-    counters = dict(flows=0, inspected=0, with_identifiers=0, violations=0, blocked=0, partial=0, errors=0)
+    counters = StatsCounts(flows=0, inspected=0, with_identifiers=0, violations=0, blocked=0, partial=0, errors=0)
     checked: dict[str, bool] = {}  # connection id → refused
 
-    def check_connection(item) -> bool:
+    def check_connection(item: CapturedRequest) -> bool:
         if item.connection_id in checked:
             return checked[item.connection_id]
         destination, rule = inspector.check_connection(item.conn)
@@ -101,7 +108,7 @@ def replay(capture: Path, inspector, writer: EventWriter, session: SessionRecord
             events.append(event)
         return refused
 
-    streams: dict[str, dict] = {}  # raw TCP/UDP connection id → what it remembers between payloads
+    streams: dict[str, dict[str, object]] = {}  # raw TCP/UDP connection id → what it remembers between payloads
 
     for item in read_capture(capture):
         # TLS and raw streams connect upstream before the first payload, so a refusal comes first.

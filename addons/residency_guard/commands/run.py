@@ -19,7 +19,7 @@ from ..policy import load_policy
 from ..wireguard import format_for_terminal, running_client_configs
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "run",
         help="start the guard as a proxy",
@@ -105,11 +105,11 @@ def _intercepts_without_proxy_settings(modes: list[str]) -> bool:
     return any(m.split(":", 1)[0].split("@", 1)[0] in ("transparent", "wireguard", "local", "tun") for m in modes)
 
 
-def _mitm_options(args: argparse.Namespace) -> dict:
+def _mitm_options(args: argparse.Namespace) -> dict[str, object]:
     modes = args.mode or ["regular"]
     intercepting = _intercepts_without_proxy_settings(modes)
     listen_host = args.listen_host if args.listen_host is not None else ("" if intercepting else "127.0.0.1")
-    opts: dict = {"mode": modes, "listen_host": listen_host}
+    opts: dict[str, object] = {"mode": modes, "listen_host": listen_host}
     if intercepting:
         # The destination is known when the phone connects (refused there if the policy says so), so
         # nothing is gained by connecting upstream early, and an early connect would reach a server
@@ -122,7 +122,7 @@ def _mitm_options(args: argparse.Namespace) -> dict:
     return opts
 
 
-def _guard_options(args: argparse.Namespace, events: Path) -> dict:
+def _guard_options(args: argparse.Namespace, events: Path) -> dict[str, object]:
     return {
         "guard_policy": str(args.policy),
         "guard_profiles": [str(p) for p in args.profile],

@@ -24,6 +24,7 @@ the selected event, ``p`` pauses the display (reading goes on), ``?`` help, ``q`
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import inspect
 import time
 from collections import deque
@@ -251,13 +252,13 @@ class DashboardApp(App[int]):
         text.append("   t type · c country · v verdict · x clear · Enter details · ? help", style="dim")
         return text
 
-    def _selected_key(self, table: DataTable) -> str | None:
+    def _selected_key(self, table: DataTable[Any]) -> str | None:
         """The row the user moved onto (not the top one, which means "follow the newest")."""
         if table.row_count and table.cursor_row > 0:
             return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return None
 
-    def _restore_cursor(self, table: DataTable, key: str | None) -> None:
+    def _restore_cursor(self, table: DataTable[Any], key: str | None) -> None:
         if key is None:
             return
         if key in table.rows:  # it may have fallen out of the ring: then stay where the table put us
@@ -295,15 +296,13 @@ class DashboardApp(App[int]):
         self._restore_cursor(table, selected)
         self._feed_title(table)
 
-    def _feed_title(self, table: DataTable) -> None:
+    def _feed_title(self, table: DataTable[Any]) -> None:
         table.border_title = f"Events, newest first ({table.row_count} shown)"
 
     # -------------------------------------------------------------------------------------- actions
 
     def _set_filter(self, **changes: Any) -> None:
-        values = {"type": self.filter.type, "country": self.filter.country, "verdict": self.filter.verdict}
-        values.update(changes)
-        self.filter = FeedFilter(**values)
+        self.filter = dataclasses.replace(self.filter, **changes)
         self._feed_dirty = True
         self.refresh_panels()
 

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from rich.console import Group, RenderableType
 from rich.table import Table
-from rich.text import Text
+from rich.text import Text as Text  # re-exported: the app builds its filter line with it
 
 from ..model import Event, SessionRecord
 from .state import DashboardState, Tally, Totals
@@ -245,14 +245,14 @@ def detail_view(event: Event) -> RenderableType:
     rules = Table(title="Rules", title_justify="left", title_style="bold", header_style="dim", expand=True)
     for col in ("rule", "outcome", "action", "types", "reason", "legal basis"):
         rules.add_column(col, overflow="fold")
-    for r in event.rules:
+    for rule in event.rules:
         rules.add_row(
-            clean(r.rule, 80),
-            Text(r.outcome, style="red" if r.outcome == "violation" else "yellow"),
-            r.action,
-            clean(", ".join(r.types), 80),
-            clean(r.reason, 400),
-            clean(r.legal_basis or "—", 120),
+            clean(rule.rule, 80),
+            Text(rule.outcome, style="red" if rule.outcome == "violation" else "yellow"),
+            rule.action,
+            clean(", ".join(rule.types), 80),
+            clean(rule.reason, 400),
+            clean(rule.legal_basis or "—", 120),
         )
     if not event.rules:
         rules.add_row(Text("no rule fired", style="dim"), "", "", "", "", "")

@@ -25,6 +25,7 @@ from ..model import (
     RequestInfo,
     RuleInfo,
     SessionRecord,
+    StatsCounts,
     StatsRecord,
 )
 
@@ -103,7 +104,9 @@ def session_record(at: datetime | None = None, *, session_id: str = SESSION_ID) 
 def stats_record(at: datetime | None = None, *, session_id: str = SESSION_ID, **counters: int) -> StatsRecord:
     values = {k: 0 for k in ("flows", "inspected", "with_identifiers", "violations", "blocked", "partial", "errors")}
     values.update(counters)
-    return StatsRecord(timestamp=timestamp(at or datetime.now(UTC)), session_id=session_id, **values)
+    return StatsRecord.model_validate(
+        {"timestamp": timestamp(at or datetime.now(UTC)), "session_id": session_id, **values}
+    )
 
 
 def event(
@@ -198,7 +201,7 @@ DEMO_PATTERN = (0, 3, 1, 0, 2, 3, 0, 4, 1, 0, 5, 2)
 """Which DEMO_TRAFFIC entry each event is: the activation client to CN dominates, as in the Nokia case."""
 
 
-def demo_traffic(n: int) -> tuple:
+def demo_traffic(n: int) -> tuple[str, str, str, tuple[str, ...], bool, bool]:
     return DEMO_TRAFFIC[DEMO_PATTERN[n % len(DEMO_PATTERN)]]
 
 
@@ -208,9 +211,7 @@ def write_demo_session(path: Path, *, events: int = 60, start: datetime | None =
     writer = EventWriter(path)
     try:
         writer.append(session_record(start).model_dump(mode="json"))
-        counts = {
-            k: 0 for k in ("flows", "inspected", "with_identifiers", "violations", "blocked", "partial", "errors")
-        }
+        counts = StatsCounts(flows=0, inspected=0, with_identifiers=0, violations=0, blocked=0, partial=0, errors=0)
         for n in range(1, events + 1):
             host, ip, country, types, violation, blocked = demo_traffic(n)
             at = start + timedelta(seconds=n * interval)

@@ -215,7 +215,7 @@ _PREFIXED_PHONE = re.compile(r"(?:[_\-.](?i:phone|mobile|msisdn)|(?<=[a-z])(?:Ph
 @lru_cache(maxsize=4096)
 def key_context(key: str | None) -> KeyContext:
     k = normalize_key(key)
-    if not k:
+    if key is None or not k:
         return KeyContext("", frozenset(), False)
     pos = set(_WHOLE_MARKERS.get(k, ()))
     for _, types in _SUBSTRING_MARKERS.iter(k):

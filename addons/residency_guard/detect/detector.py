@@ -108,7 +108,7 @@ class Detector:
         and the values it scans."""
         self.selective = True
         """False: every value is scanned, and in full (the reference the tests compare the selection with)."""
-        self._located = [p for p in self.profiles if p.location is not None]
+        self._located = [(p.name, p.location) for p in self.profiles if p.location is not None]
 
     # ------------------------------------------------------------------------------------------ api
 
@@ -229,13 +229,14 @@ class Detector:
         # A coordinate rounded to d decimals stands for a cell of 10^-d degrees: the phone is somewhere
         # in it, so the radius is widened by half that cell's diagonal.
         slack = 0.5 * 10 ** (-decimals) * _METRES_PER_DEGREE * math.sqrt(2)
-        for p in self._located:
-            loc = p.location
+        for name, loc in self._located:
             if _distance_m(lat, lon, loc.lat, loc.lon) <= loc.radius_m + slack:
-                return p.name
+                return name
         return None
 
-    def _attribute(self, h: Hit, best: dict, objects: Objects, client_device: str | None) -> Hit | None:
+    def _attribute(
+        self, h: Hit, best: dict[tuple[str, str, str], Hit], objects: Objects, client_device: str | None
+    ) -> Hit | None:
         if h.method != "known-value":
             if h.type == "cell_id" and h.confidence < CELL_ID_NAMED:
                 h = _cell_siblings(h, objects)

@@ -54,12 +54,12 @@ def scan(
     (``TriggerScan.literals_in``) finds the text recognizers' literals in a long text in one pass."""
     stripped = text.strip()
     offset = text.find(stripped) if stripped else 0
-    for r in WHOLE_VALUE:
-        if r.applies(stripped, ctx):
-            for f in enhanced(r.classify(stripped, ctx), ctx):
+    for w in WHOLE_VALUE:
+        if w.applies(stripped, ctx):
+            for f in enhanced(w.classify(stripped, ctx), ctx):
                 yield f, offset, offset + len(stripped)
             return
-    holds = _holds_a_literal
+    holds: Callable[[str, TextRecognizer], bool] = _holds_a_literal
     if literals_in is not None and len(text) >= WINDOWED_FROM:
         present = literals_in(text)
         holds = lambda _text, r: not present.isdisjoint(r.literals)  # noqa: E731
@@ -87,13 +87,15 @@ def _candidates(
     long_text: bool,
     holds: Callable[[str, TextRecognizer], bool],
 ) -> Iterator[Located]:
-    muted = [span for r in MUTING if holds(text, r) for span in r.spans(text)]
+    muted = [span for r in MUTING if r.spans is not None and holds(text, r) for span in r.spans(text)]
     for m in candidate_matches(text, windows):
         start = m.start()
         if muted and any(lo <= start < hi for lo, hi in muted):
             continue  # inside a device URN: its scheme names the digits (device_urn reads them)
         is_whole = m.span() == whole
         c = span_context(text, start, is_whole, long_text, ctx)
-        for found, lo, hi in BY_GROUP[m.lastgroup].classify(m, text, ScanContext(c, is_whole, wifi_path)):
+        group = m.lastgroup
+        assert group is not None  # every alternative of the candidate regex is a named group
+        for found, lo, hi in BY_GROUP[group].classify(m, text, ScanContext(c, is_whole, wifi_path)):
             for f in enhanced([found], c):
                 yield f, lo, hi

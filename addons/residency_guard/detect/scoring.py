@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-Found = tuple[str, str, float, str, str | None]
+from typing import Literal
+
+Found = tuple[str, str, float, Literal["format", "context"], str | None]
 """type, normalised value, confidence, method (``format`` or ``context``), key."""
 Located = tuple[Found, int, int]
 """A finding and its span in the text it was found in."""

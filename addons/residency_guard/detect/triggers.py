@@ -66,6 +66,8 @@ from .recognizers import TEXT, TRIGGERS
 from .recognizers.base import Trigger
 
 if TYPE_CHECKING:
+    import hyperscan
+
     from .known import KnownValuePool
 
 # ---------------------------------------------------------------------------------------- patterns
@@ -203,7 +205,7 @@ class PythonEngine:
         self._siblings = _automaton(sibling_patterns())
         by_view: dict[bytes | None, list[tuple[tuple[bytes, ...], re.Pattern[bytes] | None]]] = {}
         for t in SHAPES:
-            confirm = None if t.exact else re.compile(_with_lookaround(t.pattern))
+            confirm = None if t.exact else re.compile(_with_lookaround(_shape_pattern(t)))
             by_view.setdefault(VIEWS[t.view], []).append((t.literals, confirm))
         self._by_view = list(by_view.items())
 
@@ -239,6 +241,13 @@ class PythonEngine:
         return frozenset(lit for lit in TEXT_LITERALS if lit in text)
 
 
+def _shape_pattern(t: Trigger) -> bytes:
+    """A shape trigger's pattern: only the word view's triggers have none."""
+    if t.pattern is None:
+        raise ValueError(f"trigger {t.name!r} outside the word view has no pattern")
+    return t.pattern
+
+
 def _with_lookaround(pattern: bytes) -> bytes:
     """A shape's boundary groups as look-arounds: ``finditer`` must not consume the character between two
     adjacent matches (Hyperscan reports overlapping matches; ``re`` does not)."""
@@ -258,16 +267,16 @@ class HyperscanEngine:
         import hyperscan
 
         self._hs = hyperscan
-        self._shapes = self._database([t.pattern for t in SHAPES])
+        self._shapes = self._database([_shape_pattern(t) for t in SHAPES])
         self._words = self._database([re.escape(w).encode() for w in sorted(word_patterns())])
         self._siblings = self._database([re.escape(w).encode() for w in sorted(sibling_patterns())])
         self._text_literals = self._database(
             [re.escape(lit).encode() for lit in TEXT_LITERALS], hyperscan.HS_FLAG_SINGLEMATCH
         )
 
-    def _database(self, expressions: list[bytes], flag: int | None = None):
+    def _database(self, expressions: list[bytes], flag: int | None = None) -> hyperscan.Database:
         hs = self._hs
-        db = hs.Database(mode=hs.HS_MODE_BLOCK)
+        db: hyperscan.Database = hs.Database(mode=hs.HS_MODE_BLOCK)
         db.compile(
             expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions),
             flags=[hs.HS_FLAG_SOM_LEFTMOST if flag is None else flag] * len(expressions),
@@ -305,7 +314,7 @@ class HyperscanEngine:
         self._scan(self._text_literals, text.encode("latin-1", "replace"), lambda i, *_: found.append(i))
         return frozenset(TEXT_LITERALS[i] for i in found)
 
-    def _scan(self, db, data: bytes, on_match) -> None:
+    def _scan(self, db: hyperscan.Database, data: bytes, on_match: hyperscan.match_event_callback) -> None:
         try:
             db.scan(data, match_event_handler=on_match)
         except self._hs.ScanTerminated:  # on_match asked to stop at the first match

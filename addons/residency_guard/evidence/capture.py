@@ -14,6 +14,7 @@ import base64
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import orjson
@@ -63,9 +64,9 @@ def flow_requests(path: Path) -> Iterator[CapturedRequest]:
                             yield CapturedRequest(websocket_view(flow, message), facts, connection_id)
                 elif isinstance(flow, (tcp.TCPFlow, udp.UDPFlow)):
                     facts = stream_connection_facts(flow)
-                    for message in flow.messages:
-                        if message.from_client:
-                            yield CapturedRequest(stream_view(flow, message), facts, connection_id, raw_stream=True)
+                    for payload in flow.messages:
+                        if payload.from_client:
+                            yield CapturedRequest(stream_view(flow, payload), facts, connection_id, raw_stream=True)
     except FlowReadException as e:
         raise CaptureError(f"{path}: not a readable mitmproxy flow file: {e}") from e
     except (ValueError, KeyError, TypeError) as e:
@@ -99,7 +100,7 @@ def har_requests(path: Path) -> Iterator[CapturedRequest]:
             raise CaptureError(f"{path}: log.entries[{index}]: malformed entry ({type(e).__name__}: {e})") from e
 
 
-def _har_entry(entry: dict, index: int) -> CapturedRequest:
+def _har_entry(entry: dict[str, Any], index: int) -> CapturedRequest:
     request = entry["request"]
     url = request["url"]
     parts = urlsplit(url)
@@ -134,7 +135,7 @@ def _har_entry(entry: dict, index: int) -> CapturedRequest:
     )
 
 
-def _har_body(post: dict | None, headers: tuple[tuple[str, str], ...]) -> bytes:
+def _har_body(post: dict[str, Any] | None, headers: tuple[tuple[str, str], ...]) -> bytes:
     if not post:
         return b""
     text = post.get("text")

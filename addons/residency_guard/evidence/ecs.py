@@ -33,7 +33,9 @@ def _drop_empty(obj: Any) -> Any:
     return obj
 
 
-def ecs_document(event: Event, session: SessionRecord | None = None, *, reveal_identifiers: bool = False) -> dict:
+def ecs_document(
+    event: Event, session: SessionRecord | None = None, *, reveal_identifiers: bool = False
+) -> dict[str, Any]:
     if not reveal_identifiers:
         event = mask_event(event)
     dest = event.destination

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,7 +26,7 @@ from ..model import Event, GeoDatabaseInfo, PolicyInfo, StatsRecord
 if TYPE_CHECKING:
     from .sessions import EventsFile, Session
 
-REPORT_VERSION = 1
+REPORT_VERSION: Literal[1] = 1
 SCHEMA_PATH = Path(__file__).resolve().parents[3] / "schemas" / "report.schema.json"
 
 
@@ -184,13 +184,13 @@ def build_report(
     return Report(metadata=metadata, summary=summarize(session.events, session.stats), events=selected)
 
 
-def report_json_schema() -> dict:
+def report_json_schema() -> dict[str, Any]:
     schema = Report.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
 
 
-def render_schema(schema: dict) -> str:
+def render_schema(schema: dict[str, Any]) -> str:
     """Stable text of a schema (sorted keys, two-space indent, final newline) so diffs stay readable."""
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 

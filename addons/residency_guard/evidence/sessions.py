@@ -15,7 +15,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import orjson
 from pydantic import BaseModel, ValidationError
@@ -55,7 +55,7 @@ class EventsFile:
     skipped: list[str]
 
 
-def _validate[M: BaseModel](model: type[M], data: dict, where: str) -> M:
+def _validate[M: BaseModel](model: type[M], data: dict[str, Any], where: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as e:

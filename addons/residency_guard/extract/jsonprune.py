@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import json
 import re
-from json.decoder import scanstring
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from json import decoder as _json_decoder
+from typing import TYPE_CHECKING, cast
 
 from . import walker as _walker
 from .sniff import MAY_BE_ENCODED_SHORT, MIN_BASE64, json_member
@@ -27,14 +28,21 @@ if TYPE_CHECKING:
     from .walker import Walker
 
 JSON_SPACE = re.compile(r"[ \t\n\r]*")
-_WS = JSON_SPACE
+json_space_at = cast("Callable[[str, int], re.Match[str]]", JSON_SPACE.match)
+"""``JSON_SPACE.match``, which never returns None: the pattern matches the empty string."""
+
+ScanOnce = Callable[[str, int], tuple[object, int]]
+"""A ``JSONDecoder``'s ``scan_once``: the value at an offset, and the offset after it."""
+
+scanstring: Callable[[str, int, bool], tuple[str, int]] = _json_decoder.scanstring  # type: ignore[attr-defined]
+"""The standard library's JSON string scanner (its C one when built), which typeshed does not declare."""
 
 
 def walk_pruned(walker: Walker, where: str, chain: tuple[str, ...], s: str, spans: Spans) -> int:
     """Walk the object or array ``s`` starts with; the offset after it. Raises ``ValueError``,
     ``StopIteration`` or ``IndexError`` when ``s`` is not that (the caller then parses it the usual
     way, which says why)."""
-    start = _WS.match(s, 0).end()
+    start = json_space_at(s, 0).end()
     if s[start] not in "{[":
         raise ValueError("not a JSON container")
     return _container(walker, where, chain, s, start, "$", None, 0, spans)
@@ -51,7 +59,8 @@ def _container(
     later: list[tuple[int, str, str | None]] = []
     prefix = "json:" + path
     for index, (name, value, touched_from, value_start, value_end) in enumerate(members):
-        if name is _ELEMENT:
+        segment: str | None
+        if not isinstance(name, str):  # _ELEMENT
             segment, label = f"[{index}]", key
         else:
             segment = json_member(name)
@@ -88,7 +97,7 @@ _CONTAINER = _Marker()
 """The value of a nested object or array (parsed only to find its end)."""
 
 
-_SKIP = json.JSONDecoder(strict=False).scan_once
+_SKIP: ScanOnce = json.JSONDecoder(strict=False).scan_once  # type: ignore[attr-defined] # typeshed omits scan_once
 """Finds where a nested value ends: plain dicts and ints are built fastest, and the value is dropped."""
 
 
@@ -96,18 +105,18 @@ def _value(s: str, i: int) -> tuple[object, int]:
     first = s[i]
     if first == "{" or first == "[":
         return _CONTAINER, _SKIP(s, i)[1]
-    value, end = _walker._JSON.scan_once(s, i)
+    value, end = _walker._JSON.scan_once(s, i)  # type: ignore[attr-defined] # typeshed omits scan_once
     return (value if type(value) is str else None), end
 
 
-Member = tuple[object, object, int, int, int]
+Member = tuple[str | _Marker, object, int, int, int]
 
 
 def _object_members(s: str, i: int) -> tuple[list[Member], int]:
     """(name, value, touch start, value start, end) of each member of the object at ``s[i]``, and the
     offset after the object."""
     members: list[Member] = []
-    i = _WS.match(s, i + 1).end()
+    i = json_space_at(s, i + 1).end()
     if s[i] == "}":
         return members, i + 1
     while True:
@@ -115,31 +124,31 @@ def _object_members(s: str, i: int) -> tuple[list[Member], int]:
             raise ValueError("expected a member name")
         name_start = i
         name, i = scanstring(s, i + 1, False)
-        i = _WS.match(s, i).end()
+        i = json_space_at(s, i).end()
         if s[i] != ":":
             raise ValueError("expected ':'")
-        i = _WS.match(s, i + 1).end()
+        i = json_space_at(s, i + 1).end()
         value, end = _value(s, i)
         members.append((name, value, name_start, i, end))
-        i = _WS.match(s, end).end()
+        i = json_space_at(s, end).end()
         if s[i] == "}":
             return members, i + 1
         if s[i] != ",":
             raise ValueError("expected ',' or '}'")
-        i = _WS.match(s, i + 1).end()
+        i = json_space_at(s, i + 1).end()
 
 
 def _array_members(s: str, i: int) -> tuple[list[Member], int]:
     members: list[Member] = []
-    i = _WS.match(s, i + 1).end()
+    i = json_space_at(s, i + 1).end()
     if s[i] == "]":
         return members, i + 1
     while True:
         value, end = _value(s, i)
         members.append((_ELEMENT, value, i, i, end))
-        i = _WS.match(s, end).end()
+        i = json_space_at(s, end).end()
         if s[i] == "]":
             return members, i + 1
         if s[i] != ",":
             raise ValueError("expected ',' or ']'")
-        i = _WS.match(s, i + 1).end()
+        i = json_space_at(s, i + 1).end()

@@ -98,7 +98,15 @@ def walk(data: bytes, *, max_nesting: int = 32, max_items: int = 10_000) -> Prot
     return result
 
 
-def _emit(data, fields, prefix, depth, max_nesting, max_items, result: ProtoWalk) -> None:
+def _emit(
+    data: bytes,
+    fields: list[tuple[int, int, int, int]],
+    prefix: str,
+    depth: int,
+    max_nesting: int,
+    max_items: int,
+    result: ProtoWalk,
+) -> None:
     out = result.scalars
     for number, wire, a, b in fields:
         if len(out) >= max_items:
@@ -119,9 +127,9 @@ def _emit(data, fields, prefix, depth, max_nesting, max_items, result: ProtoWalk
             out.append(ProtoScalar(path, text, "fixed32"))
         elif b > a:
             chunk = data[a:b]
-            text = plausible_text(chunk)
-            if text is not None:
-                out.append(ProtoScalar(path, text, "string"))
+            string = plausible_text(chunk)
+            if string is not None:
+                out.append(ProtoScalar(path, string, "string"))
                 continue
             if depth + 1 >= max_nesting:
                 result.too_deep = True

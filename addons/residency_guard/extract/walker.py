@@ -30,9 +30,9 @@ from collections import Counter
 from functools import lru_cache
 from itertools import accumulate, count
 from operator import add
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote, unquote_plus
-from xml.etree.ElementTree import ParseError, XMLParser
+from xml.etree.ElementTree import Element, ParseError, XMLParser
 
 import defusedxml.ElementTree as DefusedET
 from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
@@ -41,13 +41,13 @@ from ..limits import Limits
 from ..model import Field
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Iterator
 
     from ..detect.triggers import Spans, TriggerScan
 from . import multipart as mp
 from . import protobuf
 from .codings import GZIP_MAGIC, ZSTD_MAGIC, decompress, looks_like_zlib
-from .jsonprune import JSON_SPACE, walk_pruned
+from .jsonprune import json_space_at, walk_pruned
 from .sniff import (
     JSONISH,
     MAY_BE_ENCODED_SHORT,
@@ -96,7 +96,7 @@ class _Stop(Exception):
     """A request-wide limit was reached; the walk ends with the fields found so far."""
 
 
-class _JsonObject(list):
+class _JsonObject(list[tuple[str, Any]]):
     """A JSON object as its (key, value) pairs: keeps duplicate keys, which a dict would silently drop."""
 
     __slots__ = ()
@@ -117,7 +117,7 @@ def _local(tag: object) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else "?"
 
 
-def _named_by_siblings(tag: str | None, children: list, names: list[str]) -> dict[int, str]:
+def _named_by_siblings(tag: str | None, children: list[Element], names: list[str]) -> dict[int, str]:
     """Children whose name is written in a sibling rather than in their own tag; index → that name.
 
     - Property lists: ``<dict><key>SerialNumber</key><string>F2LX…</string></dict>``.
@@ -149,7 +149,7 @@ _VALUED_SEMICOLON = re.compile(r"=[^;]")
 
 
 def _selected_pairs(
-    pairs: list[str], spans: Iterable[tuple[int, int]], key_matters: Callable[[str], bool]
+    pairs: list[str], spans: Iterable[tuple[int, int, bool]], key_matters: Callable[[str], bool]
 ) -> list[int]:
     """Indexes of the pairs that ``spans`` touch (trigger occurrences, and where a name that matters to
     a sibling may be written, confirmed by ``key_matters``), in order."""
@@ -177,6 +177,12 @@ def _unescaped_names(raw_name: str) -> tuple[str, str]:
 GATED_FROM = 128
 """Values this long are emitted (and decoded) only when ``gate`` finds a trigger in them; shorter ones
 cost the detector's own selection less than the question would."""
+
+
+class _Unescape(Protocol):
+    """``unquote_plus`` or ``unquote``."""
+
+    def __call__(self, string: str, encoding: str = "utf-8", errors: str = "replace") -> str: ...
 
 
 class Walker:
@@ -450,7 +456,7 @@ class Walker:
     def _spans(self, s: str) -> Spans:
         assert self.gate is not None
         cached, spans = self._spans_of
-        return spans if cached is s else self.gate.spans(s)
+        return spans if cached is s and spans is not None else self.gate.spans(s)
 
     def json_pruned(self, where: str, chain: tuple[str, ...], s: str) -> bool:
         """A JSON object or array walked where the gate's triggers are, straight from its text; False
@@ -459,14 +465,14 @@ class Walker:
         fields, notes = len(self.fields), len(self.notes)
         try:
             end = walk_pruned(self, where, chain, s, self._spans(s))
-            if JSON_SPACE.match(s, end).end() == len(s):
+            if json_space_at(s, end).end() == len(s):
                 return True
         except (ValueError, StopIteration, IndexError, RecursionError):
             pass
         del self.fields[fields:], self.notes[notes:]
         return False
 
-    def walk_json_text(self, where: str, chain: tuple[str, ...], obj: list, s: str) -> None:
+    def walk_json_text(self, where: str, chain: tuple[str, ...], obj: list[Any], s: str) -> None:
         """``walk_json`` of ``obj``, parsed from ``s``; with a gate, only where its triggers are."""
         if self.gate is None or len(s) < GATED_FROM:
             self.walk_json(where, chain, obj)
@@ -505,7 +511,7 @@ class Walker:
                 self.text(where, step + ("json:$",), None, obj)
         return parsed > 0
 
-    def walk_json(self, where: str, chain: tuple[str, ...], root: list) -> None:
+    def walk_json(self, where: str, chain: tuple[str, ...], root: list[Any]) -> None:
         # The hot loop for JSON bodies: short values that no decoder could apply to are appended
         # directly instead of going through text()/emit().
         text = self.text
@@ -515,14 +521,15 @@ class Walker:
         special = MAY_BE_ENCODED_SHORT.search
         member = json_member
         new_field = _new_field
-        stack: list[tuple[list, str, str | None, int]] = [(root, "$", None, 0)]
+        stack: list[tuple[list[Any], str, str | None, int]] = [(root, "$", None, 0)]
         while stack:
             node, path, key, depth = stack.pop()
             if depth >= JSON_MAX_NESTING:
                 self.note(where, chain, f"json nested deeper than {JSON_MAX_NESTING} levels; inner values skipped")
                 continue
-            later = []
+            later: list[tuple[list[Any], str, str | None, int]] = []
             prefix = "json:" + path
+            name: str | None
             if type(node) is _JsonObject:
                 for index, (name, value) in enumerate(node):
                     segment = member(name)
@@ -588,7 +595,7 @@ class Walker:
             del self.fields[before:]
         return valued
 
-    def _form_pair(self, where: str, chain: tuple[str, ...], index: int, pair: str, unescape) -> bool:
+    def _form_pair(self, where: str, chain: tuple[str, ...], index: int, pair: str, unescape: _Unescape) -> bool:
         """Emit one ``name=value`` pair; True when it had a value."""
         name, eq, value = pair.partition("=")
         if not eq:
@@ -608,6 +615,7 @@ class Walker:
     def url_query(self, where: str, chain: tuple[str, ...], query: str, label: str) -> None:
         """Query parameters. With ``label`` "" each becomes its own ``where`` (``query.imei``); otherwise
         a chain step (``query:imei``) under ``where`` (a URL found inside a value)."""
+        name: str | None
         for index, part in enumerate(query.split("&")):
             if not part:
                 continue
@@ -638,7 +646,7 @@ class Walker:
         # parser is safe and ~10x faster than defusedxml's (Python callbacks per element). Either way
         # the document is fed in chunks with the time budget checked in between.
         if "<!" in s:
-            parser = DefusedET.DefusedXMLParser(forbid_dtd=False, forbid_entities=True, forbid_external=True)
+            parser: XMLParser = DefusedET.DefusedXMLParser(forbid_dtd=False, forbid_entities=True, forbid_external=True)
         else:
             parser = XMLParser()
         try:
@@ -664,10 +672,12 @@ class Walker:
         self.walk_xml(where, chain, root)
         return True
 
-    def walk_xml(self, where: str, chain: tuple[str, ...], root) -> None:
+    def walk_xml(self, where: str, chain: tuple[str, ...], root: Element) -> None:
         """Depth-first in document order. Children are produced lazily: an element with 100 000
         children costs nothing beyond the field limit."""
-        stack = [iter(((root, "/" + (shown_name(_local(root.tag)) or "*"), 0, None),))]
+        stack: list[Iterator[tuple[Element, str, int, str | None]]] = [
+            iter(((root, "/" + (shown_name(_local(root.tag)) or "*"), 0, None),))
+        ]
         while stack:
             entry = next(stack[-1], None)
             if entry is None:
@@ -688,7 +698,9 @@ class Walker:
                     stack.append(self._xml_children(where, chain, element, path, depth + 1))
             self.check_time()
 
-    def _xml_children(self, where: str, chain: tuple[str, ...], element, path: str, depth: int):
+    def _xml_children(
+        self, where: str, chain: tuple[str, ...], element: Element, path: str, depth: int
+    ) -> Iterator[tuple[Element, str, int, str | None]]:
         children = list(element)
         names = [shown_name(_local(child.tag)) or "*" for child in children]
         repeated = {n for n, count in Counter(names).items() if count > 1} if len(names) > 1 else ()
@@ -759,6 +771,7 @@ class Walker:
             if text is None:
                 self.note(where, chain, "invalid UTF-8; undecodable bytes replaced")
                 text = data.decode("utf-8", errors="replace")
+        assert text is not None  # undecodable is binary, and replaced above
         self.typed_text(where, chain, key, text, kind)
 
     def typed_text(self, where: str, chain: tuple[str, ...], key: str | None, text: str, kind: str) -> None:

@@ -36,7 +36,8 @@ def normalize(type_: str, value: str) -> str:
     module = TYPES[type_]
     if not hasattr(module, "normalize"):
         raise ValueError(f"{type_} values are not written by hand")
-    return module.normalize(value)
+    normalized: str = module.normalize(value)
+    return normalized
 
 
 def spellings(type_: str, value: str) -> list[str]:

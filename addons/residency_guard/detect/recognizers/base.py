@@ -25,7 +25,9 @@ from types import ModuleType
 from typing import Any
 
 from ..context import KeyContext
-from ..scoring import Found, Located, Score  # noqa: F401 - what recognizer modules import from here
+from ..scoring import Found as Found  # what recognizer modules import from here
+from ..scoring import Located as Located
+from ..scoring import Score as Score
 
 
 @dataclass(frozen=True)

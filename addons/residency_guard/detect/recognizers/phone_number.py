@@ -93,8 +93,11 @@ def _lacks_trunk_prefix(s: str, num: phonenumbers.PhoneNumber, region: str) -> b
     people and forms write ``030 1234567``, so ``3741234567…`` is a card or an account number that the
     region's long fixed-line ranges happen to admit. Mobiles are kept (Chinese and Indian mobiles are
     written without the ``0``)."""
-    prefix = phonenumbers.PhoneMetadata.metadata_for_region(region).national_prefix
-    return bool(prefix) and not s.startswith(prefix) and phonenumbers.number_type(num) == _PNT.FIXED_LINE
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)  # a region the number is valid for
+    prefix = metadata.national_prefix if metadata is not None else None
+    if not prefix:
+        return False
+    return not s.startswith(prefix) and phonenumbers.number_type(num) == _PNT.FIXED_LINE
 
 
 def _parsed(s: str, region: str | None) -> phonenumbers.PhoneNumber | None:
