@@ -303,13 +303,6 @@ def test_committed_schemas_match_the_models() -> None:
         assert path.read_text(encoding="utf-8") == text, f"{path} is out of date: run make schemas"
 
 
-def test_write_schema(tmp_path: Path) -> None:
-    from residency_guard.evidence import write_schema
-
-    written = write_schema(tmp_path / "report.schema.json")
-    assert written.read_text() == (ROOT / "schemas" / "report.schema.json").read_text()
-
-
 def test_installed_command_line_exit_statuses(events_file: Path, tmp_path: Path) -> None:
     import subprocess
     import sys

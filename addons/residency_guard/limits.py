@@ -21,10 +21,10 @@ class Limits:
     """Nested decoding steps along one chain (base64 → gzip → json → base64 …)."""
     max_items: int = 20_000
     """Fields (values) extracted from one request."""
-    max_string_scan: int = 64 << 10
-    """Characters of one free-text value scanned by pattern detectors."""
     max_seconds: float = 0.25
-    """Wall-clock budget for extraction + detection of one request."""
+    """Wall-clock budget for extracting one request's values (walking and decoding); past it the rest is
+    not inspected and the event says so. Detection has no deadline: its cost is bounded by ``max_items``
+    and ``max_decoded_bytes``."""
 
 
 DEFAULT_LIMITS = Limits()

@@ -33,7 +33,6 @@ IdentifierType = Literal[
 Category = Literal["device", "subscriber", "online", "location"]
 
 CATEGORY_OF: dict[str, Category] = dict(_idtypes.CATEGORY_OF)  # type: ignore[arg-type]
-IDENTIFIER_TYPES: tuple[str, ...] = tuple(CATEGORY_OF)
 CATEGORIES: tuple[Category, ...] = ("device", "subscriber", "online", "location")
 
 
@@ -327,6 +326,3 @@ class StatsRecord(_EventModel):
     blocked: int
     partial: int = PydField(description="requests only partially inspected (limits, decode errors)")
     errors: int = PydField(description="internal errors handled by --on-error")
-
-
-RECORD_TYPES = ("session", "transfer", "connection", "stats")

@@ -110,13 +110,6 @@ def parse_ip(ip: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | 
     return addr
 
 
-def profile_for_client(profiles: Sequence[DeviceProfile], ip: str | None) -> DeviceProfile | None:
-    for p in profiles:
-        if p.owns_client(ip):
-            return p
-    return None
-
-
 # ------------------------------------------------------------------------------------------- loading
 
 

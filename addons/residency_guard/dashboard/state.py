@@ -167,7 +167,6 @@ class DashboardState:
     countries: dict[str, Tally] = field(default_factory=dict)
     feed: deque[tuple[int, Event]] = field(init=False)
     seq: int = 0
-    last_event_time: float | None = None
 
     def __post_init__(self) -> None:
         self.feed = deque(maxlen=self.feed_size)
@@ -231,7 +230,6 @@ class DashboardState:
         t = parse_time(event.timestamp)
         if t is None:
             t = now if now is not None else time.time()
-        self.last_event_time = t
         self._event_rate.add(t)
         if violation:
             self._violation_rate.add(t)

@@ -148,7 +148,7 @@ class Detector:
         self._structure_hits(fields, roles, objects, best)
         look_alikes = look_alike_values(fields, lambda key: roles[key].ctx)
         hits = [
-            self._attribute(h, best.hits, objects, client_device)
+            self._attribute(h, objects, client_device)
             for h in best.hits.values()
             if not elsewhere_a_look_alike(h, look_alikes)
         ]
@@ -234,9 +234,7 @@ class Detector:
                 return name
         return None
 
-    def _attribute(
-        self, h: Hit, best: dict[tuple[str, str, str], Hit], objects: Objects, client_device: str | None
-    ) -> Hit | None:
+    def _attribute(self, h: Hit, objects: Objects, client_device: str | None) -> Hit | None:
         if h.method != "known-value":
             if h.type == "cell_id" and h.confidence < CELL_ID_NAMED:
                 h = _cell_siblings(h, objects)

@@ -53,10 +53,3 @@ class Joined:
         k = last_index + self.text.count("\x00", last_pos, pos)
         self._last = (pos, k)
         return k
-
-    def end_of(self, k: int, pos: int) -> int:
-        """Where value ``k`` (which holds offset ``pos``) ends: the start of the next one."""
-        if self._starts is not None:
-            return self._starts[k + 1] if k + 1 < self._count else len(self.text)
-        nul = self.text.find("\x00", pos)
-        return nul + 1 if nul >= 0 else len(self.text)

@@ -5,7 +5,7 @@ proxy. Exit statuses shared by the evidence commands are in ``gate``.
 """
 
 from .gate import EXIT_GATE, EXIT_INPUT, EXIT_OK, FAIL_ON_CHOICES, gate_tripped
-from .report import Report, build_report, report_json_schema, write_schema
+from .report import Report, build_report, report_json_schema
 from .sessions import Evidence, EvidenceError, Session, load_evidence, load_sessions
 
 __all__ = [
@@ -22,5 +22,4 @@ __all__ = [
     "load_evidence",
     "load_sessions",
     "report_json_schema",
-    "write_schema",
 ]

@@ -6,7 +6,7 @@ what was found (summary counts over *every* event of the session) and the events
 only by default, all with ``--all``). Identifier values are masked: a full ``value`` recorded by a guard
 run with ``--reveal-identifiers`` is removed unless the export is asked to reveal them too.
 
-The JSON Schema of this model is published as ``schemas/report.schema.json`` (``write_schema``).
+The JSON Schema of this model is published as ``schemas/report.schema.json`` (``make schemas``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,7 +26,6 @@ if TYPE_CHECKING:
     from .sessions import EventsFile, Session
 
 REPORT_VERSION: Literal[1] = 1
-SCHEMA_PATH = Path(__file__).resolve().parents[3] / "schemas" / "report.schema.json"
 
 
 class _ReportModel(BaseModel):
@@ -193,11 +191,3 @@ def report_json_schema() -> dict[str, Any]:
 def render_schema(schema: dict[str, Any]) -> str:
     """Stable text of a schema (sorted keys, two-space indent, final newline) so diffs stay readable."""
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def write_schema(path: Path = SCHEMA_PATH) -> Path:
-    """Write the report JSON Schema (``schemas/report.schema.json`` by default); returns the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_schema(report_json_schema()), encoding="utf-8")
-    return path

@@ -32,7 +32,6 @@ class ProtoScalar:
 class ProtoWalk:
     scalars: list[ProtoScalar] = field(default_factory=list)
     too_deep: bool = False
-    capped: bool = False
 
 
 _MAX_FIELD = (1 << 29) - 1
@@ -110,7 +109,6 @@ def _emit(
     out = result.scalars
     for number, wire, a, b in fields:
         if len(out) >= max_items:
-            result.capped = True
             return
         path = f"{prefix}{number}"
         if wire == 0:

@@ -283,7 +283,7 @@ class Walker:
         first = body[:1]
         if first == "{" or first == "[":
             return self.json_text(where, chain, key, body, strict)
-        return first == "<" and body[-1:] == ">" and self.xml_text(where, chain, key, body, strict)
+        return first == "<" and body[-1:] == ">" and self.xml_text(where, chain, body, strict)
 
     def _encoded_text(self, where: str, chain: tuple[str, ...], key: str | None, s: str, body: str) -> bool:
         """A JWT, hex or base64 (also damaged base64) that decodes to something worth walking."""
@@ -426,7 +426,7 @@ class Walker:
         try:
             obj = _JSON.decode(s)
         except json.JSONDecodeError as exc:
-            if exc.msg == "Extra data" and "\n" in s and self.ndjson(where, chain, s, strict):
+            if exc.msg == "Extra data" and "\n" in s and self.ndjson(where, chain, s):
                 return True
             if strict:
                 self.note(where, chain, f"json invalid at char {exc.pos} ({exc.msg})")
@@ -487,7 +487,7 @@ class Walker:
             if start >= 0 and run.endswith("}"):
                 self.json_text(where, chain, key, run[start:], strict=False)
 
-    def ndjson(self, where: str, chain: tuple[str, ...], s: str, strict: bool) -> bool:
+    def ndjson(self, where: str, chain: tuple[str, ...], s: str) -> bool:
         """One JSON document per line; False (nothing emitted) unless the first line parses."""
         parsed = 0
         for index, line in enumerate(s.splitlines()):
@@ -641,7 +641,7 @@ class Walker:
             if value:
                 self.text(w, c, name, value)
 
-    def xml_text(self, where: str, chain: tuple[str, ...], key: str | None, s: str, strict: bool) -> bool:
+    def xml_text(self, where: str, chain: tuple[str, ...], s: str, strict: bool) -> bool:
         # Entity expansion and external references need a DTD, which needs "<!": without it the C
         # parser is safe and ~10x faster than defusedxml's (Python callbacks per element). Either way
         # the document is fed in chunks with the time budget checked in between.
@@ -787,12 +787,12 @@ class Walker:
             if isinstance(obj, str):
                 self.text(where, chain + ("json:$",), key, obj)
                 return
-        if kind == "ndjson" and self.ndjson(where, chain, body, True):
+        if kind == "ndjson" and self.ndjson(where, chain, body):
             return
         if kind == "form" and first not in "{[<" and "=" in body and self.form(where, chain, body):
             return
         if kind == "xml" and first == "<":
-            if not self.xml_text(where, chain, key, body, True):
+            if not self.xml_text(where, chain, body, True):
                 self.emit(where, chain, text, key)
             return
         if kind == "csv" and self.csv(where, chain, body):
