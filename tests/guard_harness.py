@@ -160,13 +160,14 @@ def running_guard(
     policy: Path | str = REPO / "policies" / "gdpr-eea.yaml",
     extra_args: list[str] = (),
     geodb: Path | None = None,
+    guard_bin: Path = GUARD_BIN,
 ) -> Iterator[Guard]:
     """Start ``residency-guard run --no-dashboard`` on a free port; stop it afterwards."""
     port = free_port()
     events = tmp_path / "events.jsonl"
     log_path = tmp_path / "guard.log"
     args = [
-        str(GUARD_BIN),
+        str(guard_bin),
         "run",
         "--no-dashboard",
         "--listen-host",

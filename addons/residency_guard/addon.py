@@ -36,12 +36,12 @@ from .model import RequestView, StatsRecord
 from .offload import CODED_OFFLOAD_MIN_BYTES, OFFLOAD_MIN_BYTES, InspectionPool, Verdict
 from .pipeline import STREAM_BLOCKED, ConnectionFacts, EventSummary, Inspector, stream_payload_recorded, utc_now
 from .policy import refuses_name
-from .setup import DEFAULT_GEODB_DIR, DEFAULT_KEY_FILE, DEFAULT_POLICY, build_guard
+from .setup import DEFAULT_KEY_FILE, build_guard
+from .shipped import DEFAULT_POLICY
 
 log = logging.getLogger("residency_guard")
 
 __all__ = [
-    "DEFAULT_GEODB_DIR",
     "DEFAULT_KEY_FILE",
     "DEFAULT_POLICY",
     "ResidencyGuard",
@@ -214,7 +214,7 @@ class ResidencyGuard:
             "guard_geodb",
             Sequence[str],
             [],
-            "MaxMind-format .mmdb files or directories (default: the geodb/ directory).",
+            "MaxMind-format .mmdb files or directories (default: $RESIDENCY_GUARD_GEODB, the checkout's geodb/, or ~/.residency-guard/geodb).",
         )
         loader.add_option(
             "guard_geo_overlay", str, "", "Geo overlay YAML: lab networks mapped to countries, consulted first."

@@ -13,11 +13,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .model import CATEGORIES, CATEGORY_OF, UNKNOWN_COUNTRY, Category, Destination, Hit, Judgement, RuleHit
+from .shipped import policy_path
 from .yamlconf import FieldPathError, load_model
 
 Action = Literal["log", "block"]
@@ -165,12 +166,6 @@ class Policy(_PolicyModel):
     def rule_for(self, category: Category) -> CategoryRule:
         return self.categories.get(category, self.default)
 
-    def scope_note(self, country: str) -> str | None:
-        for group in self.country_groups.values():
-            if country in group.scope:
-                return group.scope[country]
-        return None
-
 
 @dataclass(frozen=True, slots=True)
 class LoadedPolicy:
@@ -200,7 +195,9 @@ class LoadedPolicy:
 
 
 def load_policy(path: Path | str) -> LoadedPolicy:
-    """Read and validate a policy file; a ConfigError names the file, the field, the line and the reason."""
+    """Read and validate a policy file (or a shipped policy named ``lab-strict``); a ConfigError names the
+    file, the field, the line and the reason."""
+    path = policy_path(path)
     policy, raw, _ = load_model(path, Policy, "policy")
     return LoadedPolicy.of(policy, Path(path), hashlib.sha256(raw).hexdigest())
 
@@ -324,7 +321,3 @@ def _host_in_domain(host: str, domain: str) -> bool:
     host = host.lower().rstrip(".")
     domain = domain.lower().rstrip(".")
     return host == domain or host.endswith("." + domain)
-
-
-def policy_json_schema() -> dict[str, Any]:
-    return Policy.model_json_schema()

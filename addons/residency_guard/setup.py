@@ -20,11 +20,9 @@ from .model import GeoDatabaseInfo, PolicyInfo, SessionRecord
 from .pipeline import Inspector, utc_now
 from .policy import load_policy
 from .profile import DeviceProfile, load_profiles
+from .shipped import DEFAULT_POLICY, USER_DIR, default_geodb_dir
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_POLICY = REPO_ROOT / "policies" / "gdpr-eea.yaml"
-DEFAULT_GEODB_DIR = REPO_ROOT / "geodb"
-DEFAULT_KEY_FILE = Path.home() / ".residency-guard" / "fingerprint.key"
+DEFAULT_KEY_FILE = USER_DIR / "fingerprint.key"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +66,7 @@ def build_guard(
     device_profiles = tuple(load_profiles([Path(p) for p in profiles]))
     overlay_path = Path(geo_overlay) if geo_overlay else None
     overlay = GeoOverlay.load(overlay_path) if overlay_path else None
-    resolver, warnings = load_default_resolver([Path(p) for p in geodb] or None, DEFAULT_GEODB_DIR)
+    resolver, warnings = load_default_resolver([Path(p) for p in geodb] or None, default_geodb_dir())
     key_file = Path(fingerprint_key or DEFAULT_KEY_FILE).expanduser()
     try:
         fingerprinter = Fingerprinter.from_key_file(key_file)

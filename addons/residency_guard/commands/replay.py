@@ -40,7 +40,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     parser.add_argument("capture", type=Path, metavar="CAPTURE", help="mitmproxy flow file or HAR file")
     parser.add_argument(
-        "--policy", type=Path, default=None, help="residency policy YAML (default: the guard's, policies/gdpr-eea.yaml)"
+        "--policy",
+        type=Path,
+        default=None,
+        help="residency policy: a YAML file or a shipped policy name (default: the guard's, gdpr-eea)",
     )
     parser.add_argument(
         "--profile", type=Path, action="append", default=[], help="device profile YAML; may be repeated"
@@ -65,7 +68,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def build_inspector(args: argparse.Namespace) -> tuple[Inspector, SessionRecord]:
     """The inspector and session record the live guard would build from the same options."""
-    from ..setup import DEFAULT_POLICY, build_guard
+    from ..setup import build_guard
+    from ..shipped import DEFAULT_POLICY
 
     setup = build_guard(
         policy=args.policy or DEFAULT_POLICY,

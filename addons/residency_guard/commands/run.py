@@ -43,7 +43,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--listen-port", type=int, default=None, help="port to listen on (default 8080; 51820 for wireguard)"
     )
     p.add_argument(
-        "--policy", type=Path, default=DEFAULT_POLICY, help="residency policy YAML (default policies/gdpr-eea.yaml)"
+        "--policy",
+        type=Path,
+        default=DEFAULT_POLICY,
+        help="residency policy: a YAML file, or the name of a shipped policy (gdpr-eea, lab-strict, us-doj-bulk-data); default gdpr-eea",
     )
     p.add_argument("--profile", type=Path, action="append", default=[], help="device profile YAML; may be repeated")
     p.add_argument("--geodb", type=Path, action="append", default=[], help=".mmdb file or directory; may be repeated")
