@@ -1,0 +1,478 @@
+"""Evasion suite (issue 12): identifiers hidden from the guard, sent through the real proxy to a CN origin.
+
+One guard (``residency-guard run`` with ``policies/gdpr-eea.yaml``) and one origin on a loopback address
+that the geo overlay maps to CN are started for the whole module. Every case sends identifier values of
+the ZZHC self-registration request (or other valid IMEIs, MACs, ICCIDs, IMSIs) in one hidden place only,
+and asserts that the guard *caught* it: a ``transfer`` event for this request records a violation with
+an identifier of the expected type (a blocked request is also answered 451 and never reaches the origin).
+
+The cases were written from the threat list of issue 12, not from the detector or extractor source.
+
+**xfail convention.** A case that fails on today's code carries ``known_gap=True``, which marks it
+``xfail(strict=True, reason="issue 12: <class>")``: the file passes now, and when a fix closes the gap the
+case XPASSes, which *fails* the run (strict) and prompts removing the flag. Cases that pass today are
+unmarked and guard against regressions. Controls (``control-…``) check the opposite direction: a
+harmless body must not be flagged, an encoding already handled must stay handled.
+
+Class 7 (limits) fails open by design under the default policy: there the case passes when the event
+at least says the request was not fully inspected (``inspection.complete: false`` with notes). The
+strict-policy variants (``uninspected: {action: block}``, an option that does not exist yet) expect 451.
+
+Assertion messages never show a full identifier, only its first digits.
+"""
+
+from __future__ import annotations
+
+import base64
+import bz2
+import gzip
+import http.server
+import lzma
+import socket
+import struct
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import count
+from pathlib import Path
+
+import httpx
+import orjson
+import pytest
+
+from guard_harness import REPO, ZZHC_FIELDS, running_guard, zzhc_body
+
+try:
+    import brotli
+except ImportError:  # mitmproxy depends on it, but the suite still runs without
+    brotli = None
+
+pytestmark = pytest.mark.e2e
+
+CN_HOST = "127.0.0.3"
+OVERLAY = {f"{CN_HOST}/32": "CN"}
+LARGE_BODY = 200 << 10  # bodies this big may be judged in a worker after they were forwarded
+
+
+# ------------------------------------------------------------------------------------ identifier values
+
+
+def luhn_complete(digits: str) -> str:
+    """``digits`` followed by its Luhn check digit."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 0:  # doubled: the check digit will sit to the right
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return digits + str((10 - total % 10) % 10)
+
+
+def luhn_valid(number: str) -> bool:
+    return luhn_complete(number[:-1]) == number
+
+
+IMEI_ZZHC = ZZHC_FIELDS["IMEI1"]  # TAC 35209900 (Nokia 7 Plus)
+IMEI_GSMA = "490154203237518"  # the classic documentation IMEI, TAC 49015420
+IMEI_SAMSUNG = luhn_complete("35332510" + "417328")  # TAC 35332510 (Samsung Galaxy)
+IMEIS = (IMEI_ZZHC, IMEI_GSMA, IMEI_SAMSUNG)
+MAC_ZZHC = ZZHC_FIELDS["MACID"]  # OUI a4:50:46 (Xiaomi)
+MAC_APPLE = "f0:18:98:5e:a1:07"
+MAC_GOOGLE = "3c:5a:b4:12:9f:e6"
+ICCID_ZZHC = ZZHC_FIELDS["SIM1ICCID"]  # 89 86 03: China Telecom
+ICCID_NO = luhn_complete("894701" + "000012345678")  # 89 47: Norway
+IMSI_ZZHC = ZZHC_FIELDS["SIM1LTEIMSI"]  # MCC 460 MNC 03
+IMSI_CMCC = "460001357924680"  # MCC 460 MNC 00 (China Mobile)
+
+assert all(luhn_valid(i) and len(i) == 15 for i in IMEIS)
+assert luhn_valid(ICCID_ZZHC) and luhn_valid(ICCID_NO)
+
+
+def short(value: str) -> str:
+    """An identifier as assertion messages may show it: its first digits only."""
+    return value[:6] + "…"
+
+
+# ------------------------------------------------------------------------------------ encodings
+
+
+def json_bytes(obj: object) -> bytes:
+    return orjson.dumps(obj)
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def raw_deflate(data: bytes) -> bytes:
+    """Deflate without the zlib header and checksum (what ``Content-Encoding: deflate`` often is)."""
+    c = zlib.compressobj(wbits=-15)
+    return c.compress(data) + c.flush()
+
+
+def varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def pb_bytes(field_number: int, value: bytes | str) -> bytes:
+    """One length-delimited protobuf field (wire type 2): tag varint, length varint, bytes."""
+    data = value.encode() if isinstance(value, str) else value
+    return varint(field_number << 3 | 2) + varint(len(data)) + data
+
+
+def pb_varint(field_number: int, value: int) -> bytes:
+    """One varint protobuf field (wire type 0)."""
+    return varint(field_number << 3) + varint(value)
+
+
+def grpc_frame(message: bytes, *, compressed: bool = False) -> bytes:
+    """A gRPC length-prefixed message: compressed flag byte, 4-byte big-endian length, message."""
+    return struct.pack(">BI", int(compressed), len(message)) + message
+
+
+def png_image(width: int = 4, height: int = 4) -> bytes:
+    """A real, valid PNG (signature, IHDR, IDAT, IEND with CRCs): grey pixels, no identifier anywhere."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    rows = b"".join(b"\x00" + bytes([0x80] * width) for _ in range(height))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def multipart(parts: list[tuple[str, str, bytes]], boundary: str = "evasion-boundary-7f3a") -> tuple[bytes, str]:
+    """A multipart/form-data body from (field name, part content type, bytes); returns (body, content type)."""
+    out = b""
+    for name, ctype, data in parts:
+        out += (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{name}.bin"\r\n'
+                f"Content-Type: {ctype}\r\n\r\n"
+            ).encode()
+            + data
+            + b"\r\n"
+        )
+    return out + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+# ------------------------------------------------------------------------------------ the origin
+
+
+@dataclass
+class RawOrigin:
+    """A CN origin that answers any method for any Host and keeps each request's raw bytes."""
+
+    host: str
+    port: int = 0
+    received: list[bytes] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def got(self, token: str) -> list[bytes]:
+        return [r for r in self.received if token.encode() in r.split(b"\r\n", 1)[0]]
+
+
+@contextmanager
+def raw_origin(host: str) -> Iterator[RawOrigin]:
+    origin = RawOrigin(host)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _handle(self) -> None:
+            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                body = b""
+                while True:
+                    size_line = self.rfile.readline()
+                    size = int(size_line.split(b";")[0].strip() or b"0", 16)
+                    chunk = self.rfile.read(size + 2)
+                    body += size_line + chunk
+                    if size == 0:
+                        break
+            else:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+            origin.received.append(self.raw_requestline + bytes(self.headers) + b"\r\n" + body)
+            reply = b'{"resultCode":"0"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def __getattr__(self, name: str):  # do_GET, do_POST … and any other method token
+            if name.startswith("do_"):
+                return self._handle
+            raise AttributeError(name)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer((host, 0), Handler)
+    server.daemon_threads = True
+    origin.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield origin
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# ------------------------------------------------------------------------------------ cases and outcome
+
+
+@dataclass
+class Case:
+    """One evasion: how to send it and which identifier type the guard must report."""
+
+    expect: str  # identifier type: imei, mac, iccid, imsi
+    value: str  # the hidden identifier (only its first digits appear in messages)
+    method: str = "POST"
+    headers: dict[str, str] = field(default_factory=dict)
+    content: bytes = b""
+    url_suffix: str = ""  # appended after the case's own path (query, fragment …)
+    raw: Callable[[str, str], bytes] | None = None  # (origin authority, path) → raw request bytes
+    leak_check: bool = False  # the proxy may strip the carrier: also fine if the value never reached the origin
+
+
+def case(case_id: str, the_case: Case, *, cls: str, known_gap: bool = False):
+    marks = [pytest.mark.xfail(strict=True, reason=f"issue 12: {cls}")] if known_gap else []
+    return pytest.param(the_case, id=case_id, marks=marks)
+
+
+@dataclass
+class Outcome:
+    status: int | None
+    events: list[dict]
+    reached_origin: list[bytes]
+
+    def identifier_types(self) -> set[str]:
+        return {i["type"] for e in self.events for i in e.get("identifiers", [])}
+
+    def caught(self, expect: str) -> bool:
+        return any(
+            e.get("verdict") == "violation" and expect in {i["type"] for i in e.get("identifiers", [])}
+            for e in self.events
+        )
+
+    def describe(self) -> str:
+        return (
+            f"status={self.status} events={[(e.get('verdict'), e.get('action')) for e in self.events]} "
+            f"types={sorted(self.identifier_types())} reached_origin={len(self.reached_origin)} "
+            f"notes={[n for e in self.events for n in e.get('inspection', {}).get('notes', [])]}"
+        )
+
+
+_tokens = count(1)
+
+
+def raw_exchange(proxy_port: int, request: bytes, timeout: float = 5.0) -> int | None:
+    """Send ``request`` as is to the proxy; the status of the answer (None if the proxy closed)."""
+    with socket.create_connection(("127.0.0.1", proxy_port), timeout=timeout) as sock:
+        sock.sendall(request)
+        head = b""
+        try:
+            while b"\r\n" not in head:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                head += chunk
+        except TimeoutError:
+            return None
+    parts = head.split(b" ", 2)
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+
+
+def send(guard, origin: RawOrigin, c: Case, client: httpx.Client) -> Outcome:
+    """Send the case with a fresh token in its path, then a sentinel that is surely recorded; return
+    the events and origin requests of this case."""
+    token = f"ev-{next(_tokens):04d}"
+    path = f"/evasion/{token}"
+    if c.raw is not None:
+        status = raw_exchange(guard.port, c.raw(f"{origin.host}:{origin.port}", path))
+    else:
+        r = client.request(c.method, origin.url + path + c.url_suffix, headers=c.headers, content=c.content)
+        status = r.status_code
+    sentinel = f"/sentinel/{token}"
+    client.get(origin.url + sentinel, params={"imei": IMEI_ZZHC})
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        events = guard.events()
+        if any(sentinel in e["request"]["url"] for e in events):
+            break
+        time.sleep(0.02)
+    mine = [e for e in guard.events() if token in e["request"]["url"] and sentinel not in e["request"]["url"]]
+    if not mine and len(c.content) >= LARGE_BODY:  # judged in a worker after it was forwarded
+        deadline = time.monotonic() + 5
+        while not mine and time.monotonic() < deadline:
+            time.sleep(0.05)
+            mine = [e for e in guard.events() if f"/evasion/{token}" in e["request"]["url"]]
+    return Outcome(status, mine, origin.got(path))
+
+
+def assert_caught(outcome: Outcome, c: Case) -> None:
+    if c.leak_check and outcome.status != 451 and not any(c.value.encode() in r for r in outcome.reached_origin):
+        return  # the proxy itself dropped the carrier: the value never left
+    assert outcome.caught(c.expect), f"{c.expect} {short(c.value)} not caught: {outcome.describe()}"
+    if any(e.get("action") == "blocked" for e in outcome.events):
+        assert outcome.status == 451 and outcome.reached_origin == [], outcome.describe()
+
+
+# ------------------------------------------------------------------------------------ fixtures
+
+
+@pytest.fixture(scope="module")
+def origin():
+    with raw_origin(CN_HOST) as o:
+        yield o
+
+
+@pytest.fixture(scope="module")
+def guard(tmp_path_factory):
+    with running_guard(tmp_path_factory.mktemp("evasion-guard"), overlay=OVERLAY) as g:
+        yield g
+
+
+@pytest.fixture(scope="module")
+def client(guard):
+    with httpx.Client(proxy=guard.proxy_url, timeout=5, trust_env=False) as c:
+        yield c
+
+
+def test_the_plain_zzhc_request_is_blocked(guard, origin, client):
+    """Baseline: without any evasion the guard blocks the ZZHC body to CN."""
+    c = Case("imei", IMEI_ZZHC, headers={"Content-Type": "application/encrypted-json"}, content=zzhc_body())
+    outcome = send(guard, origin, c, client)
+    assert outcome.status == 451 and outcome.reached_origin == [], outcome.describe()
+    assert {"imei", "iccid", "imsi", "mac"} <= outcome.identifier_types()
+
+
+# ------------------------------------------------------------------------------------ 1. parts of the request
+
+PARTS = "parts of the request"
+
+
+def _raw_post(head_extra: str = "", method: str = "POST", target_suffix: str = "", body: bytes = b""):
+    def build(authority: str, path: str) -> bytes:
+        head = f"{method} http://{authority}{path}{target_suffix} HTTP/1.1\r\nHost: {authority}\r\n{head_extra}"
+        if "Transfer-Encoding" not in head_extra:
+            head += f"Content-Length: {len(body)}\r\n"
+        return head.encode() + b"\r\n" + body
+
+    return build
+
+
+def _chunked_with_extension(ext: str) -> bytes:
+    return f"5;{ext}\r\nhello\r\n0\r\n\r\n".encode()
+
+
+def _header(name: str, value: str, expect: str, ident: str) -> Case:
+    return Case(expect, ident, method="GET", headers={name: value})
+
+
+CASES_PARTS = [
+    case(
+        "parts-accept-imei",
+        _header("Accept", f"application/vnd.dev+json; id={IMEI_GSMA}", "imei", IMEI_GSMA),
+        cls=PARTS,
+        known_gap=True,
+    ),
+    case(
+        "parts-accept-language-imei",
+        _header("Accept-Language", f"en-US, x-{IMEI_SAMSUNG};q=0.5", "imei", IMEI_SAMSUNG),
+        cls=PARTS,
+        known_gap=True,
+    ),
+    case(
+        "parts-cache-control-mac",
+        _header("Cache-Control", f'no-cache, dev="{MAC_APPLE}"', "mac", MAC_APPLE),
+        cls=PARTS,
+        known_gap=True,
+    ),
+    case(
+        "parts-date-imei",
+        _header("Date", f"Sun, 06 Dec 2026 10:00:00 GMT {IMEI_ZZHC}", "imei", IMEI_ZZHC),
+        cls=PARTS,
+        known_gap=True,
+    ),
+    case("parts-range-imei", _header("Range", f"bytes=0-{IMEI_GSMA}", "imei", IMEI_GSMA), cls=PARTS, known_gap=True),
+    case(
+        "parts-if-modified-since-iccid",
+        _header("If-Modified-Since", f"{ICCID_ZZHC}", "iccid", ICCID_ZZHC),
+        cls=PARTS,
+        known_gap=True,
+    ),
+    case("parts-dnt-imei", _header("DNT", IMEI_SAMSUNG, "imei", IMEI_SAMSUNG), cls=PARTS, known_gap=True),
+    case(
+        "parts-priority-imsi",
+        _header("Priority", f"u=3, i, d={IMSI_CMCC}", "imsi", IMSI_CMCC),
+        cls=PARTS,
+        known_gap=True,
+    ),
+    case("parts-expect-imei", _header("Expect", f"dev={IMEI_ZZHC}", "imei", IMEI_ZZHC), cls=PARTS, known_gap=True),
+    case("parts-te-mac", _header("TE", f"trailers, x-{MAC_GOOGLE}", "mac", MAC_GOOGLE), cls=PARTS, known_gap=True),
+    case("parts-upgrade-imei", _header("Upgrade", f"dev/{IMEI_GSMA}", "imei", IMEI_GSMA), cls=PARTS, known_gap=True),
+    case(
+        "parts-proxy-authorization-imei",
+        _header("Proxy-Authorization", f"Bearer {IMEI_SAMSUNG}", "imei", IMEI_SAMSUNG),
+        cls=PARTS,
+        known_gap=True,
+    ),
+    case(
+        "parts-referer-iccid",
+        _header("Referer", f"http://app.example/activate?sim={ICCID_NO}", "iccid", ICCID_NO),
+        cls=PARTS,
+    ),
+    case("parts-origin-imei", _header("Origin", f"http://{IMEI_ZZHC}.app.example", "imei", IMEI_ZZHC), cls=PARTS),
+    case("parts-x-custom-mac", _header("X-Device-Wifi", MAC_ZZHC, "mac", MAC_ZZHC), cls=PARTS),
+    case("control-parts-x-custom-imei", _header("X-Device-Id", IMEI_SAMSUNG, "imei", IMEI_SAMSUNG), cls=PARTS),
+    case("parts-header-name-imei", _header(f"X-{IMEI_GSMA}", "1", "imei", IMEI_GSMA), cls=PARTS, known_gap=True),
+    case(
+        "parts-content-type-param-imei",
+        Case("imei", IMEI_SAMSUNG, headers={"Content-Type": f"application/json; imei={IMEI_SAMSUNG}"}, content=b"{}"),
+        cls=PARTS,
+        known_gap=True,
+    ),
+    case(
+        "parts-host-label-imei",
+        _header("Host", f"{IMEI_ZZHC}.zzhc.example", "imei", IMEI_ZZHC),
+        cls=PARTS,
+        known_gap=True,
+    ),
+    case(
+        "parts-url-fragment-imei",
+        Case("imei", IMEI_GSMA, raw=_raw_post(target_suffix=f"#imei={IMEI_GSMA}", method="GET"), leak_check=True),
+        cls=PARTS,
+        known_gap=True,
+    ),
+    case(
+        "parts-chunk-extension-imei",
+        Case(
+            "imei",
+            IMEI_SAMSUNG,
+            raw=_raw_post("Transfer-Encoding: chunked\r\n", body=_chunked_with_extension(f"imei={IMEI_SAMSUNG}")),
+            leak_check=True,
+        ),
+        cls=PARTS,
+    ),
+    case("parts-method-token-imei", Case("imei", IMEI_ZZHC, method=f"X{IMEI_ZZHC}"), cls=PARTS, known_gap=True),
+]
+
+
+@pytest.mark.parametrize("c", CASES_PARTS)
+def test_parts_of_the_request(guard, origin, client, c):
+    assert_caught(send(guard, origin, c, client), c)
