@@ -248,6 +248,9 @@ class Case:
     raw: Callable[[str, str], bytes] | None = None  # (origin authority, path) → raw request bytes
     leak_check: bool = False  # the proxy may strip the carrier: also fine if the value never reached the origin
 
+    def __repr__(self) -> str:  # never the full value, nor the body that carries it
+        return f"Case({self.expect} {short(self.value)})"
+
 
 def case(case_id: str, the_case: Case, *, cls: str, known_gap: bool = False):
     marks = [pytest.mark.xfail(strict=True, reason=f"issue 12: {cls}")] if known_gap else []
@@ -260,12 +263,16 @@ class Outcome:
     events: list[dict]
     reached_origin: list[bytes]
 
+    def __repr__(self) -> str:
+        return f"Outcome({self.describe()})"
+
     def identifier_types(self) -> set[str]:
         return {i["type"] for e in self.events for i in e.get("identifiers", [])}
 
     def caught(self, expect: str) -> bool:
+        accepted = SAME_KIND.get(expect, {expect})
         return any(
-            e.get("verdict") == "violation" and expect in {i["type"] for i in e.get("identifiers", [])}
+            e.get("verdict") == "violation" and accepted & {i["type"] for i in e.get("identifiers", [])}
             for e in self.events
         )
 
@@ -278,6 +285,7 @@ class Outcome:
 
 
 _tokens = count(1)
+SAME_KIND = {"mac": {"mac", "wifi_bssid"}}  # a MAC address reported as a Wi-Fi BSSID was still found
 
 
 def raw_exchange(proxy_port: int, request: bytes, timeout: float = 5.0) -> int | None:
@@ -325,11 +333,14 @@ def send(guard, origin: RawOrigin, c: Case, client: httpx.Client) -> Outcome:
 
 
 def assert_caught(outcome: Outcome, c: Case) -> None:
+    """The guard reported the hidden identifier as a violation (``pytest.fail``, not a bare assert, so that
+    pytest's introspection does not print the request with the full value)."""
     if c.leak_check and outcome.status != 451 and not any(c.value.encode() in r for r in outcome.reached_origin):
         return  # the proxy itself dropped the carrier: the value never left
-    assert outcome.caught(c.expect), f"{c.expect} {short(c.value)} not caught: {outcome.describe()}"
-    if any(e.get("action") == "blocked" for e in outcome.events):
-        assert outcome.status == 451 and outcome.reached_origin == [], outcome.describe()
+    if not outcome.caught(c.expect):
+        pytest.fail(f"{c.expect} {short(c.value)} not caught: {outcome.describe()}", pytrace=False)
+    if any(e.get("action") == "blocked" for e in outcome.events) and (outcome.status != 451 or outcome.reached_origin):
+        pytest.fail(f"blocked in the event but not on the wire: {outcome.describe()}", pytrace=False)
 
 
 # ------------------------------------------------------------------------------------ fixtures
@@ -357,8 +368,34 @@ def test_the_plain_zzhc_request_is_blocked(guard, origin, client):
     """Baseline: without any evasion the guard blocks the ZZHC body to CN."""
     c = Case("imei", IMEI_ZZHC, headers={"Content-Type": "application/encrypted-json"}, content=zzhc_body())
     outcome = send(guard, origin, c, client)
-    assert outcome.status == 451 and outcome.reached_origin == [], outcome.describe()
-    assert {"imei", "iccid", "imsi", "mac"} <= outcome.identifier_types()
+    blocked = outcome.status == 451 and outcome.reached_origin == []
+    found = outcome.identifier_types()
+    assert blocked, outcome.describe()
+    assert {"imei", "iccid", "imsi", "mac"} <= found, sorted(found)
+
+
+PLAIN_VALUES = [
+    ("imei", IMEI_ZZHC),
+    ("imei", IMEI_GSMA),
+    ("imei", IMEI_SAMSUNG),
+    ("mac", MAC_ZZHC),
+    ("mac", MAC_APPLE),
+    ("mac", MAC_GOOGLE),
+    ("iccid", ICCID_ZZHC),
+    ("iccid", ICCID_NO),
+    ("imsi", IMSI_ZZHC),
+    ("imsi", IMSI_CMCC),
+]
+
+
+@pytest.mark.parametrize(
+    ("expect", "value"), PLAIN_VALUES, ids=[f"control-plain-json-{t}-{v[:6]}" for t, v in PLAIN_VALUES]
+)
+def test_control_every_value_is_caught_in_plain_json(guard, origin, client, expect, value):
+    """Each identifier value the suite hides is caught when sent in clear, so a failing evasion case
+    fails because of the evasion, not because of the value."""
+    c = Case(expect, value, headers={"Content-Type": "application/json"}, content=json_bytes({expect: value}))
+    assert_caught(send(guard, origin, c, client), c)
 
 
 # ------------------------------------------------------------------------------------ 1. parts of the request
@@ -475,4 +512,235 @@ CASES_PARTS = [
 
 @pytest.mark.parametrize("c", CASES_PARTS)
 def test_parts_of_the_request(guard, origin, client, c):
+    assert_caught(send(guard, origin, c, client), c)
+
+
+# ------------------------------------------------------------------------------------ 2. labels trusted over content
+
+LABELS = "labels trusted over content"
+
+
+def _labelled(ctype: str, payload: dict, expect: str, ident: str) -> Case:
+    return Case(expect, ident, headers={"Content-Type": ctype}, content=json_bytes(payload))
+
+
+def _multipart_labelled(ctype: str, payload: dict, expect: str, ident: str) -> Case:
+    body, content_type = multipart([("note", "text/plain", b"hello"), ("thumb", ctype, json_bytes(payload))])
+    return Case(expect, ident, headers={"Content-Type": content_type}, content=body)
+
+
+CASES_LABELS = [
+    case(
+        "labels-image-png-imei",
+        _labelled("image/png", {"imei": IMEI_GSMA}, "imei", IMEI_GSMA),
+        cls=LABELS,
+        known_gap=True,
+    ),
+    case(
+        "labels-font-woff2-mac",
+        _labelled("font/woff2", {"device": {"wifi_mac": MAC_APPLE}}, "mac", MAC_APPLE),
+        cls=LABELS,
+        known_gap=True,
+    ),
+    case(
+        "labels-audio-mpeg-iccid",
+        _labelled("audio/mpeg", {"sim": [{"iccid": ICCID_NO}]}, "iccid", ICCID_NO),
+        cls=LABELS,
+        known_gap=True,
+    ),
+    case(
+        "labels-video-mp4-zzhc-fields",
+        _labelled("video/mp4", ZZHC_FIELDS, "imei", IMEI_ZZHC),
+        cls=LABELS,
+        known_gap=True,
+    ),
+    case(
+        "labels-multipart-part-image-png-imei",
+        _multipart_labelled("image/png", {"imei": IMEI_SAMSUNG}, "imei", IMEI_SAMSUNG),
+        cls=LABELS,
+        known_gap=True,
+    ),
+    case(
+        "labels-multipart-part-audio-mpeg-imsi",
+        _multipart_labelled("audio/mpeg", {"imsi": IMSI_CMCC}, "imsi", IMSI_CMCC),
+        cls=LABELS,
+        known_gap=True,
+    ),
+]
+
+
+@pytest.mark.parametrize("c", CASES_LABELS)
+def test_labels_trusted_over_content(guard, origin, client, c):
+    assert_caught(send(guard, origin, c, client), c)
+
+
+@pytest.mark.parametrize("labelled", ["image/png", "multipart-part-image/png"])
+def test_control_a_real_png_is_not_a_violation(guard, origin, client, labelled):
+    """The other direction: a genuine PNG (valid signature and chunks, no identifier) is forwarded and
+    not recorded as a violation, however it is labelled."""
+    if labelled == "image/png":
+        c = Case("none", "", headers={"Content-Type": "image/png"}, content=png_image())
+    else:
+        body, ctype = multipart([("avatar", "image/png", png_image())])
+        c = Case("none", "", headers={"Content-Type": ctype}, content=body)
+    outcome = send(guard, origin, c, client)
+    assert outcome.status == 200 and len(outcome.reached_origin) == 1, outcome.describe()
+    assert not any(e.get("verdict") == "violation" for e in outcome.events), outcome.describe()
+    assert outcome.identifier_types() == set(), outcome.describe()
+
+
+# ------------------------------------------------------------------------------------ 3. text encodings
+
+TEXT = "text encodings"
+
+
+def _utf(codec: str, payload: dict, *, bom: bytes = b"") -> bytes:
+    return bom + orjson.dumps(payload).decode().encode(codec)
+
+
+def _text_case(body: bytes, expect: str, ident: str, ctype: str = "application/json") -> Case:
+    return Case(expect, ident, headers={"Content-Type": ctype}, content=body)
+
+
+CASES_TEXT = [
+    case(
+        "text-utf16le-no-bom-imei",
+        _text_case(_utf("utf-16-le", {"imei": IMEI_GSMA}), "imei", IMEI_GSMA),
+        cls=TEXT,
+        known_gap=True,
+    ),
+    case(
+        "text-utf16le-bom-iccid",
+        _text_case(_utf("utf-16-le", {"iccid": ICCID_ZZHC}, bom=b"\xff\xfe"), "iccid", ICCID_ZZHC),
+        cls=TEXT,
+        known_gap=True,
+    ),
+    case(
+        "text-utf16be-no-bom-imei",
+        _text_case(_utf("utf-16-be", {"imei": IMEI_SAMSUNG}), "imei", IMEI_SAMSUNG, "text/plain"),
+        cls=TEXT,
+        known_gap=True,
+    ),
+    case(
+        "text-utf16be-bom-mac",
+        _text_case(_utf("utf-16-be", {"mac": MAC_GOOGLE}, bom=b"\xfe\xff"), "mac", MAC_GOOGLE),
+        cls=TEXT,
+        known_gap=True,
+    ),
+    case(
+        "text-utf32le-no-bom-imei",
+        _text_case(_utf("utf-32-le", {"device": {"imei": IMEI_ZZHC}}), "imei", IMEI_ZZHC),
+        cls=TEXT,
+        known_gap=True,
+    ),
+    case(
+        "text-utf32be-bom-imsi",
+        _text_case(_utf("utf-32-be", {"imsi": IMSI_ZZHC}, bom=b"\x00\x00\xfe\xff"), "imsi", IMSI_ZZHC),
+        cls=TEXT,
+        known_gap=True,
+    ),
+    case(
+        "text-utf16-unlabelled-zzhc-fields",
+        _text_case(_utf("utf-16-le", ZZHC_FIELDS), "imei", IMEI_ZZHC, "application/octet-stream"),
+        cls=TEXT,
+        known_gap=True,
+    ),
+    case(
+        "text-base64-of-utf16-in-json-imei",
+        _text_case(json_bytes({"data": b64(_utf("utf-16-le", {"imei": IMEI_GSMA}))}), "imei", IMEI_GSMA),
+        cls=TEXT,
+        known_gap=True,
+    ),
+    case(
+        "text-base64-of-utf16-body-mac",
+        _text_case(b64(_utf("utf-16-be", {"mac": MAC_APPLE})).encode(), "mac", MAC_APPLE, "text/plain"),
+        cls=TEXT,
+        known_gap=True,
+    ),
+    case(
+        "text-hex-of-utf16-in-json-imei",
+        _text_case(json_bytes({"blob": _utf("utf-16-le", {"imei": IMEI_SAMSUNG}).hex()}), "imei", IMEI_SAMSUNG),
+        cls=TEXT,
+        known_gap=True,
+    ),
+    case(
+        "text-hex-of-utf16-body-iccid",
+        _text_case(_utf("utf-16-le", {"iccid": ICCID_NO}).hex().encode(), "iccid", ICCID_NO, "text/plain"),
+        cls=TEXT,
+        known_gap=True,
+    ),
+]
+
+
+@pytest.mark.parametrize("c", CASES_TEXT)
+def test_text_encodings(guard, origin, client, c):
+    assert_caught(send(guard, origin, c, client), c)
+
+
+# ------------------------------------------------------------------------------------ 4. compression inside encodings
+
+COMPRESSION = "compression inside encodings"
+
+COMPRESSORS: dict[str, Callable[[bytes], bytes]] = {
+    "raw-deflate": raw_deflate,
+    "xz": lambda data: lzma.compress(data, format=lzma.FORMAT_XZ),
+    "lzma-alone": lambda data: lzma.compress(data, format=lzma.FORMAT_ALONE),
+    "bzip2": bz2.compress,
+    "gzip": gzip.compress,  # control
+    "zlib": zlib.compress,  # control
+}
+if brotli is not None:
+    COMPRESSORS["brotli"] = brotli.compress
+CONTROL_COMPRESSORS = {"gzip", "zlib"}
+_COMPRESSION_PAYLOADS = [
+    ({"imei": IMEI_GSMA, "model": "TA-1046"}, "imei", IMEI_GSMA),
+    ({"device": {"net": {"mac": MAC_GOOGLE}}}, "mac", MAC_GOOGLE),
+    ({"sims": [{"iccid": ICCID_NO}]}, "iccid", ICCID_NO),
+    (ZZHC_FIELDS, "imei", IMEI_ZZHC),
+    ({"imei": IMEI_SAMSUNG}, "imei", IMEI_SAMSUNG),
+    ({"IMSI": IMSI_CMCC}, "imsi", IMSI_CMCC),
+    ({"d": {"imei": IMEI_ZZHC}}, "imei", IMEI_ZZHC),
+]
+
+
+COMPRESSION_GAPS = {  # failing on today's code (issue 12)
+    "compression-raw-deflate-unlabelled-body-imei",
+    "compression-raw-deflate-base64-in-json-imei",
+    "compression-xz-base64-in-json-imei",
+    "compression-lzma-alone-unlabelled-body-iccid",
+    "compression-lzma-alone-base64-in-json-imsi",
+    "compression-bzip2-unlabelled-body-imei",
+    "compression-bzip2-base64-in-json-imei",
+    "compression-brotli-base64-in-json-iccid",
+}
+
+
+def _compression_case(case_id: str, c: Case):
+    return case(case_id, c, cls=COMPRESSION, known_gap=case_id in COMPRESSION_GAPS)
+
+
+def _compression_cases() -> list:
+    out = []
+    for n, (name, compress) in enumerate(COMPRESSORS.items()):
+        payload, expect, ident = _COMPRESSION_PAYLOADS[n % len(_COMPRESSION_PAYLOADS)]
+        prefix = "control-compression" if name in CONTROL_COMPRESSORS else "compression"
+        packed = compress(json_bytes(payload))
+        body = Case(expect, ident, headers={"Content-Type": "application/octet-stream"}, content=packed)
+        out.append(_compression_case(f"{prefix}-{name}-unlabelled-body-{expect}", body))
+        payload2, expect2, ident2 = _COMPRESSION_PAYLOADS[(n + 3) % len(_COMPRESSION_PAYLOADS)]
+        inner = Case(
+            expect2,
+            ident2,
+            headers={"Content-Type": "application/json"},
+            content=json_bytes({"v": 2, "payload": b64(compress(json_bytes(payload2)))}),
+        )
+        out.append(_compression_case(f"{prefix}-{name}-base64-in-json-{expect2}", inner))
+    return out
+
+
+CASES_COMPRESSION = _compression_cases()
+
+
+@pytest.mark.parametrize("c", CASES_COMPRESSION)
+def test_compression_inside_encodings(guard, origin, client, c):
     assert_caught(send(guard, origin, c, client), c)
