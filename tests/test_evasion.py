@@ -744,3 +744,266 @@ CASES_COMPRESSION = _compression_cases()
 @pytest.mark.parametrize("c", CASES_COMPRESSION)
 def test_compression_inside_encodings(guard, origin, client, c):
     assert_caught(send(guard, origin, c, client), c)
+
+
+# ------------------------------------------------------------------------------------ 5. framing
+
+FRAMING = "framing"
+
+_PB_DEVICE = pb_bytes(1, "TA-1046") + pb_bytes(2, IMEI_GSMA) + pb_varint(3, 1) + pb_bytes(4, MAC_APPLE)
+_PB_SIM = pb_bytes(1, ICCID_ZZHC) + pb_bytes(2, IMSI_ZZHC)
+_PB_NESTED = pb_bytes(1, "register") + pb_bytes(5, pb_bytes(1, IMEI_SAMSUNG) + pb_varint(2, 8))
+
+
+def _split_after_tag(message: bytes, value: str) -> tuple[bytes, bytes]:
+    """Cut ``message`` just before ``value``: the first frame ends with the field's tag and length, the
+    second starts with the value's bytes (neither frame alone is a whole protobuf message)."""
+    at = message.index(value.encode())
+    return message[:at], message[at:]
+
+
+def _grpc(message: bytes, ctype: str, *, text: bool = False, extra: dict | None = None) -> dict:
+    frames = grpc_frame(message)
+    return {
+        "headers": {"Content-Type": ctype, **(extra or {})},
+        "content": base64.b64encode(frames) if text else frames,
+    }
+
+
+CASES_FRAMING = [
+    case(
+        "framing-grpc-web-text-imei",
+        Case("imei", IMEI_GSMA, **_grpc(_PB_DEVICE, "application/grpc-web-text", text=True)),
+        cls=FRAMING,
+        known_gap=True,
+    ),
+    case(
+        "framing-grpc-web-text-nested-imei",
+        Case("imei", IMEI_SAMSUNG, **_grpc(_PB_NESTED, "application/grpc-web-text+proto", text=True)),
+        cls=FRAMING,
+        known_gap=True,
+    ),
+    case(
+        "framing-grpc-web-binary-iccid",
+        Case("iccid", ICCID_ZZHC, **_grpc(_PB_SIM, "application/grpc-web+proto")),
+        cls=FRAMING,
+    ),
+    case(
+        "framing-grpc-binary-mac",
+        Case("mac", MAC_APPLE, **_grpc(_PB_DEVICE, "application/grpc", extra={"TE": "trailers"})),
+        cls=FRAMING,
+    ),
+    case(
+        "framing-grpc-gzip-compressed-message-imei",
+        Case(
+            "imei",
+            IMEI_SAMSUNG,
+            headers={"Content-Type": "application/grpc-web+proto", "grpc-encoding": "gzip"},
+            content=grpc_frame(gzip.compress(_PB_NESTED), compressed=True),
+        ),
+        cls=FRAMING,
+    ),
+    case(
+        "framing-protobuf-split-over-two-grpc-frames-imei",
+        Case(
+            "imei",
+            IMEI_GSMA,
+            headers={"Content-Type": "application/grpc-web+proto"},
+            content=b"".join(grpc_frame(part) for part in _split_after_tag(_PB_DEVICE, IMEI_GSMA)),
+        ),
+        cls=FRAMING,
+        known_gap=True,
+    ),
+    case(
+        "framing-protobuf-field-gzip-json-imei",
+        Case(
+            "imei",
+            IMEI_ZZHC,
+            headers={"Content-Type": "application/x-protobuf"},
+            content=pb_bytes(1, "zzhc") + pb_bytes(3, gzip.compress(json_bytes({"IMEI1": IMEI_ZZHC}))),
+        ),
+        cls=FRAMING,
+        known_gap=True,
+    ),
+    case(
+        "framing-protobuf-field-gzip-zzhc-fields-iccid",
+        Case(
+            "iccid",
+            ICCID_ZZHC,
+            headers={"Content-Type": "application/octet-stream"},
+            content=pb_varint(1, 8) + pb_bytes(2, pb_bytes(7, gzip.compress(json_bytes(ZZHC_FIELDS)))),
+        ),
+        cls=FRAMING,
+        known_gap=True,
+    ),
+    case(
+        "framing-prefixed-base64-in-json-imei",
+        Case(
+            "imei",
+            IMEI_GSMA,
+            headers={"Content-Type": "application/json"},
+            content=json_bytes({"token": "v1:" + b64(json_bytes({"imei": IMEI_GSMA}))}),
+        ),
+        cls=FRAMING,
+        known_gap=True,
+    ),
+    case(
+        "framing-prefixed-base64-body-zzhc-mac",
+        Case(
+            "mac",
+            MAC_ZZHC,
+            headers={"Content-Type": "text/plain"},
+            content=b"v1:" + base64.b64encode(json_bytes(ZZHC_FIELDS)),
+        ),
+        cls=FRAMING,
+        known_gap=True,
+    ),
+    case(
+        "framing-base64-in-a-sentence-imei",
+        Case(
+            "imei",
+            IMEI_SAMSUNG,
+            headers={"Content-Type": "text/plain"},
+            content=f"Device registration payload {b64(json_bytes({'imei': IMEI_SAMSUNG}))} sent at boot.".encode(),
+        ),
+        cls=FRAMING,
+        known_gap=True,
+    ),
+    case(
+        "framing-base64-in-a-sentence-in-json-iccid",
+        Case(
+            "iccid",
+            ICCID_NO,
+            headers={"Content-Type": "application/json"},
+            content=json_bytes({"log": f"sim state={b64(json_bytes({'iccid': ICCID_NO}))}; ok"}),
+        ),
+        cls=FRAMING,
+        known_gap=True,
+    ),
+]
+
+
+@pytest.mark.parametrize("c", CASES_FRAMING)
+def test_framing(guard, origin, client, c):
+    assert_caught(send(guard, origin, c, client), c)
+
+
+# ------------------------------------------------------------------------------------ 6. spellings
+
+SPELLINGS = "spellings"
+
+FULLWIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def with_dots(imei: str) -> str:
+    """TAC.serial.check grouping, 49.015420.323751.8 style."""
+    return f"{imei[:2]}.{imei[2:8]}.{imei[8:14]}.{imei[14]}"
+
+
+def interleave(value: str, mark: str) -> str:
+    """``mark`` between every two characters."""
+    return mark.join(value)
+
+
+def _spelled(spelling: str, expect: str, ident: str, *, where: str = "json") -> Case:
+    if where == "query":
+        return Case(expect, ident, method="GET", url_suffix="?" + httpx.QueryParams({"imei": spelling}).__str__())
+    return Case(
+        expect,
+        ident,
+        headers={"Content-Type": "application/json; charset=utf-8"},
+        content=json_bytes({"device": {"imei": spelling}}),
+    )
+
+
+CASES_SPELLINGS = [
+    case("spellings-dots-imei", _spelled(with_dots(IMEI_GSMA), "imei", IMEI_GSMA), cls=SPELLINGS, known_gap=True),
+    case(
+        "spellings-dots-in-query-imei",
+        _spelled(with_dots(IMEI_ZZHC), "imei", IMEI_ZZHC, where="query"),
+        cls=SPELLINGS,
+        known_gap=True,
+    ),
+    case(
+        "spellings-gsma-dashes-imei",
+        _spelled(
+            f"{IMEI_SAMSUNG[:2]}-{IMEI_SAMSUNG[2:8]}-{IMEI_SAMSUNG[8:14]}-{IMEI_SAMSUNG[14]}", "imei", IMEI_SAMSUNG
+        ),
+        cls=SPELLINGS,
+    ),
+    case(
+        "spellings-fullwidth-digits-imei",
+        _spelled(IMEI_ZZHC.translate(FULLWIDTH_DIGITS), "imei", IMEI_ZZHC),
+        cls=SPELLINGS,
+        known_gap=True,
+    ),
+    case(
+        "spellings-fullwidth-digits-in-query-imei",
+        _spelled(IMEI_GSMA.translate(FULLWIDTH_DIGITS), "imei", IMEI_GSMA, where="query"),
+        cls=SPELLINGS,
+        known_gap=True,
+    ),
+    case(
+        "spellings-arabic-indic-digits-imei",
+        _spelled(IMEI_SAMSUNG.translate(ARABIC_INDIC_DIGITS), "imei", IMEI_SAMSUNG),
+        cls=SPELLINGS,
+        known_gap=True,
+    ),
+    case(
+        "spellings-zero-width-space-imei",
+        _spelled(interleave(IMEI_GSMA, "\u200b"), "imei", IMEI_GSMA),
+        cls=SPELLINGS,
+        known_gap=True,
+    ),
+    case(
+        "spellings-zero-width-joiner-imei",
+        _spelled(interleave(IMEI_ZZHC, "\u200d"), "imei", IMEI_ZZHC),
+        cls=SPELLINGS,
+        known_gap=True,
+    ),
+    case(
+        "spellings-zero-width-non-joiner-in-query-imei",
+        _spelled(interleave(IMEI_SAMSUNG, "\u200c"), "imei", IMEI_SAMSUNG, where="query"),
+        cls=SPELLINGS,
+        known_gap=True,
+    ),
+    case(
+        "spellings-bidi-isolates-imei",
+        _spelled("\u2066" + interleave(IMEI_GSMA, "\u200e") + "\u2069", "imei", IMEI_GSMA),
+        cls=SPELLINGS,
+        known_gap=True,
+    ),
+    case(
+        "spellings-bidi-embedding-rlm-imei",
+        _spelled("\u202b" + interleave(IMEI_SAMSUNG, "\u200f") + "\u202c", "imei", IMEI_SAMSUNG, where="query"),
+        cls=SPELLINGS,
+        known_gap=True,
+    ),
+    case(
+        "spellings-json-number-exponent-imei",
+        Case(
+            "imei",
+            IMEI_GSMA,
+            headers={"Content-Type": "application/json"},
+            content=b'{"imei": 4.90154203237518e14}',
+        ),
+        cls=SPELLINGS,
+        known_gap=True,
+    ),
+    case(
+        "control-spellings-json-integer-imei",
+        Case(
+            "imei",
+            IMEI_SAMSUNG,
+            headers={"Content-Type": "application/json"},
+            content=b'{"imei": %s}' % IMEI_SAMSUNG.encode(),
+        ),
+        cls=SPELLINGS,
+    ),
+]
+
+
+@pytest.mark.parametrize("c", CASES_SPELLINGS)
+def test_spellings(guard, origin, client, c):
+    assert_caught(send(guard, origin, c, client), c)
