@@ -37,7 +37,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import count
-from pathlib import Path
 
 import httpx
 import orjson
@@ -1007,3 +1006,155 @@ CASES_SPELLINGS = [
 @pytest.mark.parametrize("c", CASES_SPELLINGS)
 def test_spellings(guard, origin, client, c):
     assert_caught(send(guard, origin, c, client), c)
+
+
+# ------------------------------------------------------------------------------------ 7. limits fail open
+
+LIMITS = "limits fail open"
+
+
+def nested_json(depth: int, leaf: dict) -> bytes:
+    """``leaf`` at the bottom of ``depth`` nested objects ({"a": {"a": … leaf}})."""
+    return b'{"a":' * depth + json_bytes(leaf) + b"}" * depth
+
+
+def nested_base64(data: bytes, times: int) -> bytes:
+    """``data`` base64-encoded ``times`` times, each layer inside a JSON field: past the decoding-steps cap."""
+    for _ in range(times):
+        data = json_bytes({"b": b64(data)})
+    return data
+
+
+def many_fields(n: int, last: dict) -> bytes:
+    """``n`` harmless fields, then ``last``."""
+    fields = {f"f{i:05d}": i for i in range(n)}
+    return json_bytes({**fields, **last})
+
+
+def gzip_bomb(payload: dict, zeros: int) -> bytes:
+    """gzip of a JSON object whose padding of ``zeros`` zero characters comes before the identifier."""
+    return gzip.compress(b'{"pad":"' + b"0" * zeros + b'",' + json_bytes(payload)[1:], compresslevel=9)
+
+
+def _limit_cases() -> list[tuple[str, Case]]:
+    json_ct = {"Content-Type": "application/json"}
+    return [
+        (
+            "limits-body-over-1mib-imei-at-end",
+            Case(
+                "imei",
+                IMEI_GSMA,
+                headers=json_ct,
+                content=json_bytes({"pad": "x" * (1 << 20) + "y" * 65536, "imei": IMEI_GSMA}),
+            ),
+        ),
+        (
+            "limits-body-over-1mib-zzhc-base64-at-end",
+            Case(
+                "imei",
+                IMEI_ZZHC,
+                headers={"Content-Type": "text/plain"},
+                content=b"#" * ((1 << 20) + 4096) + b"\n" + zzhc_body(),
+            ),
+        ),
+        (
+            "limits-deep-json-1100-levels-imei",
+            Case("imei", IMEI_SAMSUNG, headers=json_ct, content=nested_json(1100, {"imei": IMEI_SAMSUNG})),
+        ),
+        (
+            "limits-deep-json-200-levels-mac",
+            Case("mac", MAC_APPLE, headers=json_ct, content=nested_json(200, {"mac": MAC_APPLE})),
+        ),
+        (
+            "limits-base64-nested-12-times-iccid",
+            Case("iccid", ICCID_NO, headers=json_ct, content=nested_base64(json_bytes({"iccid": ICCID_NO}), 12)),
+        ),
+        (
+            "limits-25000-fields-imei-last",
+            Case("imei", IMEI_ZZHC, headers=json_ct, content=many_fields(25_000, {"imei": IMEI_ZZHC})),
+        ),
+        (
+            "limits-gzip-bomb-content-encoding-imei",
+            Case(
+                "imei",
+                IMEI_GSMA,
+                headers={**json_ct, "Content-Encoding": "gzip"},
+                content=gzip_bomb({"imei": IMEI_GSMA}, 8 << 20),
+            ),
+        ),
+        (
+            "limits-gzip-bomb-base64-in-json-imsi",
+            Case(
+                "imsi",
+                IMSI_CMCC,
+                headers=json_ct,
+                content=json_bytes({"blob": b64(gzip_bomb({"imsi": IMSI_CMCC}, 6 << 20))}),
+            ),
+        ),
+    ]
+
+
+LIMIT_CASES = _limit_cases()
+LIMIT_GAPS: set[str] = set()  # default policy: cases that are neither caught nor marked as not fully inspected
+
+
+def not_fully_inspected(outcome: Outcome) -> bool:
+    return any(
+        e.get("inspection", {}).get("complete") is False and e["inspection"].get("notes") for e in outcome.events
+    )
+
+
+@pytest.mark.parametrize("c", [case(i, c, cls=LIMITS, known_gap=i in LIMIT_GAPS) for i, c in LIMIT_CASES])
+def test_limits_fail_open_but_say_so(guard, origin, client, c):
+    """Under the default policy a request past a limit is forwarded (fail open), but its event must say
+    that it was not fully inspected; catching the identifier anyway is fine too."""
+    outcome = send(guard, origin, c, client)
+    if outcome.caught(c.expect):
+        assert_caught(outcome, c)
+        return
+    if not not_fully_inspected(outcome):
+        pytest.fail(
+            f"{c.expect} {short(c.value)} neither caught nor noted as uninspected: {outcome.describe()}", pytrace=False
+        )
+
+
+@pytest.fixture(scope="module")
+def strict_guard(tmp_path_factory):
+    """A second guard whose policy adds ``uninspected: {action: block}`` (an option issue 12 asks for;
+    today the policy is refused at start). Yields (guard, None) or (None, why it did not start) so the
+    failure happens in the test, where the strict xfail applies."""
+    tmp = tmp_path_factory.mktemp("evasion-strict")
+    policy = tmp / "gdpr-eea-uninspected-block.yaml"
+    text = (REPO / "policies" / "gdpr-eea.yaml").read_text()
+    policy.write_text(
+        text.replace("name: gdpr-eea\n", "name: gdpr-eea-uninspected-block\n", 1)
+        + "\n# Issue 12: a request that could not be fully inspected is blocked, not forwarded.\n"
+        + "uninspected:\n  action: block\n  reason: request could not be fully inspected\n"
+    )
+    try:
+        with running_guard(tmp, overlay=OVERLAY, policy=policy) as g:
+            yield g, None
+    except RuntimeError as exc:
+        lines = str(exc).splitlines()
+        yield None, next((line.strip() for line in lines if "uninspected" in line), lines[0])
+
+
+@pytest.mark.parametrize(
+    "c",
+    [
+        pytest.param(
+            c,
+            id=i.replace("limits-", "limits-strict-"),
+            marks=pytest.mark.xfail(strict=True, reason=f"issue 12: {LIMITS} (uninspected: block)"),
+        )
+        for i, c in LIMIT_CASES
+    ],
+)
+def test_limits_block_under_uninspected_block_policy(strict_guard, origin, c):
+    g, why_not = strict_guard
+    if g is None:
+        pytest.fail(f"guard did not start with uninspected: block: {why_not}", pytrace=False)
+    with httpx.Client(proxy=g.proxy_url, timeout=5, trust_env=False) as strict_client:
+        outcome = send(g, origin, c, strict_client)
+    if not (outcome.status == 451 and outcome.reached_origin == []):
+        pytest.fail(f"not blocked: {outcome.describe()}", pytrace=False)
