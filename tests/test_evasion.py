@@ -7,6 +7,10 @@ and asserts that the guard *caught* it: a ``transfer`` event for this request re
 an identifier of the expected type (a blocked request is also answered 451 and never reaches the origin).
 
 The cases were written from the threat list of issue 12, not from the detector or extractor source.
+Two allowances: a MAC reported as a Wi-Fi BSSID counts as found (same value, other category), and a
+case flagged ``leak_check`` (carriers the proxy may normalise away: URL fragment, chunk extension) also
+passes when the value never reached the origin at all. Every request carries a fresh token in its path;
+a sentinel request after it (surely recorded) tells when the guard has written the case's event.
 
 **xfail convention.** A case that fails on today's code carries ``known_gap=True``, which marks it
 ``xfail(strict=True, reason="issue 12: <class>")``: the file passes now, and when a fix closes the gap the
@@ -363,7 +367,7 @@ def client(guard):
         yield c
 
 
-def test_the_plain_zzhc_request_is_blocked(guard, origin, client):
+def test_control_the_plain_zzhc_request_is_blocked(guard, origin, client):
     """Baseline: without any evasion the guard blocks the ZZHC body to CN."""
     c = Case("imei", IMEI_ZZHC, headers={"Content-Type": "application/encrypted-json"}, content=zzhc_body())
     outcome = send(guard, origin, c, client)
@@ -573,7 +577,11 @@ def test_labels_trusted_over_content(guard, origin, client, c):
     assert_caught(send(guard, origin, c, client), c)
 
 
-@pytest.mark.parametrize("labelled", ["image/png", "multipart-part-image/png"])
+@pytest.mark.parametrize(
+    "labelled",
+    ["image/png", "multipart-part-image/png"],
+    ids=["control-labels-real-png-body", "control-labels-real-png-multipart-part"],
+)
 def test_control_a_real_png_is_not_a_violation(guard, origin, client, labelled):
     """The other direction: a genuine PNG (valid signature and chunks, no identifier) is forwarded and
     not recorded as a violation, however it is labelled."""
@@ -1158,3 +1166,13 @@ def test_limits_block_under_uninspected_block_policy(strict_guard, origin, c):
         outcome = send(g, origin, c, strict_client)
     if not (outcome.status == 451 and outcome.reached_origin == []):
         pytest.fail(f"not blocked: {outcome.describe()}", pytrace=False)
+
+
+def test_the_guard_survived_the_suite(guard, origin, client):
+    """Last: no case crashed or wedged the proxy; it still blocks the plain ZZHC request, and its log
+    shows no traceback."""
+    assert guard.proc.poll() is None, guard.log()[-2000:]
+    c = Case("imei", IMEI_ZZHC, headers={"Content-Type": "application/encrypted-json"}, content=zzhc_body())
+    outcome = send(guard, origin, c, client)
+    assert outcome.status == 451 and outcome.reached_origin == [], outcome.describe()
+    assert "Traceback" not in guard.log(), guard.log()[-2000:]
