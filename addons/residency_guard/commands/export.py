@@ -66,7 +66,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--reveal-identifiers",
         action="store_true",
         help="keep full identifier values recorded by a guard run with --reveal-identifiers "
-        "(default: masked values only)",
+        "(json, ecs, ocsf; junit never shows them; default: masked values only)",
     )
     add_fail_on_argument(parser)
     parser.set_defaults(func=run)

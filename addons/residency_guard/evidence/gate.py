@@ -62,8 +62,8 @@ EXIT_STATUS_HELP = (
 )
 
 FAIL_ON_HELP = (
-    "when to exit 3: 'none', or terms joined by ',' (OR), each atoms joined by '+' (AND, on the same "
-    "finding): violation, block, rule:NAME, type:IDTYPE, country:CC, domain:DOMAIN; "
+    "when to exit 3: 'none', or terms joined by ',' (OR), each term atoms joined by '+' (AND, on the "
+    "same finding): violation, block, rule:NAME, type:IDTYPE, country:CC, domain:DOMAIN; "
     "e.g. 'type:imei+country:CN,block'"
 )
 
