@@ -268,3 +268,28 @@ def test_ocsf_reveals_only_when_asked_and_leaves_out_an_unknown_country(tmp_path
     check_ocsf_finding(doc)
     assert doc["unmapped"]["residency_guard"]["identifiers"][0]["value"] == IMEI
     assert "location" not in doc["dst_endpoint"]
+
+
+def test_junit_passes_for_categories_the_judge_checked_clean(tmp_path: Path) -> None:
+    """With the judge's rule names, a category sent without its transfer rule firing is a passed testcase;
+    an unknown country proves nothing (the transfer rules are not checked there)."""
+    subscriber_only = event(flow_id="g1", types=("imei", "iccid"), rule="transfer.subscriber")
+    subscriber_only = subscriber_only.model_copy(
+        update={"rules": [r.model_copy(update={"types": ["iccid"]}) for r in subscriber_only.rules]}
+    )
+    unknown = event(flow_id="g2", host="x.example", domain="x.example", country="unknown", rule="unknown_country")
+    path = write_events(tmp_path / "e.jsonl", [session(), subscriber_only, unknown])
+    out = tmp_path / "junit.xml"
+    assert run_export(path, "-o", out, "--format", "junit") == EXIT_OK
+    by_key = cases(check_junit(out.read_bytes()))
+    assert set(by_key) == {
+        ("transfer.subscriber", "vnet.cn"),
+        ("transfer.device", "vnet.cn"),
+        ("unknown_country", "x.example"),
+    }
+    device = by_key[("transfer.device", "vnet.cn")]
+    assert [c.tag for c in device] == ["system-out"] and "g1: imei to CN" in (device.findtext("system-out") or "")
+    failure = by_key[("transfer.subscriber", "vnet.cn")].find("failure")
+    assert (
+        failure is not None and failure.get("message") == "transfer.subscriber: iccid sent to CN, 1 event (0 blocked)"
+    )

@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from ..model import CATEGORY_OF, UNKNOWN_COUNTRY, Event
+from ..model import UNKNOWN_COUNTRY, Event
 from .baseline import Baseline, BaselineEntry
 from .gate import Finding, entry_matches, evaluate_gate, parse_fail_on
 from .report import _parse_time, destination_key, time_span, utc_now
@@ -65,7 +65,7 @@ def _passes(event: Event) -> Iterable[tuple[str, str]]:
         return
     covered = {t for r in event.rules for t in r.types if r.outcome == "exception"}
     fired = {r.rule for r in event.rules if r.outcome == "violation"}
-    for category in sorted({CATEGORY_OF.get(i.type, i.category) for i in event.identifiers}):
+    for category in sorted({i.category for i in event.identifiers}):
         types = {i.type for i in event.identifiers if i.category == category}
         if f"transfer.{category}" not in fired and not types <= covered:
             yield f"transfer.{category}", f"{event.flow_id}: {'+'.join(sorted(types))} to {event.destination.country}"
