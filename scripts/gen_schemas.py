@@ -5,6 +5,7 @@ schemas/report.schema.json   an exported compliance report (evidence.report.Repo
 schemas/policy.schema.json   a residency policy (policy.Policy)
 schemas/profile.schema.json  a device profile (profile.DeviceProfile)
 schemas/geo-overlay.schema.json  a geo overlay (locate._OverlayFile)
+schemas/baseline.schema.json  accepted findings for the CI gate (evidence.baseline.Baseline)
 
 ``--check`` writes nothing and exits 1 when a committed schema differs from the models.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from residency_guard.evidence.baseline import Baseline
 from residency_guard.evidence.report import render_schema, report_json_schema
 from residency_guard.locate import _OverlayFile
 from residency_guard.model import Event
@@ -45,6 +47,7 @@ def generated() -> dict[Path, str]:
         SCHEMAS / "policy.schema.json": render_schema(model_schema(Policy)),
         SCHEMAS / "profile.schema.json": render_schema(model_schema(DeviceProfile)),
         SCHEMAS / "geo-overlay.schema.json": render_schema(model_schema(_OverlayFile, "GeoOverlay")),
+        SCHEMAS / "baseline.schema.json": render_schema(model_schema(Baseline)),
     }
 
 

@@ -305,3 +305,24 @@ def test_replay_of_websocket_messages_gives_the_live_events(tmp_path: Path) -> N
     events = tmp_path / "replayed.jsonl"
     assert run_replay(capture, *_geo_args(tmp_path), "--events", events) == EXIT_OK
     assert [comparable(e) for e in judged(events)] == [comparable(e) for e in live]
+
+
+def test_replay_gate_expressions_and_baseline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    har = tmp_path / "c.har"
+    har.write_text(json.dumps(har_for(REQUESTS, {CN_HOST: 8000, DE_HOST: 8001})))
+    args = [*_geo_args(tmp_path), "--events", tmp_path / "e.jsonl"]
+    assert run_replay(har, *args, "--fail-on", "rule:transfer.device+country:CN") == EXIT_GATE
+    assert run_replay(har, *args, "--fail-on", "rule:transfer.device+country:DE") == EXIT_OK
+    baseline = tmp_path / "b.yaml"
+    baseline.write_text(
+        "accepted:\n"
+        "  - {rule: transfer.device, country: CN, justification: 'lab run, known ZZHC upload'}\n"
+        "  - {rule: refuse, country: RU, justification: 'never seen'}\n"
+    )
+    capsys.readouterr()
+    status = run_replay(har, *args, "--fail-on", "rule:transfer.device", "--baseline", baseline)
+    assert status == EXIT_OK
+    err = capsys.readouterr().err
+    assert "baselined: transfer.device: imei → 127.0.0.4 (CN)" in err
+    assert "warning: baseline entry #2 (refuse: any type → country RU) matched no finding" in err
+    assert IMEI not in err

@@ -33,6 +33,7 @@ IdentifierType = Literal[
 Category = Literal["device", "subscriber", "online", "location"]
 
 CATEGORY_OF: dict[str, Category] = dict(_idtypes.CATEGORY_OF)  # type: ignore[arg-type]
+IDENTIFIER_TYPES: tuple[str, ...] = tuple(CATEGORY_OF)
 CATEGORIES: tuple[Category, ...] = ("device", "subscriber", "online", "location")
 
 

@@ -2,6 +2,9 @@
 
 Readable text by default, ``--json`` for machines. With ``--fail-on introduced`` it gates a regression
 run: exit 3 when NEW has a violation (rule + identifier type + destination) that OLD did not.
+``--fail-on`` takes the expressions of ``export`` (``evidence.gate``) over NEW's findings, plus the
+atom ``introduced`` (``introduced+country:CN``: a violation new in NEW, to China). ``--baseline``
+accepts findings of NEW: they are marked ``baselined`` in the text and do not trip the gate.
 """
 
 from __future__ import annotations
@@ -12,9 +15,20 @@ from pathlib import Path
 
 import orjson
 
+from ..errors import ConfigError
 from ..evidence.cli_support import error, warnings_to_stderr
-from ..evidence.diff import diff_evidence, render_text
-from ..evidence.gate import EXIT_GATE, EXIT_INPUT, EXIT_OK
+from ..evidence.diff import diff_evidence, render_text, violation_keys
+from ..evidence.gate import (
+    EXIT_INPUT,
+    FAIL_ON_HELP,
+    GateContext,
+    add_baseline_argument,
+    evaluate_gate,
+    fail_on_type,
+    load_baseline_option,
+    parse_fail_on,
+    report_gate,
+)
 from ..evidence.sessions import EvidenceError, load_evidence
 
 NAME = "diff"
@@ -25,23 +39,32 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         NAME,
         help="compare two runs: new/removed destinations and transfers, violations fixed and introduced",
         description="Compare two events files or exported reports (residency-guard export, JSON format).",
-        epilog="exit status: 0 done; 2 usage or input error; 3 with --fail-on introduced, when NEW has "
-        "violations OLD did not",
+        epilog="exit status: 0 done; 2 usage or input error (bad --fail-on expression, invalid baseline); "
+        "3 the gate tripped: with --fail-on introduced, NEW has violations OLD did not (and no baseline "
+        "entry accepts them), or a baseline entry expired",
     )
     parser.add_argument("old", type=Path, metavar="OLD", help="baseline events file or report")
     parser.add_argument("new", type=Path, metavar="NEW", help="events file or report to compare")
     parser.add_argument("--json", action="store_true", help="print the differences as JSON")
     parser.add_argument(
         "--fail-on",
-        choices=("introduced", "none"),
-        default="none",
-        help="exit 3 when NEW introduces violations (default: none)",
+        type=fail_on_type(("introduced", "violation", "block")),
+        default=parse_fail_on("none"),
+        metavar="EXPR",
+        help=f"'introduced': exit 3 when NEW has violations OLD did not; or an expression over NEW's "
+        f"findings, where 'introduced' is one more atom: {FAIL_ON_HELP} (default: none)",
     )
+    add_baseline_argument(parser)
     parser.set_defaults(func=run)
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        baseline = load_baseline_option(args.baseline)
+    except ConfigError as e:
+        error(NAME, str(e))
+        return EXIT_INPUT
     with warnings_to_stderr(NAME):
         try:
             old = load_evidence(args.old)
@@ -50,12 +73,11 @@ def run(args: argparse.Namespace) -> int:
             error(NAME, str(e))
             return EXIT_INPUT
     result = diff_evidence(old, new)
+    gate = evaluate_gate(new.events, args.fail_on, baseline, context=GateContext(old_keys=violation_keys(old.events)))
     if args.json:
         sys.stdout.buffer.write(orjson.dumps(result.model_dump(mode="json"), option=orjson.OPT_INDENT_2) + b"\n")
         sys.stdout.buffer.flush()
     else:
-        sys.stdout.write(render_text(result))
+        sys.stdout.write(render_text(result, baselined={f.key for f, _ in gate.baselined}))
         sys.stdout.flush()
-    if args.fail_on == "introduced" and result.violations_introduced:
-        return EXIT_GATE
-    return EXIT_OK
+    return report_gate(NAME, gate, args.fail_on)

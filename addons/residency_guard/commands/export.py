@@ -4,6 +4,11 @@ JSON (default): one report document per guard session (see ``evidence.report``).
 holds several sessions and no ``--session`` is given, each goes to its own file, named after the output
 with the session id before the suffix (``report.json`` → ``report.<session_id>.json``).
 ECS: Elastic Common Schema NDJSON, one document per event, all selected sessions in one stream.
+OCSF: Data Security Findings (class 2006) as JSONL, one per violation event (``evidence.ocsf``).
+JUnit: JUnit XML, one testcase per (rule × destination), one testsuite per session (``evidence.junit``).
+
+The gate (``--fail-on``, ``--baseline``; see ``evidence.gate``) looks at every event of the selected
+sessions, whatever the format.
 """
 
 from __future__ import annotations
@@ -16,33 +21,52 @@ from typing import IO
 
 import orjson
 
+from ..errors import ConfigError
+from ..evidence.baseline import Baseline
 from ..evidence.cli_support import error, note, warnings_to_stderr, write_output
 from ..evidence.ecs import ecs_document
-from ..evidence.gate import EXIT_GATE, EXIT_INPUT, EXIT_OK, EXIT_STATUS_HELP, add_fail_on_argument, gate_tripped
+from ..evidence.gate import (
+    EXIT_INPUT,
+    EXIT_STATUS_HELP,
+    add_fail_on_argument,
+    evaluate_gate,
+    load_baseline_option,
+    report_gate,
+)
+from ..evidence.junit import junit_document
+from ..evidence.ocsf import ocsf_finding
 from ..evidence.report import build_report
 from ..evidence.sessions import EventsFile, EvidenceError, Session, load_sessions
 
 NAME = "export"
+FORMATS = ("json", "ecs", "ocsf", "junit")
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         NAME,
-        help="export an events file as a compliance report (JSON) or ECS NDJSON; optional CI gate",
+        help="export an events file as a compliance report (JSON), ECS NDJSON, OCSF JSONL or JUnit XML; "
+        "optional CI gate",
         description="Export the events a guard recorded as evidence: one JSON report per session "
-        "(metadata, summary counts, events) or Elastic Common Schema NDJSON.",
+        "(metadata, summary counts, events), Elastic Common Schema NDJSON (one document per event), "
+        "OCSF Data Security Findings (class 2006, JSONL, one per violation) or JUnit XML (one testcase "
+        "per rule x destination: failure = violation, skipped = baselined, passed = judged clean).",
         epilog=EXIT_STATUS_HELP,
     )
     parser.add_argument("events", type=Path, metavar="EVENTS", help="events file (rotated files are read too)")
     parser.add_argument("-o", "--output", default="-", metavar="FILE", help="output file ('-' = stdout, the default)")
-    parser.add_argument("--all", action="store_true", help="include every event, not only violations")
-    parser.add_argument("--format", choices=("json", "ecs"), default="json", help="output format (default: json)")
+    parser.add_argument(
+        "--all", action="store_true", help="include every event, not only violations (json and ecs only)"
+    )
+    parser.add_argument(
+        "--format", choices=FORMATS, default="json", help="output format: json, ecs, ocsf, junit (default: json)"
+    )
     parser.add_argument("--session", metavar="ID", help="export only the session with this id")
     parser.add_argument(
         "--reveal-identifiers",
         action="store_true",
         help="keep full identifier values recorded by a guard run with --reveal-identifiers "
-        "(default: masked values only)",
+        "(json, ecs, ocsf; junit never shows them; default: masked values only)",
     )
     add_fail_on_argument(parser)
     parser.set_defaults(func=run)
@@ -55,13 +79,13 @@ def _session_output(output: str, session: Session, index: int) -> str:
     return str(path.with_name(f"{path.stem}.{label}{path.suffix or '.json'}"))
 
 
-def run(args: argparse.Namespace) -> int:
+def _select(args: argparse.Namespace) -> tuple[EventsFile, list[Session]] | None:
     with warnings_to_stderr(NAME):
         try:
             loaded = load_sessions(args.events)
         except EvidenceError as e:
             error(NAME, str(e))
-            return EXIT_INPUT
+            return None
     sessions = loaded.sessions or [Session()]
     if not loaded.sessions:
         note(NAME, f"{args.events}: no records; exporting an empty session")
@@ -70,20 +94,25 @@ def run(args: argparse.Namespace) -> int:
         if not sessions:
             known = ", ".join(str(s.session_id) for s in loaded.sessions) or "none"
             error(NAME, f"{args.events}: no session {args.session!r} (sessions: {known})")
-            return EXIT_INPUT
+            return None
+    return loaded, sessions
+
+
+def run(args: argparse.Namespace) -> int:
     try:
-        if args.format == "ecs":
-            write_output(args.output, lambda fh: _write_ecs(fh, sessions, args))
-        elif len(sessions) == 1:
-            write_output(args.output, lambda fh: _write_report(fh, sessions[0], loaded, args))
-        elif args.output == "-":
-            error(NAME, f"{args.events} holds {len(sessions)} sessions: give -o FILE (one file each) or --session ID")
+        baseline = load_baseline_option(args.baseline)
+    except ConfigError as e:
+        error(NAME, str(e))
+        return EXIT_INPUT
+    selected = _select(args)
+    if selected is None:
+        return EXIT_INPUT
+    loaded, sessions = selected
+    if args.all and args.format in ("ocsf", "junit"):
+        note(NAME, f"--all has no effect on --format {args.format}")
+    try:
+        if not _write(args, loaded, sessions, baseline):
             return EXIT_INPUT
-        else:
-            for index, session in enumerate(sessions, start=1):
-                target = _session_output(args.output, session, index)
-                write_output(target, partial(_write_report, session=session, loaded=loaded, args=args))
-                note(NAME, f"wrote {target}")
     except OSError as e:
         error(NAME, f"cannot write {args.output}: {e.strerror or e}")
         return EXIT_INPUT
@@ -92,10 +121,28 @@ def run(args: argparse.Namespace) -> int:
     blocked = sum(e.action == "blocked" for e in events)
     if args.output != "-":
         note(NAME, f"{len(events)} events, {violations} violations, {blocked} blocked → {args.output}")
-    if gate_tripped(events, args.fail_on):
-        note(NAME, f"gate tripped (--fail-on {args.fail_on}): {violations} violations, {blocked} blocked")
-        return EXIT_GATE
-    return EXIT_OK
+    return report_gate(NAME, evaluate_gate(events, args.fail_on, baseline), args.fail_on)
+
+
+def _write(args: argparse.Namespace, loaded: EventsFile, sessions: list[Session], baseline: Baseline | None) -> bool:
+    """Write the export; False (after an error message) when the arguments do not allow it."""
+    if args.format == "ecs":
+        write_output(args.output, lambda fh: _write_ecs(fh, sessions, args))
+    elif args.format == "ocsf":
+        write_output(args.output, lambda fh: _write_ocsf(fh, sessions, args))
+    elif args.format == "junit":
+        write_output(args.output, partial(_write_junit, sessions=sessions, baseline=baseline))
+    elif len(sessions) == 1:
+        write_output(args.output, lambda fh: _write_report(fh, sessions[0], loaded, args))
+    elif args.output == "-":
+        error(NAME, f"{args.events} holds {len(sessions)} sessions: give -o FILE (one file each) or --session ID")
+        return False
+    else:
+        for index, session in enumerate(sessions, start=1):
+            target = _session_output(args.output, session, index)
+            write_output(target, partial(_write_report, session=session, loaded=loaded, args=args))
+            note(NAME, f"wrote {target}")
+    return True
 
 
 def _write_report(fh: IO[bytes], session: Session, loaded: EventsFile, args: argparse.Namespace) -> None:
@@ -109,3 +156,15 @@ def _write_ecs(fh: IO[bytes], sessions: list[Session], args: argparse.Namespace)
             if args.all or event.verdict == "violation":
                 doc = ecs_document(event, session.record, reveal_identifiers=args.reveal_identifiers)
                 fh.write(orjson.dumps(doc) + b"\n")
+
+
+def _write_ocsf(fh: IO[bytes], sessions: list[Session], args: argparse.Namespace) -> None:
+    for session in sessions:
+        for event in session.events:
+            if event.verdict == "violation":
+                doc = ocsf_finding(event, session.record, reveal_identifiers=args.reveal_identifiers)
+                fh.write(orjson.dumps(doc) + b"\n")
+
+
+def _write_junit(fh: IO[bytes], sessions: list[Session], baseline: Baseline | None) -> None:
+    fh.write(junit_document(sessions, baseline))

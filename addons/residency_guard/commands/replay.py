@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING
 from ..errors import ConfigError
 from ..eventlog import EventLogError, EventWriter
 from ..evidence.cli_support import error, note
-from ..evidence.gate import EXIT_GATE, EXIT_INPUT, EXIT_OK, EXIT_STATUS_HELP, add_fail_on_argument, gate_tripped
+from ..evidence.gate import (
+    EXIT_INPUT,
+    EXIT_STATUS_HELP,
+    add_fail_on_argument,
+    evaluate_gate,
+    load_baseline_option,
+    report_gate,
+)
 from ..model import Event, SessionRecord, StatsCounts, StatsRecord
 
 if TYPE_CHECKING:
@@ -148,6 +155,7 @@ def run(args: argparse.Namespace) -> int:
     from ..evidence.capture import CaptureError
 
     try:
+        baseline = load_baseline_option(args.baseline)
         inspector, session = build_inspector(args)
     except ConfigError as e:
         error(NAME, str(e))
@@ -173,7 +181,4 @@ def run(args: argparse.Namespace) -> int:
         f"{stats.flows} requests, {len(events)} events, {stats.violations} violations, {stats.blocked} blocked "
         f"→ {args.events}",
     )
-    if gate_tripped(events, args.fail_on):
-        note(NAME, f"gate tripped (--fail-on {args.fail_on})")
-        return EXIT_GATE
-    return EXIT_OK
+    return report_gate(NAME, evaluate_gate(events, args.fail_on, baseline), args.fail_on)

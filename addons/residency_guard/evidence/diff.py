@@ -16,7 +16,7 @@ only (and the result says so) rather than reporting every allowed destination as
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from pydantic import BaseModel, ConfigDict
 
@@ -157,7 +157,8 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def render_text(result: DiffResult) -> str:
+def render_text(result: DiffResult, baselined: Collection[tuple[str, str, str]] = ()) -> str:
+    """The diff as text; violations whose (rule, type, destination) is in ``baselined`` are marked so."""
     o, n = result.old, result.new
     lines = [
         f"old: {o.source} ({o.kind}, {_plural(o.events, 'event')}, {_plural(o.violations, 'violation')})",
@@ -183,6 +184,7 @@ def render_text(result: DiffResult) -> str:
     )
     lines += [
         f"  introduced  {v.rule}: {v.type} → {v.destination}  {_plural(v.events, 'event')}"
+        + ("  (baselined)" if (v.rule, v.type, v.destination) in baselined else "")
         for v in result.violations_introduced
     ]
     lines += [f"  fixed       {v.rule}: {v.type} → {v.destination}" for v in result.violations_fixed]

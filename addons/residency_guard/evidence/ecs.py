@@ -24,12 +24,12 @@ from .report import mask_event
 ECS_VERSION = "8.11.0"
 
 
-def _drop_empty(obj: Any) -> Any:
+def drop_empty(obj: Any) -> Any:
     if isinstance(obj, dict):
-        cleaned = {k: _drop_empty(v) for k, v in obj.items()}
+        cleaned = {k: drop_empty(v) for k, v in obj.items()}
         return {k: v for k, v in cleaned.items() if v not in (None, {}, [])}
     if isinstance(obj, list):
-        return [_drop_empty(v) for v in obj]
+        return [drop_empty(v) for v in obj]
     return obj
 
 
@@ -96,7 +96,7 @@ def ecs_document(
             "inspection": event.inspection.model_dump(mode="json"),
         },
     }
-    doc = _drop_empty(doc)
+    doc = drop_empty(doc)
     # an empty list of inspection notes is a fact (nothing was skipped), not a missing value
     doc["residency_guard"]["inspection"] = event.inspection.model_dump(mode="json")
     return doc
