@@ -156,7 +156,7 @@ def test_gzip_json_with_identifiers_is_decoded(guard, origins):
 
 def test_listen_backlog_is_deepened_beyond_asyncio_default(guard):
     """mitmproxy's listener would accept only 100 pending connections; a burst beyond that is reset."""
-    from residency_guard.addon import LISTEN_BACKLOG
+    from residency_guard.listening import LISTEN_BACKLOG
 
     somaxconn = int(open("/proc/sys/net/core/somaxconn").read())
     out = subprocess.run(["ss", "-ltnH", f"sport = :{guard.port}"], capture_output=True, text=True, check=True).stdout

@@ -1,59 +1,58 @@
 """The mitmproxy addon: thin hooks around ``pipeline.Inspector``.
 
 Options are declared in ``load`` and parsed into typed state in ``configure`` (a bad policy, profile or
-overlay raises ``OptionsError`` there, so the proxy refuses to start). Hooks gather the facts of a flow,
-hand them to the inspector, act on the judgement (451, refused connection) and append the event.
-They decide nothing themselves.
+overlay raises ``OptionsError`` there, so the proxy refuses to start, and a bad live change leaves the
+running guard as it was). Hooks gather the facts of a flow (``flowfacts``), hand them to the inspector,
+act on the judgement (451, refused connection) and append the event. They decide nothing themselves.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import dataclasses
 import logging
-import os
-import socket
-import time
 import traceback
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-import orjson
-from mitmproxy import addonmanager, connection, ctx, exceptions, http, tcp, tls, udp, websocket
+from mitmproxy import addonmanager, connection, ctx, exceptions, http, tcp, tls, udp
 from mitmproxy.proxy import mode_specs, server_hooks
 
 from . import __version__
+from .counters import Counters
 from .errors import ConfigError
 from .eventlog import EventLogError, EventWriter, render_line
+from .flowfacts import (
+    client_connection_facts,
+    connection_facts,
+    flow_connection_facts,
+    peer_ip,
+    request_view,
+    stream_connection_facts,
+    stream_view,
+    websocket_view,
+)
 from .limits import Limits
+from .listening import deepen_listen_backlog
 from .locate import ip_or_none
-from .model import RequestView, StatsRecord
+from .memory import release_free_memory
+from .model import RequestView
 from .offload import CODED_OFFLOAD_MIN_BYTES, OFFLOAD_MIN_BYTES, InspectionPool, Verdict
-from .pipeline import STREAM_BLOCKED, ConnectionFacts, EventSummary, Inspector, stream_payload_recorded, utc_now
+from .pipeline import STREAM_BLOCKED, ConnectionFacts, EventSummary, Inspector, stream_payload_recorded
 from .policy import refuses_name
-from .setup import DEFAULT_KEY_FILE, build_guard
+from .resolve import PinnedResolver
+from .responses import block_response, error_response
+from .setup import DEFAULT_KEY_FILE, GuardSetup, build_guard
 from .shipped import DEFAULT_POLICY
 
 log = logging.getLogger("residency_guard")
 
-__all__ = [
-    "DEFAULT_KEY_FILE",
-    "DEFAULT_POLICY",
-    "ResidencyGuard",
-    "flow_connection_facts",
-    "request_view",
-]
+__all__ = ["DEFAULT_KEY_FILE", "DEFAULT_POLICY", "ResidencyGuard", "default_events_path"]
 
-DNS_TTL_SECONDS = 60.0
-# mitmproxy listens with asyncio's default backlog of 100. A lab AP with a few phones booting at once
-# opens more connections than that in a burst; the kernel then drops or (tcp_abort_on_overflow) resets
-# them, which looks to QA like the phone's network failing. The kernel caps this at net.core.somaxconn.
-LISTEN_BACKLOG = 4096
 # Modes in which the original destination address is known when the client connects.
 _DESTINATION_KNOWN_MODES = (
     mode_specs.TransparentMode,
@@ -61,131 +60,18 @@ _DESTINATION_KNOWN_MODES = (
     mode_specs.LocalMode,
     mode_specs.TunMode,
 )
-
-
-def deepen_listen_backlog(servers: object) -> int:
-    """Raise the accept backlog of every TCP socket mitmproxy listens on; returns how many were raised.
-
-    ``listen()`` on a socket that is already listening only changes its backlog (Linux, BSD). It goes
-    through a duplicate descriptor because asyncio's socket wrappers do not expose ``listen``.
-    """
-    raised = 0
-    for instance in servers:  # type: ignore[attr-defined]
-        for server in getattr(instance, "_servers", ()):
-            if not isinstance(server, asyncio.Server):
-                continue
-            for sock in server.sockets:
-                if sock.type != socket.SOCK_STREAM:
-                    continue
-                with socket.socket(sock.family, sock.type, sock.proto, fileno=os.dup(sock.fileno())) as dup:
-                    dup.listen(LISTEN_BACKLOG)
-                raised += 1
-    return raised
+_LIMIT_OPTIONS = {
+    "guard_max_body_bytes": "max_body_bytes",
+    "guard_max_decoded_bytes": "max_decoded_bytes",
+    "guard_max_depth": "max_depth",
+    "guard_max_items": "max_items",
+}
+# The events file is reopened only when one of these changes; the inspector when its arguments do.
+WRITER_OPTIONS = frozenset({"guard_events", "guard_events_max_bytes", "guard_fsync"})
 
 
 def default_events_path() -> Path:
     return Path("events") / datetime.now(UTC).strftime("session-%Y%m%dT%H%M%SZ.jsonl")
-
-
-@dataclass
-class Counters:
-    flows: int = 0
-    inspected: int = 0
-    with_identifiers: int = 0
-    violations: int = 0
-    blocked: int = 0
-    partial: int = 0
-    errors: int = 0
-
-
-def request_view(flow: http.HTTPFlow) -> RequestView:
-    """The request as the pipeline sees it: raw (still content-encoded) body, headers in order."""
-    req = flow.request
-    return RequestView(
-        method=req.method,
-        url=req.pretty_url,
-        headers=tuple((k, v) for k, v in req.headers.items(multi=True)),
-        body=req.raw_content or b"",
-        http_version=req.http_version,
-    )
-
-
-def websocket_view(flow: http.HTTPFlow, message: websocket.WebSocketMessage) -> RequestView:
-    """A client WebSocket message as a request: the handshake's URL, the message as the body."""
-    kind = "text/plain; charset=utf-8" if message.is_text else "application/octet-stream"
-    return RequestView(
-        method="WEBSOCKET",
-        url=flow.request.pretty_url,
-        headers=(("Content-Type", kind),),
-        body=message.content,
-        http_version=flow.request.http_version,
-    )
-
-
-def stream_view(
-    flow: tcp.TCPFlow | udp.UDPFlow, message: tcp.TCPMessage | udp.UDPMessage, name: str | None = None
-) -> RequestView:
-    """A message the phone sends over raw TCP or UDP (MQTT, a vendor protocol on port 9999, …) as a
-    request with no headers: the extractor recognises the payload by its content. ``name`` is the host
-    name the connection was asked for, when the flow itself only knows the address."""
-    protocol = "UDP" if isinstance(flow, udp.UDPFlow) else "TCP"
-    host, port = _stream_destination(flow, name)
-    return RequestView(
-        method=protocol, url=f"{protocol.lower()}://{_url_host(host)}:{port}/", headers=(), body=message.content
-    )
-
-
-def stream_connection_facts(flow: tcp.TCPFlow | udp.UDPFlow, name: str | None = None) -> ConnectionFacts:
-    server, client = flow.server_conn, flow.client_conn.peername
-    host, port = _stream_destination(flow, name)
-    return ConnectionFacts(
-        flow_id=flow.id,
-        client_ip=_peer_ip(client),
-        client_port=client[1] if client else None,
-        host=host,
-        server_ip=_peer_ip(server.peername) or _peer_ip(server.address) or ip_or_none(host),
-        server_port=port,
-        tls=server.tls,
-        sni=server.sni,
-    )
-
-
-def _stream_destination(flow: tcp.TCPFlow | udp.UDPFlow, name: str | None) -> tuple[str, int]:
-    server = flow.server_conn
-    address = server.address or server.peername or ("unknown", 0)
-    return server.sni or name or str(address[0]), int(address[1])
-
-
-def _url_host(host: str) -> str:
-    return f"[{host}]" if ":" in host else host
-
-
-def flow_connection_facts(flow: http.HTTPFlow) -> ConnectionFacts:
-    """What a flow says about its connection; ``server_ip`` is None when only a host name is known.
-
-    The peer actually connected to wins; in transparent and WireGuard modes the server address is the
-    original destination IP; a host that is an IP literal is its own address.
-    """
-    server = flow.server_conn
-    host = flow.request.pretty_host
-    # The peer actually connected to; else, in transparent and WireGuard modes, the original
-    # destination; else the host, when it is an address.
-    ip = _peer_ip(server.peername) or _peer_ip(server.address) or ip_or_none(host)
-    client = flow.client_conn.peername
-    return ConnectionFacts(
-        flow_id=flow.id,
-        client_ip=_peer_ip(client),
-        client_port=client[1] if client else None,
-        host=host,
-        server_ip=ip,
-        server_port=flow.request.port,
-        tls=flow.request.scheme == "https",
-        sni=server.sni,
-    )
-
-
-def _peer_ip(address: connection.Address | None) -> str | None:
-    return ip_or_none(str(address[0])) if address else None
 
 
 class ResidencyGuard:
@@ -196,9 +82,11 @@ class ResidencyGuard:
         self.counters = Counters()
         self._stats_written: Counters | None = None
         self._stats_task: asyncio.Task[None] | None = None
-        self._dns: dict[str, tuple[str | None, float]] = {}
-        # server connection id → the host name it was asked for, before server_connect pinned the address
-        self._server_names: dict[str, str] = {}
+        self.resolver = PinnedResolver()
+        self.setup: GuardSetup | None = None
+        self._setup_kwargs: dict[str, Any] = {}
+        self._writer_options: tuple[object, ...] = ()
+        self._pool_workers = 0
         self.on_error = "pass"
         self.pool: InspectionPool | None = None
         self.offload_min_bytes = OFFLOAD_MIN_BYTES
@@ -270,19 +158,44 @@ class ResidencyGuard:
         # mitmdump -s passes every option on the first call; residency-guard run sets the guard_* ones
         # in one update after mitmproxy's own. Building on an unrelated update would open a stray
         # events file with default settings.
-        if not any(name.startswith("guard_") for name in updated):
+        changed = {name for name in updated if name.startswith("guard_")}
+        if not changed:
             return
         opts = ctx.options
         if opts.guard_on_error not in ("pass", "block"):
             raise exceptions.OptionsError(f"guard_on_error must be 'pass' or 'block', not {opts.guard_on_error!r}")
+        if opts.guard_engine not in ("auto", "native", "python"):
+            raise exceptions.OptionsError(f"guard_engine: {opts.guard_engine!r} is not one of auto, native, python")
+        first = self.setup is None
+        # Everything that can fail is built before anything is replaced, so a refused change leaves the
+        # running guard as it was. mitmproxy then rolls the options back, calling ``configure`` with the
+        # values already in force: comparing with them keeps that from rebuilding anything.
+        setup_kwargs = self._setup_arguments(opts)
+        setup = self._build_setup(setup_kwargs) if first or setup_kwargs != self._setup_kwargs else None
+        writer_options = tuple(getattr(opts, name) for name in sorted(WRITER_OPTIONS))
+        writer = self._open_writer(opts) if first or writer_options != self._writer_options else None
+        if setup is not None:
+            self._setup_kwargs = setup_kwargs
+            self._use_setup(setup, new_session=not first)
+        if setup is not None or opts.guard_workers != self._pool_workers:
+            self._restart_pool(opts.guard_workers)
+        self.offload_min_bytes = opts.guard_offload_min_bytes
+        self.on_error = opts.guard_on_error
+        if writer is not None:
+            if self.writer is not None:
+                self.writer.close()
+            self.writer, self._writer_options = writer, writer_options
+        if setup is not None or writer is not None:
+            self._write_session_record(",".join(opts.mode))
+
+    @staticmethod
+    def _setup_arguments(opts: Any) -> dict[str, Any]:
+        """``build_guard``'s arguments from the options (a worker process builds its guard from them too)."""
         limits = Limits(
-            max_body_bytes=opts.guard_max_body_bytes,
-            max_decoded_bytes=opts.guard_max_decoded_bytes,
-            max_depth=opts.guard_max_depth,
-            max_items=opts.guard_max_items,
+            **{field: getattr(opts, option) for option, field in _LIMIT_OPTIONS.items()},
             max_seconds=opts.guard_max_ms / 1000,
         )
-        setup_kwargs = dict(
+        kwargs: dict[str, Any] = dict(
             policy=opts.guard_policy,
             profiles=list(opts.guard_profiles),
             geodb=list(opts.guard_geodb),
@@ -292,38 +205,51 @@ class ResidencyGuard:
             reveal_identifiers=opts.guard_reveal_identifiers,
             engine=opts.guard_engine,
         )
-        if opts.guard_engine not in ("auto", "native", "python"):
-            raise exceptions.OptionsError(f"guard_engine: {opts.guard_engine!r} is not one of auto, native, python")
+        return kwargs
+
+    @staticmethod
+    def _build_setup(kwargs: dict[str, Any]) -> GuardSetup:
         try:
-            setup = build_guard(**setup_kwargs)
+            return build_guard(**kwargs)
         except ConfigError as e:
             raise exceptions.OptionsError(str(e)) from None
-        if self.pool is not None:
-            self.pool.close()
-        self.pool = InspectionPool(opts.guard_workers, setup_kwargs) if opts.guard_workers > 0 else None
-        self.offload_min_bytes = opts.guard_offload_min_bytes
+
+    def _use_setup(self, setup: GuardSetup, new_session: bool) -> None:
+        # Events judged under a new configuration belong to a new session: readers keep the first
+        # session record of a session id, which would otherwise describe a policy no longer in force.
+        if new_session:
+            self.session_id = uuid.uuid4().hex[:16]
+        self.setup, self.inspector = setup, setup.inspector
+        self.warnings = list(setup.warnings)
         for w in setup.warnings:
             log.warning(w)
-        self.warnings = list(setup.warnings)
-        self.inspector = setup.inspector
-        self.on_error = opts.guard_on_error
+        log.info(
+            "residency-guard %s: policy %s, %d profile(s)", __version__, setup.inspector.policy.name,
+            len(setup.profiles),
+        )  # fmt: skip
+
+    def _restart_pool(self, workers: int) -> None:
+        if self.pool is not None:
+            self.pool.close()
+        self.pool = InspectionPool(workers, self._setup_kwargs) if workers > 0 else None
+        self._pool_workers = workers
+
+    @staticmethod
+    def _open_writer(opts: Any) -> EventWriter:
         events_path = Path(opts.guard_events) if opts.guard_events else default_events_path()
-        if self.writer is not None:
-            self.writer.close()
         try:
-            self.writer = EventWriter(
-                events_path, max_bytes=opts.guard_events_max_bytes or None, fsync=opts.guard_fsync
-            )
-            self.writer.append(setup.session_record(self.session_id, ",".join(opts.mode)))
+            writer = EventWriter(events_path, max_bytes=opts.guard_events_max_bytes or None, fsync=opts.guard_fsync)
         except EventLogError as e:
             raise exceptions.OptionsError(str(e)) from None
-        log.info(
-            "residency-guard %s: policy %s, %d profile(s), events → %s",
-            __version__,
-            setup.inspector.policy.name,
-            len(setup.profiles),
-            events_path,
-        )
+        log.info("residency-guard: events → %s", events_path)
+        return writer
+
+    def _write_session_record(self, mode: str) -> None:
+        assert self.setup is not None and self.writer is not None
+        try:
+            self.writer.append(self.setup.session_record(self.session_id, mode))
+        except EventLogError as e:
+            raise exceptions.OptionsError(str(e)) from None
 
     # ------------------------------------------------------------------------------------ lifecycle
 
@@ -348,11 +274,9 @@ class ResidencyGuard:
     def _write_stats(self) -> None:
         if self.writer is None or self._stats_written == self.counters:
             return
-        c = self.counters
         try:
-            # Counters has exactly the counter fields of StatsRecord.
-            self.writer.append(StatsRecord(timestamp=utc_now(), session_id=self.session_id, **vars(c)))
-            self._stats_written = Counters(**vars(c))
+            self.writer.append(self.counters.stats_record(self.session_id))
+            self._stats_written = self.counters.snapshot()
         except EventLogError as e:
             log.error("residency-guard: %s", e)
 
@@ -378,7 +302,7 @@ class ResidencyGuard:
     async def request(self, flow: http.HTTPFlow) -> None:
         if self.inspector is None or flow.response is not None or flow.error is not None:
             return
-        self.counters.flows += 1
+        self.counters.arrived()
         view = request_view(flow)
         try:
             conn = await self._connection_facts(flow)
@@ -399,17 +323,11 @@ class ResidencyGuard:
         """Count, record and act on a verdict; ``flow`` is None when it was already forwarded or is not
         an HTTP request. False when the event could not be recorded and ``--on-error block`` refuses
         the traffic (an HTTP flow has its 503 by then; a message must be dropped by the caller)."""
-        c = self.counters
-        c.inspected += 1
-        c.with_identifiers += verdict.has_hits
-        c.partial += not verdict.complete
+        self.counters.record(verdict)
         summary = verdict.summary
-        if verdict.line is not None and summary is not None:
-            c.violations += verdict.violation
-            if not self._record(verdict.line, summary, flow):
-                return False
+        if verdict.line is not None and summary is not None and not self._record(verdict.line, summary, flow):
+            return False
         if verdict.blocked and flow is not None:
-            c.blocked += 1
             flow.response = block_response(summary)
         return True
 
@@ -438,8 +356,6 @@ class ResidencyGuard:
         """Count and record a verdict on a message (WebSocket, raw stream); True when the message must
         not be forwarded: it is blocked, or its event could not be written under ``--on-error block``."""
         recorded = self._apply(verdict, None)
-        if verdict.blocked:
-            self.counters.blocked += 1
         return verdict.blocked or not recorded
 
     def _judge_later(self, flow_id: str, view: RequestView, conn: ConnectionFacts) -> None:
@@ -456,7 +372,7 @@ class ResidencyGuard:
         try:
             verdict = future.result()
         except Exception:
-            self.counters.errors += 1
+            self.counters.failed()
             log.error(
                 "residency-guard: inspection failed for flow %s (judged after forwarding)\n%s",
                 flow_id,
@@ -473,12 +389,12 @@ class ResidencyGuard:
         message = flow.websocket.messages[-1]
         if not message.from_client:
             return
-        self.counters.flows += 1
+        self.counters.arrived()
         try:
             conn = await self._connection_facts(flow)
             verdict = await self._verdict(websocket_view(flow, message), conn)
         except Exception:
-            self.counters.errors += 1
+            self.counters.failed()
             log.error(
                 "residency-guard: inspection failed for a WebSocket message of flow %s\n%s",
                 flow.id,
@@ -517,15 +433,13 @@ class ResidencyGuard:
         if flow.metadata.get(STREAM_BLOCKED):
             message.content = b""
             return
-        self.counters.flows += 1
-        name = self._server_names.get(flow.server_conn.id)
+        self.counters.arrived()
+        name = self.resolver.name_of(flow.server_conn.id)
         try:
-            conn = stream_connection_facts(flow, name)
-            if conn.server_ip is None:
-                conn = dataclasses.replace(conn, server_ip=await self._resolve(conn.host, conn.server_port))
+            conn = await self._with_address(stream_connection_facts(flow, name))
             verdict = await self._verdict(stream_view(flow, message, name), conn)
         except Exception:
-            self.counters.errors += 1
+            self.counters.failed()
             log.error(
                 "residency-guard: inspection failed for a %s message of flow %s\n%s",
                 type(message).__name__,
@@ -547,22 +461,8 @@ class ResidencyGuard:
         a refused destination before any upstream connection or TLS handshake is made."""
         if self.inspector is None or not isinstance(client.proxy_mode, _DESTINATION_KNOWN_MODES):
             return
-        if not client.sockname:
-            return
-        ip, port = _peer_ip(client.sockname), int(client.sockname[1])
-        if ip is None:
-            return
-        conn = ConnectionFacts(
-            flow_id=f"conn-{client.id[:13]}",
-            client_ip=_peer_ip(client.peername),
-            client_port=client.peername[1] if client.peername else None,
-            host=ip,
-            server_ip=ip,
-            server_port=port,
-            tls=False,
-            sni=None,
-        )
-        if reason := self._refusal(conn):
+        conn = client_connection_facts(client)
+        if conn is not None and (reason := self._refusal(conn)):
             client.error = reason
 
     def tls_clienthello(self, data: tls.ClientHelloData) -> None:
@@ -580,20 +480,14 @@ class ResidencyGuard:
         host, port = str(data.server.address[0]), int(data.server.address[1])
         ip = ip_or_none(host)
         if ip is None:
-            ip = await self._resolve(host, port)
+            ip = await self.resolver.resolve(host, port)
             if ip is not None:
                 data.server.address = (ip, port)
-                self._server_names[data.server.id] = host
-        conn = ConnectionFacts(
-            flow_id=f"conn-{data.server.id[:13]}",
-            client_ip=_peer_ip(data.client.peername),
-            client_port=data.client.peername[1] if data.client.peername else None,
-            host=data.server.sni or host,
-            server_ip=ip,
-            server_port=port,
-            tls=data.server.tls,
-            sni=data.server.sni,
-        )
+                self.resolver.pin(data.server.id, host)
+        conn = connection_facts(
+            f"conn-{data.server.id[:13]}", data.client, host=data.server.sni or host, server_ip=ip,
+            server_port=port, tls=data.server.tls, sni=data.server.sni,
+        )  # fmt: skip
         if reason := self._refusal(conn):
             data.server.error = reason
 
@@ -603,16 +497,14 @@ class ResidencyGuard:
         try:
             destination, rule = self.inspector.check_connection(conn)
         except Exception:
-            self.counters.errors += 1
+            self.counters.failed()
             log.error("residency-guard: connection check failed for %s\n%s", conn.host, traceback.format_exc())
             if self.on_error == "block":
                 return "residency-guard: internal error while judging this connection (on-error=block)"
             return None
         if rule is None:
             return None
-        self.counters.flows += 1
-        self.counters.violations += 1
-        self.counters.blocked += 1
+        self.counters.refused()
         event = self.inspector.connection_event(
             conn, destination, rule, ["connection refused before any payload was sent"]
         )
@@ -620,7 +512,7 @@ class ResidencyGuard:
         return f"residency-guard: {rule.reason}"
 
     def server_disconnected(self, data: server_hooks.ServerConnectionHookData) -> None:
-        self._server_names.pop(data.server.id, None)
+        self.resolver.forget(data.server.id)
 
     server_connect_error = server_disconnected  # a connection that never opened is never disconnected
 
@@ -635,16 +527,11 @@ class ResidencyGuard:
         try:
             host, port = str(server.address[0]), int(server.address[1])
             sni = client.sni or server.sni
-            conn = ConnectionFacts(
-                flow_id=f"conn-{client.id[:13]}",
-                client_ip=_peer_ip(client.peername),
-                client_port=client.peername[1] if client.peername else None,
-                host=sni or host,
-                server_ip=_peer_ip(server.peername) or ip_or_none(host) or self._cached_ip(host),
-                server_port=port,
-                tls=True,
-                sni=sni,
-            )
+            conn = connection_facts(
+                f"conn-{client.id[:13]}", client, host=sni or host,
+                server_ip=peer_ip(server.peername) or ip_or_none(host) or self.resolver.cached(host),
+                server_port=port, tls=True, sni=sni,
+            )  # fmt: skip
             destination = self.inspector.locate(conn)
             reason = client.error or "handshake failed"
             event = self.inspector.connection_event(
@@ -656,42 +543,22 @@ class ResidencyGuard:
                 ],
             )
         except Exception:
-            self.counters.errors += 1
+            self.counters.failed()
             log.error("residency-guard: recording a failed TLS handshake failed\n%s", traceback.format_exc())
             return
-        self.counters.flows += 1
-        self.counters.partial += 1
+        self.counters.uninspected()
         self._record(render_line(event), EventSummary.of(event), None)
 
     # ------------------------------------------------------------------------------------ helpers
 
     async def _connection_facts(self, flow: http.HTTPFlow) -> ConnectionFacts:
-        facts = flow_connection_facts(flow)
-        if facts.server_ip is None:
-            facts = dataclasses.replace(facts, server_ip=await self._resolve(facts.host, facts.server_port))
-        return facts
+        return await self._with_address(flow_connection_facts(flow))
 
-    def _cached_ip(self, host: str) -> str | None:
-        cached = self._dns.get(host)
-        return cached[0] if cached else None
-
-    async def _resolve(self, host: str, port: int) -> str | None:
-        """Resolve once per TTL, so the address judged in ``request`` is the one ``server_connect`` pins."""
-        cached = self._dns.get(host)
-        now = time.monotonic()
-        if cached and cached[1] > now:
-            return cached[0]
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(host, port, proto=6)
-        except OSError:
-            return None
-        if not infos:
-            return None
-        ip = ip_or_none(str(infos[0][4][0]))
-        if len(self._dns) > 4096:
-            self._dns.clear()
-        self._dns[host] = (ip, now + DNS_TTL_SECONDS)
-        return ip
+    async def _with_address(self, facts: ConnectionFacts) -> ConnectionFacts:
+        """The facts with the address ``server_connect`` will pin, when only the host name was known."""
+        if facts.server_ip is not None:
+            return facts
+        return dataclasses.replace(facts, server_ip=await self.resolver.resolve(facts.host, facts.server_port))
 
     def _record(self, line: bytes, summary: EventSummary, flow: http.HTTPFlow | None) -> bool:
         """Append the event and log it; False when it could not be written and ``--on-error block``
@@ -700,7 +567,7 @@ class ResidencyGuard:
         try:
             self.writer.append_line(line)
         except EventLogError as e:
-            self.counters.errors += 1
+            self.counters.failed()
             log.error("residency-guard: EVENT NOT RECORDED (flow %s): %s", summary.flow_id, e)
             if self.on_error == "block":
                 if flow is not None:
@@ -712,50 +579,10 @@ class ResidencyGuard:
         return True
 
     def _failed(self, flow: http.HTTPFlow, what: str) -> None:
-        self.counters.errors += 1
+        self.counters.failed()
         log.error("residency-guard: %s for flow %s\n%s", what, flow.id, traceback.format_exc())
         if self.on_error == "block":
             flow.response = error_response(flow.id, f"residency-guard: {what}; refused (on-error=block)")
-
-
-def _glibc_malloc_trim() -> Callable[[int], int] | None:
-    try:
-        return ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):
-        return None
-
-
-_malloc_trim = _glibc_malloc_trim()
-
-
-def release_free_memory() -> None:
-    """Hand freed heap pages back to the OS.
-
-    Per-flow buffers leave glibc's heap fragmented: the Python heap stays flat over 100 000 flows
-    (tracemalloc), yet RSS creeps up unless free pages are trimmed now and then.
-    """
-    if _malloc_trim is not None:
-        _malloc_trim(0)
-
-
-def block_response(summary: EventSummary | None) -> http.Response:
-    """HTTP 451 naming the rule; the request never reaches the server. No identifier values."""
-    body: dict[str, object] = {"error": "blocked by residency-guard"}
-    if summary is not None:
-        body.update(
-            policy=summary.policy,
-            flow_id=summary.flow_id,
-            destination={"host": summary.host, "country": summary.country},
-            identifier_types=list(summary.types),
-            rules=[{"rule": rule, "reason": reason} for rule, action, reason in summary.rules if action == "block"],
-        )
-    return http.Response.make(451, orjson.dumps(body), {"Content-Type": "application/json"})
-
-
-def error_response(flow_id: str, message: str) -> http.Response:
-    return http.Response.make(
-        503, orjson.dumps({"error": message, "flow_id": flow_id}), {"Content-Type": "application/json"}
-    )
 
 
 def _log_event(summary: EventSummary) -> None:

@@ -50,7 +50,7 @@ def flow_requests(path: Path) -> Iterator[CapturedRequest]:
     from mitmproxy import http, io, tcp, udp
     from mitmproxy.exceptions import FlowReadException
 
-    from ..addon import flow_connection_facts, request_view, stream_connection_facts, stream_view, websocket_view
+    from ..flowfacts import flow_connection_facts, request_view, stream_connection_facts, stream_view, websocket_view
 
     try:
         with open(path, "rb") as fh:
