@@ -29,7 +29,8 @@ from ..evidence.gate import (
     parse_fail_on,
     report_gate,
 )
-from ..evidence.sessions import EvidenceError, load_evidence
+from ..evidence.sessions import EvidenceError
+from ..evidence.sources import load_evidence
 
 NAME = "diff"
 

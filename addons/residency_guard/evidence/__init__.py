@@ -8,7 +8,8 @@ proxy. Exit statuses shared by the evidence commands are in ``gate``; export for
 from .baseline import Baseline, load_baseline
 from .gate import EXIT_GATE, EXIT_INPUT, EXIT_OK, FAIL_ON_CHOICES, evaluate_gate, gate_tripped, parse_fail_on
 from .report import Report, build_report, report_json_schema
-from .sessions import Evidence, EvidenceError, Session, load_evidence, load_sessions
+from .sessions import EvidenceError, Session, load_sessions
+from .sources import Evidence, load_evidence
 
 __all__ = [
     "EXIT_GATE",

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..model import Event
 from .report import destination_key
-from .sessions import Evidence
+from .sources import Evidence
 
 
 class _DiffModel(BaseModel):

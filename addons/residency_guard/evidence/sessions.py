@@ -1,4 +1,4 @@
-"""Reading evidence: an events file split into sessions, or an exported report, validated record by record.
+"""Reading an events file: split into sessions, validated record by record (reports: ``sources``).
 
 An events file may hold several sessions (a guard restarted on the same file appends a new ``session``
 record) and may be rotated (``eventlog.session_files``). Records before any session record (the header
@@ -15,9 +15,8 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import orjson
 from pydantic import BaseModel, ValidationError
 
 from ..eventlog import EventsReader, FileDigest
@@ -55,7 +54,7 @@ class EventsFile:
     skipped: list[str]
 
 
-def _validate[M: BaseModel](model: type[M], data: dict[str, Any], where: str) -> M:
+def validate_record[M: BaseModel](model: type[M], data: dict[str, Any], where: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as e:
@@ -78,7 +77,7 @@ def load_sessions(path: Path) -> EventsFile:
             where = f"{rec.source}:{rec.line}"
             kind = rec.data.get("event_type", "transfer")
             if kind == "session":
-                header = _validate(SessionRecord, rec.data, where)
+                header = validate_record(SessionRecord, rec.data, where)
                 if current is not None and current.session_id == header.session_id:
                     continue
                 current = Session(record=header)
@@ -87,9 +86,9 @@ def load_sessions(path: Path) -> EventsFile:
                 if current is None:
                     current = Session()
                     sessions.append(current)
-                current.events.append(_validate(Event, rec.data, where))
+                current.events.append(validate_record(Event, rec.data, where))
             elif kind == "stats":
-                stats = _validate(StatsRecord, rec.data, where)
+                stats = validate_record(StatsRecord, rec.data, where)
                 owner = next((s for s in reversed(sessions) if s.session_id == stats.session_id), current)
                 if owner is None:
                     owner = current = Session()
@@ -105,62 +104,3 @@ def load_sessions(path: Path) -> EventsFile:
     except OSError as e:
         raise EvidenceError(f"{path}: cannot read: {e.strerror or e}") from e
     return EventsFile(path=path, sessions=sessions, files=reader.digests, skipped=reader.skipped)
-
-
-@dataclass
-class Evidence:
-    """Events from either an events file or an exported report, for comparisons (``diff``).
-
-    ``complete`` is False when the source holds only violations (a report exported without ``--all``):
-    allowed transfers are then unknown, not absent.
-    """
-
-    source: Path
-    kind: Literal["events", "report"]
-    events: list[Event]
-    complete: bool
-    session_ids: list[str | None]
-
-
-def _looks_like_events_file(path: Path) -> bool:
-    with open(path, "rb") as fh:
-        first = fh.readline(1 << 20).strip()
-    try:
-        obj = orjson.loads(first)
-    except orjson.JSONDecodeError:
-        return False
-    return isinstance(obj, dict) and "event_type" in obj
-
-
-def load_evidence(path: Path) -> Evidence:
-    """An events file or a report produced by ``export`` (format json), told apart by content."""
-    from .report import Report  # report imports this module
-
-    path = Path(path)
-    try:
-        is_events = not path.is_file() or _looks_like_events_file(path)
-    except OSError as e:
-        raise EvidenceError(f"{path}: cannot read: {e.strerror or e}") from e
-    if is_events:
-        loaded = load_sessions(path)
-        return Evidence(
-            source=path,
-            kind="events",
-            events=[e for s in loaded.sessions for e in s.events],
-            complete=True,
-            session_ids=[s.session_id for s in loaded.sessions],
-        )
-    try:
-        data = orjson.loads(path.read_bytes())
-    except (OSError, orjson.JSONDecodeError) as e:
-        raise EvidenceError(f"{path}: neither an events file nor a JSON report: {e}") from e
-    if not isinstance(data, dict) or "report_version" not in data:
-        raise EvidenceError(f"{path}: neither an events file nor a residency-guard report")
-    report = _validate(Report, data, str(path))
-    return Evidence(
-        source=path,
-        kind="report",
-        events=list(report.events),
-        complete=report.metadata.events_included == "all",
-        session_ids=[report.metadata.session_id],
-    )

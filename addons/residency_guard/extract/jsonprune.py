@@ -20,7 +20,7 @@ from collections.abc import Callable
 from json import decoder as _json_decoder
 from typing import TYPE_CHECKING, cast
 
-from . import walker as _walker
+from .jsondecode import JSON_DECODER, JSON_MAX_NESTING
 from .sniff import MAY_BE_ENCODED_SHORT, MIN_BASE64, json_member
 
 if TYPE_CHECKING:
@@ -53,8 +53,8 @@ def _container(
     depth: int, spans: Spans,
 ) -> int:  # fmt: skip
     members, end = _object_members(s, i) if s[i] == "{" else _array_members(s, i)
-    if depth >= _walker.JSON_MAX_NESTING:
-        walker.note(where, chain, f"json nested deeper than {_walker.JSON_MAX_NESTING} levels; inner values skipped")
+    if depth >= JSON_MAX_NESTING:
+        walker.note(where, chain, f"json nested deeper than {JSON_MAX_NESTING} levels; inner values skipped")
         return end
     later: list[tuple[int, str, str | None]] = []
     prefix = "json:" + path
@@ -105,7 +105,7 @@ def _value(s: str, i: int) -> tuple[object, int]:
     first = s[i]
     if first == "{" or first == "[":
         return _CONTAINER, _SKIP(s, i)[1]
-    value, end = _walker._JSON.scan_once(s, i)  # type: ignore[attr-defined] # typeshed omits scan_once
+    value, end = JSON_DECODER.scan_once(s, i)  # type: ignore[attr-defined] # typeshed omits scan_once
     return (value if type(value) is str else None), end
 
 

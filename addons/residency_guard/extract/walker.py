@@ -47,6 +47,9 @@ if TYPE_CHECKING:
 from . import multipart as mp
 from . import protobuf
 from .codings import GZIP_MAGIC, ZSTD_MAGIC, decompress, looks_like_zlib
+from .jsondecode import JSON_DECODER as _JSON
+from .jsondecode import JSON_MAX_NESTING
+from .jsondecode import JsonObject as _JsonObject
 from .jsonprune import json_space_at, walk_pruned
 from .sniff import (
     JSONISH,
@@ -75,7 +78,6 @@ from .sniff import (
 RATIO_FLOOR = 64 << 10
 """Output always allowed from a compressed input, whatever its ratio: tiny bodies of repetitive JSON
 compress far beyond 100:1 without being bombs."""
-JSON_MAX_NESTING = 100
 _XML_CHUNK = 64 << 10
 XML_MAX_NESTING = 100
 MAX_NOTES = 32
@@ -94,18 +96,6 @@ _new_field = tuple.__new__
 
 class _Stop(Exception):
     """A request-wide limit was reached; the walk ends with the fields found so far."""
-
-
-class _JsonObject(list[tuple[str, Any]]):
-    """A JSON object as its (key, value) pairs: keeps duplicate keys, which a dict would silently drop."""
-
-    __slots__ = ()
-
-
-_JSON = json.JSONDecoder(
-    object_pairs_hook=_JsonObject, parse_float=str, parse_int=str, parse_constant=str, strict=False
-)
-"""Numbers stay as their source text: big integers keep every digit, decimals keep their precision."""
 
 
 _BASE64_ALPHABET = re.compile(r"[A-Za-z0-9+/=_\-\r\n]+")
