@@ -26,6 +26,9 @@ import orjson
 
 REPO = Path(__file__).resolve().parents[1]
 GUARD_BIN = Path(sys.executable).parent / "residency-guard"
+# Loopback origins stand for servers abroad: the lab overlay maps each address to its country.
+CN_HOST, DE_HOST = "127.0.0.3", "127.0.0.2"
+LAB_OVERLAY = {f"{CN_HOST}/32": "CN", f"{DE_HOST}/32": "DE"}
 
 ZZHC_FIELDS = {
     "REGVER": "8.0",

@@ -16,12 +16,10 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from guard_harness import running_guard
+from guard_harness import CN_HOST, DE_HOST, LAB_OVERLAY, running_guard
 
 pytestmark = pytest.mark.e2e
 
-CN_HOST, DE_HOST = "127.0.0.3", "127.0.0.2"
-OVERLAY = {f"{CN_HOST}/32": "CN", f"{DE_HOST}/32": "DE"}
 FLOWS = 500
 IMEI = "352099001761481"
 MAC = "a4:50:46:1e:2b:3c"
@@ -106,7 +104,7 @@ async def test_500_concurrent_flows_lose_and_duplicate_no_event(tmp_path):
     blocked = {n for n in range(FLOWS) if _plan(n, {"CN": 0, "DE": 0})[3:] == (True, True)}
     with (
         gated_origins({"CN": CN_HOST, "DE": DE_HOST}, expected=FLOWS - len(blocked)) as origins,
-        running_guard(tmp_path, overlay=OVERLAY) as guard,
+        running_guard(tmp_path, overlay=LAB_OVERLAY) as guard,
     ):
         plans = [_plan(n, origins.ports) for n in range(FLOWS)]
         limits = httpx.Limits(max_connections=FLOWS, max_keepalive_connections=FLOWS)

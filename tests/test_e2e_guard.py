@@ -10,24 +10,18 @@ import httpx
 import orjson
 import pytest
 
-from guard_harness import GUARD_BIN, REPO, ZZHC_FIELDS, ZZHC_HEADERS, origin_server, running_guard, zzhc_body
+from guard_harness import (
+    CN_HOST,
+    GUARD_BIN,
+    LAB_OVERLAY,
+    REPO,
+    ZZHC_FIELDS,
+    ZZHC_HEADERS,
+    running_guard,
+    zzhc_body,
+)
 
 pytestmark = pytest.mark.e2e
-
-CN_HOST, DE_HOST = "127.0.0.3", "127.0.0.2"
-OVERLAY = {f"{CN_HOST}/32": "CN", f"{DE_HOST}/32": "DE"}
-
-
-@pytest.fixture(scope="module")
-def origins():
-    with origin_server(CN_HOST) as cn, origin_server(DE_HOST) as de:
-        yield {"CN": cn, "DE": de}
-
-
-@pytest.fixture(scope="module")
-def guard(tmp_path_factory):
-    with running_guard(tmp_path_factory.mktemp("guard"), overlay=OVERLAY) as g:
-        yield g
 
 
 def _client(guard) -> httpx.Client:
@@ -185,7 +179,7 @@ def test_mitmdump_script_entry_loads_the_same_addon(tmp_path, origins):
 
     port = free_port()
     events = tmp_path / "events.jsonl"
-    overlay = write_overlay(tmp_path / "overlay.yaml", OVERLAY)
+    overlay = write_overlay(tmp_path / "overlay.yaml", LAB_OVERLAY)
     (tmp_path / "geodb").mkdir()
     mitmdump = REPO / ".venv" / "bin" / "mitmdump" if (REPO / ".venv").exists() else None
     mitmdump = str(mitmdump) if mitmdump and mitmdump.exists() else str(GUARD_BIN.parent / "mitmdump")
@@ -246,7 +240,7 @@ def test_worker_processes_judge_the_same_and_lose_nothing_at_exit(tmp_path, orig
     forwarded first and judged after, and the guard waits for those verdicts before it exits."""
     cn, de = origins["CN"], origins["DE"]
     extra = ["--workers", "1", "--set", "guard_offload_min_bytes=0"]
-    with running_guard(tmp_path, overlay=OVERLAY, extra_args=extra) as g:
+    with running_guard(tmp_path, overlay=LAB_OVERLAY, extra_args=extra) as g:
         with _client(g) as client:
             blocked = client.post(cn.url + "/", content=zzhc_body(), headers=ZZHC_HEADERS)
             forwarded = [
@@ -326,7 +320,7 @@ def test_websocket_messages_are_judged_and_a_blocked_one_is_dropped(tmp_path):
                 await ws.send(orjson.dumps({"type": "ping", "seq": 2}).decode())
                 return [await asyncio.wait_for(ws.recv(), 5)]
 
-    with running_guard(tmp_path, overlay=OVERLAY) as g:
+    with running_guard(tmp_path, overlay=LAB_OVERLAY) as g:
         replies = asyncio.run(scenario(g.proxy_url))
         events = g.wait_for_events(1)
     # The identifier-bearing message never reached the server; the next one did, on the same connection.

@@ -9,6 +9,9 @@ import time
 import pytest
 
 from guard_harness import (
+    CN_HOST,
+    DE_HOST,
+    LAB_OVERLAY,
     MQTT_PINGREQ,
     free_port,
     mqtt_connect,
@@ -21,8 +24,6 @@ from guard_harness import (
 
 pytestmark = pytest.mark.e2e
 
-CN_HOST, DE_HOST = "127.0.0.3", "127.0.0.2"
-OVERLAY = {f"{CN_HOST}/32": "CN", f"{DE_HOST}/32": "DE"}
 IMEI = "352099001761481"
 
 
@@ -30,12 +31,6 @@ def wait_until(predicate, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while not predicate() and time.monotonic() < deadline:
         time.sleep(0.05)
-
-
-@pytest.fixture(scope="module")
-def guard(tmp_path_factory):
-    with running_guard(tmp_path_factory.mktemp("streams"), overlay=OVERLAY) as g:
-        yield g
 
 
 def test_mqtt_connect_with_imei_to_china_is_dropped_with_the_rest_of_the_stream(guard):
@@ -93,7 +88,7 @@ def test_udp_datagram_with_identifiers(tmp_path, host, action):
     datagram = f"REG;imei={IMEI};fw=1.0.3".encode()
     with udp_sink(host) as (origin_port, received):
         mode = f"reverse:udp://{host}:{origin_port}@127.0.0.1:{udp_port}"
-        with running_guard(tmp_path, overlay=OVERLAY, extra_args=["--mode", "regular", "--mode", mode]) as guard:
+        with running_guard(tmp_path, overlay=LAB_OVERLAY, extra_args=["--mode", "regular", "--mode", mode]) as guard:
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as client:
                 client.sendto(datagram, ("127.0.0.1", udp_port))
                 client.sendto(b"PING", ("127.0.0.1", udp_port))

@@ -20,7 +20,6 @@ from guard_harness import (
     Guard,
     _wait_listening,
     free_port,
-    origin_server,
     running_guard,
     send_segments,
     tcp_sink,
@@ -97,12 +96,6 @@ def _stop(proc: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-
-
-@pytest.fixture(scope="module")
-def origin():
-    with origin_server(DE_HOST) as de:
-        yield de
 
 
 def _client(guard: Guard) -> httpx.Client:

@@ -13,8 +13,6 @@ import httpx
 import pytest
 import zstandard
 
-from guard_harness import origin_server, running_guard
-
 pytestmark = pytest.mark.e2e
 
 DE_HOST = "127.0.0.2"
@@ -79,18 +77,6 @@ def _hostile_cases() -> dict:
         ),
         "billion-laughs": ("POST", "/x", {"Content-Type": "application/xml"}, BILLION_LAUGHS, "entity"),
     }  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def origin():
-    with origin_server(DE_HOST) as de:
-        yield de
-
-
-@pytest.fixture(scope="module")
-def guard(tmp_path_factory):
-    with running_guard(tmp_path_factory.mktemp("hostile"), overlay=OVERLAY) as g:
-        yield g
 
 
 def _events_for(guard, marker: str, timeout: float = 10.0) -> list[dict]:

@@ -9,7 +9,7 @@ import httpx
 import orjson
 import pytest
 
-from guard_harness import origin_server, running_guard
+from guard_harness import running_guard
 
 pytestmark = pytest.mark.e2e
 
@@ -29,12 +29,6 @@ def _set_args(tmp_path, options: dict) -> list[str]:
     for name, value in options.items():
         args += ["--set", f"{name}={value}"]
     return args
-
-
-@pytest.fixture(scope="module")
-def origin():
-    with origin_server(DE_HOST) as de:
-        yield de
 
 
 @pytest.fixture(scope="module")
