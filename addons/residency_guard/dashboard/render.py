@@ -196,6 +196,11 @@ def feed_row(event: Event, seq: int = 0) -> tuple[Text, ...]:
 
 def detail_view(event: Event) -> RenderableType:
     """Everything the event says, identifiers masked; the content of the detail screen."""
+    parts = (_detail_head(event), _detail_facts(event), _identifiers_table(event), _rules_table(event))
+    return Group(*(item for part in parts for item in (part, Text())), _inspection_text(event))
+
+
+def _detail_head(event: Event) -> Text:
     head = Text()
     head.append(f"{clean(event.event_type)} {clean(event.flow_id, 60)}", style="bold")
     head.append(f"  {clean(event.timestamp, 40)}  ")
@@ -203,7 +208,10 @@ def detail_view(event: Event) -> RenderableType:
         f"{event.verdict.upper()} · {event.action}",
         style="bold red" if event.verdict == "violation" else "bold green",
     )
+    return head
 
+
+def _detail_facts(event: Event) -> Table:
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim")
     facts.add_column()
@@ -224,7 +232,10 @@ def detail_view(event: Event) -> RenderableType:
     facts.add_row("country", clean(f"{d.country}  (from {d.geo_source})"))
     facts.add_row("network", clean(f"AS{d.asn or '?'} {d.org or ''}  domain {d.domain or '?'}"))
     facts.add_row("policy", clean(event.policy))
+    return facts
 
+
+def _identifiers_table(event: Event) -> Table:
     idents = Table(title="Identifiers", title_justify="left", title_style="bold", header_style="dim", expand=True)
     for col in ("type", "category", "where", "chain", "method", "conf.", "masked value", "device"):
         idents.add_column(col, overflow="fold")
@@ -241,7 +252,10 @@ def detail_view(event: Event) -> RenderableType:
         )
     if not event.identifiers:
         idents.add_row(Text("none (connection could not be read)", style="dim"), "", "", "", "", "", "", "")
+    return idents
 
+
+def _rules_table(event: Event) -> Table:
     rules = Table(title="Rules", title_justify="left", title_style="bold", header_style="dim", expand=True)
     for col in ("rule", "outcome", "action", "types", "reason", "legal basis"):
         rules.add_column(col, overflow="fold")
@@ -256,7 +270,10 @@ def detail_view(event: Event) -> RenderableType:
         )
     if not event.rules:
         rules.add_row(Text("no rule fired", style="dim"), "", "", "", "", "")
+    return rules
 
+
+def _inspection_text(event: Event) -> Text:
     inspection = Text()
     inspection.append("Inspection: ", style="bold")
     if event.inspection.complete:
@@ -265,4 +282,4 @@ def detail_view(event: Event) -> RenderableType:
         inspection.append("partial", style="yellow")
     for note in event.inspection.notes:
         inspection.append(f"\n  • {clean(note, 400)}")
-    return Group(head, Text(), facts, Text(), idents, Text(), rules, Text(), inspection)
+    return inspection

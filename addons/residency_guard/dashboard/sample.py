@@ -109,28 +109,7 @@ def stats_record(at: datetime | None = None, *, session_id: str = SESSION_ID, **
     )
 
 
-def event(
-    *,
-    n: int = 1,
-    at: datetime | None = None,
-    types: tuple[str, ...] = ("imei",),
-    host: str = "zzhc.vnet.cn",
-    ip: str = "203.0.113.10",
-    country: str = "CN",
-    violation: bool = True,
-    blocked: bool = False,
-    client_ip: str = "192.0.2.20",
-    device: str | None = "nokia-7-plus-no",
-    reveal: bool = False,
-    complete: bool = True,
-    event_type: str = "transfer",
-) -> Event:
-    """One judged event; ``n`` makes the flow id unique."""
-    chain_of = {"imei": "body|base64|json:$.IMEI1", "imsi": "body|base64|json:$.SIM1LTEIMSI"}
-    idents = [
-        identifier(t, where="body", chain=chain_of.get(t, f"body|json:$.{t}"), reveal=reveal, device=device)
-        for t in types
-    ]
+def _sample_rules(types: tuple[str, ...], country: str, violation: bool, blocked: bool) -> list[RuleInfo]:
     rules: list[RuleInfo] = []
     if violation:
         rules.append(
@@ -154,6 +133,32 @@ def event(
                 legal_basis="GDPR Art. 46(2)(c) SCC",
             )
         )
+    return rules
+
+
+def event(
+    *,
+    n: int = 1,
+    at: datetime | None = None,
+    types: tuple[str, ...] = ("imei",),
+    host: str = "zzhc.vnet.cn",
+    ip: str = "203.0.113.10",
+    country: str = "CN",
+    violation: bool = True,
+    blocked: bool = False,
+    client_ip: str = "192.0.2.20",
+    device: str | None = "nokia-7-plus-no",
+    reveal: bool = False,
+    complete: bool = True,
+    event_type: str = "transfer",
+) -> Event:
+    """One judged event; ``n`` makes the flow id unique."""
+    chain_of = {"imei": "body|base64|json:$.IMEI1", "imsi": "body|base64|json:$.SIM1LTEIMSI"}
+    idents = [
+        identifier(t, where="body", chain=chain_of.get(t, f"body|json:$.{t}"), reveal=reveal, device=device)
+        for t in types
+    ]
+    rules = _sample_rules(types, country, violation, blocked)
     url_host = host if event_type == "transfer" else None
     return Event(
         timestamp=timestamp(at or datetime.now(UTC)),
