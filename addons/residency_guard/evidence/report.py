@@ -42,6 +42,7 @@ class ReportMetadata(_ReportModel):
     session_id: str | None = Field(description="None when the session record was lost to rotation")
     tool_version: str | None = Field(description="version of the guard that recorded the events")
     mode: str | None = Field(description="proxy mode of the guard (regular, transparent, replay …)")
+    engine: str | None = Field(default=None, description="trigger engine that ran: hyperscan or python")
     started: str | None = Field(description="when the guard session started (its session record)")
     policy: PolicyInfo | None
     profiles: list[str] = Field(description="device profiles loaded by the guard")
@@ -164,6 +165,7 @@ def build_report(
         session_id=session.session_id,
         tool_version=record.tool_version if record else None,
         mode=record.mode if record else None,
+        engine=record.engine if record else None,
         started=record.timestamp if record else None,
         policy=record.policy if record else None,
         profiles=list(record.profiles) if record else [],
