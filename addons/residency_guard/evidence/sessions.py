@@ -15,13 +15,16 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 from pydantic import BaseModel, ValidationError
 
 from ..eventlog import EventsReader, FileDigest
 from ..model import Event, SessionRecord, StatsRecord
+
+if TYPE_CHECKING:
+    from .report import ReportMetadata
 
 
 class EvidenceError(Exception):
@@ -120,6 +123,8 @@ class Evidence:
     events: list[Event]
     complete: bool
     session_ids: list[str | None]
+    metadata: list[ReportMetadata] = field(default_factory=list)
+    """Per session: what judged it (policy, geo databases, engine …), for reports that show both sides."""
 
 
 def _looks_like_events_file(path: Path) -> bool:
@@ -134,7 +139,7 @@ def _looks_like_events_file(path: Path) -> bool:
 
 def load_evidence(path: Path) -> Evidence:
     """An events file or a report produced by ``export`` (format json), told apart by content."""
-    from .report import Report  # report imports this module
+    from .report import Report, session_metadata  # report imports this module
 
     path = Path(path)
     try:
@@ -149,6 +154,7 @@ def load_evidence(path: Path) -> Evidence:
             events=[e for s in loaded.sessions for e in s.events],
             complete=True,
             session_ids=[s.session_id for s in loaded.sessions],
+            metadata=[session_metadata(s, loaded, include_all=True) for s in loaded.sessions],
         )
     try:
         data = orjson.loads(path.read_bytes())
@@ -163,4 +169,5 @@ def load_evidence(path: Path) -> Evidence:
         events=list(report.events),
         complete=report.metadata.events_included == "all",
         session_ids=[report.metadata.session_id],
+        metadata=[report.metadata],
     )
