@@ -174,6 +174,8 @@ def _path(points: Iterable[Point], offset: float) -> str:
         if xy != previous:  # points closer than the output resolution add bytes, not shape
             parts.append(f"{xy[0]:g},{xy[1]:g}")
             previous = xy
+    if len(parts) > 1 and parts[-1] == parts[0]:
+        parts.pop()  # TopoJSON rings repeat their first point; Z closes the subpath anyway
     return "M" + "L".join(parts) + "Z" if len(parts) > 2 else ""
 
 
