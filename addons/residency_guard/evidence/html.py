@@ -103,6 +103,7 @@ article.violation h3{font-size:15px;margin:2px 0 6px}
 .badge.blocked{background:var(--red);color:#fff}.badge.logged{background:#f3c6c8}
 .chain .step{white-space:nowrap}.chain .arrow{color:var(--muted);padding:0 3px}
 .masked{letter-spacing:.5px}.revealed{color:var(--red);font-weight:650}
+.sides{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:0 18px}
 footer{color:var(--muted);margin-top:24px;font-size:12.5px}
 """
 
@@ -513,7 +514,8 @@ def render_diff_html(
         f'<header><h1>Data-residency diff</h1><p class="sub">{_e(result.old.source)} → {_e(result.new.source)}</p></header>'
         f'<section id="summary"><h2>Summary</h2>{_figures(figures)}{notes}</section>'
         f"{_diff_tables(result, baselined)}"
-        f"{_side_section('Old', result.old, old_metadata)}{_side_section('New', result.new, new_metadata)}"
+        f'<div class="sides">{_side_section("Old", result.old, old_metadata)}'
+        f"{_side_section('New', result.new, new_metadata)}</div>"
         f"<footer>Generated at {_e(generated_at or utc_now())}.</footer>"
     )
     return _page("residency-guard diff", body)
