@@ -15,7 +15,7 @@ LISTEN_PORT ?= 8080
 RUN_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: help venv geodb run run-headless test test-fast lint typecheck format bench bench-detect lab-deps lab-dry-run schemas clean distclean
+.PHONY: help venv geodb worldmap browser-deps run run-headless test test-fast lint typecheck format bench bench-detect lab-deps lab-dry-run schemas clean distclean
 
 help: ## list every target
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}'
@@ -27,12 +27,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
-venv: $(STAMP) ## create .venv and install the package with its test tools
+WORLDMAP := addons/residency_guard/data/world-110m.json
+
+venv: $(STAMP) $(WORLDMAP) ## create .venv and install the package with its test tools (and the report's world map)
 
 geodb/build-info.json: $(STAMP) scripts/fetch_geodb.py
 	$(BIN)/python scripts/fetch_geodb.py --out geodb
 
 geodb: geodb/build-info.json ## fetch the default geo database (npm registry) and build GeoIP2-schema .mmdb files
+
+# Package data, not committed: built from pinned npm tarballs (world-atlas, i18n-iso-countries).
+$(WORLDMAP): scripts/fetch_world_map.py | $(STAMP)
+	$(BIN)/python scripts/fetch_world_map.py --out $@
+
+worldmap: $(WORLDMAP) ## fetch the HTML report's world map (npm registry: world-atlas) and convert it to SVG paths
 
 # The guard runs without a geo database (countries 'unknown', with a warning), so a failed fetch is not fatal here.
 define ensure_geodb
@@ -50,11 +58,11 @@ run-headless: $(STAMP) ## the same without the dashboard (log lines on the termi
 
 DETECTION_TESTS := tests/test_detect.py tests/test_detect_corpus.py tests/test_detect_heldout.py tests/test_extract.py tests/test_extract_hostile.py tests/test_extract_props.py
 
-test: $(STAMP) ## run the whole test suite (native engine), then the detection tests again on the pure-Python engine
+test: $(STAMP) $(WORLDMAP) ## run the whole test suite (native engine), then the detection tests again on the pure-Python engine
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 	RESIDENCY_GUARD_ENGINE=python $(BIN)/python -m pytest -n 2 -q $(DETECTION_TESTS) $(PYTEST_ARGS)
 
-test-fast: $(STAMP) ## unit tests only (no proxy, no namespaces)
+test-fast: $(STAMP) $(WORLDMAP) ## unit tests only (no proxy, no namespaces)
 	$(BIN)/python -m pytest -n 2 -m 'not e2e and not lab' $(PYTEST_ARGS)
 
 LINTED := addons tests scripts
@@ -91,6 +99,9 @@ bench: $(STAMP) ## proxy overhead: guard vs plain mitmdump (CPU, throughput, lat
 lab-deps: ## install what the lab tests and the access point need (Debian, as root): nftables, iptables, shellcheck, hostapd, dnsmasq
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nftables iptables shellcheck iproute2 hostapd dnsmasq
 
+browser-deps: ## install Chromium for the HTML report's headless-browser test (Debian, as root)
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
 lab-dry-run: ## print every command the lab access point setup would run
 	bash scripts/lab-ap.sh dry-run
 
@@ -101,5 +112,5 @@ clean: ## remove caches and build leftovers
 	rm -rf .pytest_cache .hypothesis build dist addons/*.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
-distclean: clean ## also remove the venv and the fetched geo database
-	rm -rf $(VENV) geodb/*.mmdb geodb/.cache geodb/build-info.json
+distclean: clean ## also remove the venv, the fetched geo database and the world map
+	rm -rf $(VENV) geodb/*.mmdb geodb/.cache geodb/build-info.json $(WORLDMAP)

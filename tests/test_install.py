@@ -66,6 +66,8 @@ def test_the_installed_package_is_not_the_checkout(installed: Path, tmp_path: Pa
         files = sorted(p.name for p in (shipped / name).iterdir())
         assert files == sorted(p.name for p in (REPO / name).iterdir())
         assert not (shipped / name).is_symlink()
+    # `make worldmap` built it into the package folder; the wheel must carry it for HTML reports
+    assert (shipped / "world-110m.json").is_file()
 
 
 def test_run_export_and_replay_from_another_directory(installed: Path, tmp_path: Path) -> None:
@@ -90,6 +92,10 @@ def test_run_export_and_replay_from_another_directory(installed: Path, tmp_path:
     exported = _cli(installed, "export", guard.events_path, "-o", report, "--fail-on", "block", cwd=elsewhere)
     assert exported.returncode == 3, exported.stderr
     assert json.loads(report.read_text())["summary"]["blocked"] == 1
+    page = elsewhere / "report.html"
+    exported = _cli(installed, "export", guard.events_path, "--format", "html", "-o", page, cwd=elsewhere)
+    assert exported.returncode == 0, exported.stderr
+    assert 'data-country="CN" class="violation v4"' in page.read_text()  # the installed map was found
 
     capture = _capture_of_zzhc(elsewhere / "capture.flows")
     replayed_events = elsewhere / "replayed.jsonl"

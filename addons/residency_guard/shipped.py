@@ -14,6 +14,9 @@ _PACKAGE = Path(__file__).resolve().parent
 POLICIES = _PACKAGE / "data" / "policies"
 SCHEMAS = _PACKAGE / "data" / "schemas"
 DEFAULT_POLICY = POLICIES / "gdpr-eea.yaml"
+# Built by `make worldmap` (scripts/fetch_world_map.py), not committed: a wheel built without it still
+# exports HTML reports, with a note where the map would be.
+WORLD_MAP = _PACKAGE / "data" / "world-110m.json"
 
 _CHECKOUT = _PACKAGE.parents[1]
 USER_DIR = Path.home() / ".residency-guard"

@@ -1,6 +1,7 @@
 """``residency-guard diff OLD NEW``: compare two runs (events files or exported JSON reports).
 
-Readable text by default, ``--json`` for machines. With ``--fail-on introduced`` it gates a regression
+Readable text by default, ``--format json`` (or ``--json``) for machines, ``--format html`` for a
+self-contained page (``evidence.html``) with both sides' session metadata; ``-o FILE`` writes to a file. With ``--fail-on introduced`` it gates a regression
 run: exit 3 when NEW has a violation (rule + identifier type + destination) that OLD did not.
 ``--fail-on`` takes the expressions of ``export`` (``evidence.gate``) over NEW's findings, plus the
 atom ``introduced`` (``introduced+country:CN``: a violation new in NEW, to China). ``--baseline``
@@ -10,18 +11,20 @@ accepts findings of NEW: they are marked ``baselined`` in the text and do not tr
 from __future__ import annotations
 
 import argparse
-import sys
+from functools import partial
 from pathlib import Path
+from typing import IO
 
 import orjson
 
 from ..errors import ConfigError
-from ..evidence.cli_support import error, warnings_to_stderr
-from ..evidence.diff import diff_evidence, render_text, violation_keys
+from ..evidence.cli_support import error, warnings_to_stderr, write_output
+from ..evidence.diff import DiffResult, diff_evidence, render_text, violation_keys
 from ..evidence.gate import (
     EXIT_INPUT,
     FAIL_ON_HELP,
     GateContext,
+    GateResult,
     add_baseline_argument,
     evaluate_gate,
     fail_on_type,
@@ -29,8 +32,9 @@ from ..evidence.gate import (
     parse_fail_on,
     report_gate,
 )
+from ..evidence.html import render_diff_html
 from ..evidence.sessions import EvidenceError
-from ..evidence.sources import load_evidence
+from ..evidence.sources import Evidence, load_evidence
 
 NAME = "diff"
 
@@ -46,7 +50,11 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     parser.add_argument("old", type=Path, metavar="OLD", help="baseline events file or report")
     parser.add_argument("new", type=Path, metavar="NEW", help="events file or report to compare")
-    parser.add_argument("--json", action="store_true", help="print the differences as JSON")
+    parser.add_argument(
+        "--format", choices=("text", "json", "html"), default=None, help="output format (default: text)"
+    )
+    parser.add_argument("--json", action="store_true", help="the same as --format json")
+    parser.add_argument("-o", "--output", default="-", metavar="FILE", help="output file ('-' = stdout, the default)")
     parser.add_argument(
         "--fail-on",
         type=fail_on_type(("introduced", "violation", "block")),
@@ -73,12 +81,26 @@ def run(args: argparse.Namespace) -> int:
         except EvidenceError as e:
             error(NAME, str(e))
             return EXIT_INPUT
+    fmt = args.format or ("json" if args.json else "text")
+    if args.json and fmt != "json":
+        error(NAME, f"--json contradicts --format {fmt}")
+        return EXIT_INPUT
     result = diff_evidence(old, new)
     gate = evaluate_gate(new.events, args.fail_on, baseline, context=GateContext(old_keys=violation_keys(old.events)))
-    if args.json:
-        sys.stdout.buffer.write(orjson.dumps(result.model_dump(mode="json"), option=orjson.OPT_INDENT_2) + b"\n")
-        sys.stdout.buffer.flush()
-    else:
-        sys.stdout.write(render_text(result, baselined={f.key for f, _ in gate.baselined}))
-        sys.stdout.flush()
+    try:
+        write_output(args.output, partial(_write, fmt=fmt, result=result, gate=gate, sides=(old, new)))
+    except OSError as e:
+        error(NAME, f"cannot write {args.output}: {e.strerror or e}")
+        return EXIT_INPUT
     return report_gate(NAME, gate, args.fail_on)
+
+
+def _write(fh: IO[bytes], fmt: str, result: DiffResult, gate: GateResult, sides: tuple[Evidence, Evidence]) -> None:
+    baselined = {f.key for f, _ in gate.baselined}
+    if fmt == "json":
+        fh.write(orjson.dumps(result.model_dump(mode="json"), option=orjson.OPT_INDENT_2) + b"\n")
+    elif fmt == "html":
+        old, new = sides
+        fh.write(render_diff_html(result, old.metadata, new.metadata, baselined=baselined).encode("utf-8"))
+    else:
+        fh.write(render_text(result, baselined=baselined).encode("utf-8"))

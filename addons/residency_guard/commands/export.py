@@ -6,6 +6,8 @@ with the session id before the suffix (``report.json`` → ``report.<session_id>
 ECS: Elastic Common Schema NDJSON, one document per event, all selected sessions in one stream.
 OCSF: Data Security Findings (class 2006) as JSONL, one per violation event (``evidence.ocsf``).
 JUnit: JUnit XML, one testcase per (rule × destination), one testsuite per session (``evidence.junit``).
+HTML: one self-contained page per session, like JSON (``evidence.html``): metadata, summary, a world map
+of destinations, destination and identifier tables, every violation with where it was found.
 
 The gate (``--fail-on``, ``--baseline``; see ``evidence.gate``) looks at every event of the selected
 sessions, whatever the format.
@@ -33,24 +35,26 @@ from ..evidence.gate import (
     load_baseline_option,
     report_gate,
 )
+from ..evidence.html import load_world_map, render_report_html
 from ..evidence.junit import junit_document
 from ..evidence.ocsf import ocsf_finding
 from ..evidence.report import build_report
 from ..evidence.sessions import EventsFile, EvidenceError, Session, load_sessions
 
 NAME = "export"
-FORMATS = ("json", "ecs", "ocsf", "junit")
+FORMATS = ("json", "ecs", "ocsf", "junit", "html")
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         NAME,
-        help="export an events file as a compliance report (JSON), ECS NDJSON, OCSF JSONL or JUnit XML; "
+        help="export an events file as a compliance report (JSON or HTML), ECS NDJSON, OCSF JSONL or JUnit XML; "
         "optional CI gate",
         description="Export the events a guard recorded as evidence: one JSON report per session "
         "(metadata, summary counts, events), Elastic Common Schema NDJSON (one document per event), "
-        "OCSF Data Security Findings (class 2006, JSONL, one per violation) or JUnit XML (one testcase "
-        "per rule x destination: failure = violation, skipped = baselined, passed = judged clean).",
+        "OCSF Data Security Findings (class 2006, JSONL, one per violation), JUnit XML (one testcase "
+        "per rule x destination: failure = violation, skipped = baselined, passed = judged clean) or a "
+        "self-contained HTML page per session (world map, destination tables, every violation).",
         epilog=EXIT_STATUS_HELP,
     )
     parser.add_argument("events", type=Path, metavar="EVENTS", help="events file (rotated files are read too)")
@@ -59,24 +63,24 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--all", action="store_true", help="include every event, not only violations (json and ecs only)"
     )
     parser.add_argument(
-        "--format", choices=FORMATS, default="json", help="output format: json, ecs, ocsf, junit (default: json)"
+        "--format", choices=FORMATS, default="json", help="output format: json, ecs, ocsf, junit, html (default: json)"
     )
     parser.add_argument("--session", metavar="ID", help="export only the session with this id")
     parser.add_argument(
         "--reveal-identifiers",
         action="store_true",
         help="keep full identifier values recorded by a guard run with --reveal-identifiers "
-        "(json, ecs, ocsf; junit never shows them; default: masked values only)",
+        "(json, ecs, ocsf, html; junit never shows them; default: masked values only)",
     )
     add_fail_on_argument(parser)
     parser.set_defaults(func=run)
     return parser
 
 
-def _session_output(output: str, session: Session, index: int) -> str:
+def _session_output(output: str, session: Session, index: int, fmt: str = "json") -> str:
     path = Path(output)
     label = re.sub(r"[^A-Za-z0-9._-]", "_", session.session_id or f"session{index}")
-    return str(path.with_name(f"{path.stem}.{label}{path.suffix or '.json'}"))
+    return str(path.with_name(f"{path.stem}.{label}{path.suffix or '.' + fmt}"))
 
 
 def _select(args: argparse.Namespace) -> tuple[EventsFile, list[Session]] | None:
@@ -108,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
     if selected is None:
         return EXIT_INPUT
     loaded, sessions = selected
-    if args.all and args.format in ("ocsf", "junit"):
+    if args.all and args.format in ("ocsf", "junit", "html"):
         note(NAME, f"--all has no effect on --format {args.format}")
     try:
         if not _write(args, loaded, sessions, baseline):
@@ -133,19 +137,28 @@ def _write(args: argparse.Namespace, loaded: EventsFile, sessions: list[Session]
     elif args.format == "junit":
         write_output(args.output, partial(_write_junit, sessions=sessions, baseline=baseline))
     elif len(sessions) == 1:
-        write_output(args.output, lambda fh: _write_report(fh, sessions[0], loaded, args))
+        write_output(args.output, partial(_write_report, session=sessions[0], loaded=loaded, args=args))
     elif args.output == "-":
         error(NAME, f"{args.events} holds {len(sessions)} sessions: give -o FILE (one file each) or --session ID")
         return False
     else:
         for index, session in enumerate(sessions, start=1):
-            target = _session_output(args.output, session, index)
+            target = _session_output(args.output, session, index, args.format)
             write_output(target, partial(_write_report, session=session, loaded=loaded, args=args))
             note(NAME, f"wrote {target}")
     return True
 
 
 def _write_report(fh: IO[bytes], session: Session, loaded: EventsFile, args: argparse.Namespace) -> None:
+    """One session as a JSON report, or as an HTML page (``--format html``)."""
+    if args.format == "html":
+        # The page's destination table and map show clean destinations too, so it needs every event.
+        report = build_report(session, loaded, include_all=True, reveal_identifiers=args.reveal_identifiers)
+        world = load_world_map()
+        if world is None:
+            note(NAME, "the world map is not installed (make worldmap): the HTML report carries a note instead")
+        fh.write(render_report_html(report, world).encode("utf-8"))
+        return
     report = build_report(session, loaded, include_all=args.all, reveal_identifiers=args.reveal_identifiers)
     fh.write(orjson.dumps(report.model_dump(mode="json"), option=orjson.OPT_INDENT_2) + b"\n")
 

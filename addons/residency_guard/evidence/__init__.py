@@ -2,7 +2,7 @@
 
 Everything here reads events files (``eventlog``) or exported reports; nothing touches the network or the
 proxy. Exit statuses shared by the evidence commands are in ``gate``; export formats have a module each
-(``report`` JSON, ``ecs``, ``ocsf``, ``junit``).
+(``report`` JSON, ``ecs``, ``ocsf``, ``junit``, ``html``).
 """
 
 from .baseline import Baseline, load_baseline

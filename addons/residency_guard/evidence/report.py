@@ -42,6 +42,7 @@ class ReportMetadata(_ReportModel):
     session_id: str | None = Field(description="None when the session record was lost to rotation")
     tool_version: str | None = Field(description="version of the guard that recorded the events")
     mode: str | None = Field(description="proxy mode of the guard (regular, transparent, replay …)")
+    engine: str | None = Field(default=None, description="trigger engine that ran: hyperscan or python")
     started: str | None = Field(description="when the guard session started (its session record)")
     policy: PolicyInfo | None
     profiles: list[str] = Field(description="device profiles loaded by the guard")
@@ -146,24 +147,23 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def build_report(
+def session_metadata(
     session: Session,
     source: EventsFile,
     *,
     include_all: bool = False,
     reveal_identifiers: bool = False,
     generated_at: str | None = None,
-) -> Report:
+) -> ReportMetadata:
+    """What judged the session's events, when, and from which files (the report's ``metadata``)."""
     record = session.record
     first, last = time_span(session.events)
-    selected = session.events if include_all else [e for e in session.events if e.verdict == "violation"]
-    if not reveal_identifiers:
-        selected = [mask_event(e) for e in selected]
     geodb = list(record.geodb) if record else []
-    metadata = ReportMetadata(
+    return ReportMetadata(
         session_id=session.session_id,
         tool_version=record.tool_version if record else None,
         mode=record.mode if record else None,
+        engine=record.engine if record else None,
         started=record.timestamp if record else None,
         policy=record.policy if record else None,
         profiles=list(record.profiles) if record else [],
@@ -178,6 +178,22 @@ def build_report(
         skipped_lines=list(source.skipped),
         events_included="all" if include_all else "violations",
         identifier_values="revealed" if reveal_identifiers else "masked",
+    )
+
+
+def build_report(
+    session: Session,
+    source: EventsFile,
+    *,
+    include_all: bool = False,
+    reveal_identifiers: bool = False,
+    generated_at: str | None = None,
+) -> Report:
+    selected = session.events if include_all else [e for e in session.events if e.verdict == "violation"]
+    if not reveal_identifiers:
+        selected = [mask_event(e) for e in selected]
+    metadata = session_metadata(
+        session, source, include_all=include_all, reveal_identifiers=reveal_identifiers, generated_at=generated_at
     )
     return Report(metadata=metadata, summary=summarize(session.events, session.stats), events=selected)
 

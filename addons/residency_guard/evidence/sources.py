@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import orjson
 
 from ..model import Event
-from .report import Report
+from .report import Report, ReportMetadata, session_metadata
 from .sessions import EvidenceError, load_sessions, validate_record
 
 
@@ -26,6 +26,8 @@ class Evidence:
     events: list[Event]
     complete: bool
     session_ids: list[str | None]
+    metadata: list[ReportMetadata] = field(default_factory=list)
+    """Per session: what judged it (policy, geo databases, engine …), for reports that show both sides."""
 
 
 def _looks_like_events_file(path: Path) -> bool:
@@ -53,6 +55,7 @@ def load_evidence(path: Path) -> Evidence:
             events=[e for s in loaded.sessions for e in s.events],
             complete=True,
             session_ids=[s.session_id for s in loaded.sessions],
+            metadata=[session_metadata(s, loaded, include_all=True) for s in loaded.sessions],
         )
     try:
         data = orjson.loads(path.read_bytes())
@@ -67,4 +70,5 @@ def load_evidence(path: Path) -> Evidence:
         events=list(report.events),
         complete=report.metadata.events_included == "all",
         session_ids=[report.metadata.session_id],
+        metadata=[report.metadata],
     )
