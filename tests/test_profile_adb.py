@@ -244,7 +244,8 @@ if args[:1] == ["-s"]:
     args = args[2:]
 if args == ["devices", "-l"]:
     sys.stdout.write(scenario["devices"])
-    sys.exit(0)
+    sys.stderr.write(scenario.get("devices_err", ""))
+    sys.exit(scenario.get("devices_rc", 0))
 if args[:1] == ["shell"]:
     if "shell_error" in scenario:
         sys.stderr.write(scenario["shell_error"])
@@ -252,6 +253,9 @@ if args[:1] == ["shell"]:
     answer = scenario["commands"].get(" ".join(args[1:]), "")
     if isinstance(answer, str):
         answer = {"out": answer}
+    if "sleep" in answer:
+        import time
+        time.sleep(answer["sleep"])
     sys.stdout.write(answer.get("out", ""))
     sys.stderr.write(answer.get("err", ""))
     sys.exit(answer.get("rc", 0))
@@ -422,6 +426,23 @@ def test_adb_failing_mid_read_exits_2(adb, tmp_path, capsys, stderr, message):
     assert main(profile_cli(tmp_path / "p.yaml")) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_adb_server_failure_exits_2(adb, tmp_path, capsys):
+    err = "* daemon not running; starting now at tcp:5037\ncould not read ok from ADB Server\n"
+    adb.load({**android14_rooted(), "devices": "", "devices_err": err, "devices_rc": 1})
+    assert main(profile_cli(tmp_path / "p.yaml")) == 2
+    assert "'adb devices' failed" in capsys.readouterr().err
+
+
+def test_su_waiting_for_a_grant_times_out(adb, tmp_path, capsys):
+    scenario = android14_rooted()
+    commands = scenario["commands"]
+    assert isinstance(commands, dict)
+    commands["su -c id"] = {"sleep": 30}
+    adb.load(scenario)
+    assert main(profile_cli(tmp_path / "p.yaml", "--timeout", "3")) == 0
+    assert "not readable  timeout: su did not answer within 3 s" in line_of(capsys.readouterr().out, "ad_id")
 
 
 def test_no_adb_on_path(tmp_path, monkeypatch, capsys):

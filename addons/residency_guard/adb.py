@@ -93,7 +93,7 @@ class DeviceReading:
 _FATAL = (
     (re.compile(r"no devices/emulators found"), "no device connected (check the cable and that USB debugging is on)"),
     (
-        re.compile(r"device unauthorized|unauthorized"),
+        re.compile(r"unauthorized"),
         "device is unauthorized: accept the 'Allow USB debugging?' prompt on the phone, then retry",
     ),
     (re.compile(r"more than one device(/emulator)?"), "more than one device connected: choose one with --serial"),
@@ -350,6 +350,9 @@ def select_device(runner: AdbRunner, serial: str | None) -> DeviceEntry:
     result = runner.run("devices", "-l")
     if result.timed_out:
         raise AdbError(f"'adb devices' did not answer within {runner.timeout:g} s (try 'adb kill-server')")
+    if result.returncode != 0:
+        # the server did not start, or another adb version owns it: nothing about the device yet
+        raise AdbError(f"'adb devices' failed: {_one_line(result.text) or f'exit status {result.returncode}'}")
     devices = parse_devices(result.stdout)
     if serial is not None:
         devices = [d for d in devices if d.serial == serial]
@@ -457,11 +460,20 @@ class _Device:
         result = self.sh("su -c id")
         return not result.timed_out and "uid=0" in result.stdout
 
+    def _not_root(self) -> Failure:
+        result = self.sh("su -c id")
+        if result.timed_out:
+            # Magisk and SuperSU hold su until someone answers the grant prompt on the phone
+            return Failure(
+                "timeout", f"su did not answer within {self.runner.timeout:g} s (a root prompt on the phone?)"
+            )
+        why = classify_failure(result.text, absent="su is not root")
+        return Failure("permission-denied", f"needs root: {why.detail}")
+
     def as_root(self, command: str, parse: Callable[[str], str | Failure]) -> Fetch:
         def run() -> str | Failure:
             if not self.rooted():
-                why = classify_failure(self.sh("su -c id").text)
-                return Failure("permission-denied", f"needs root: {why.detail}")
+                return self._not_root()
             return self.fetch(f"su -c '{command}'", parse)()
 
         return run

@@ -18,6 +18,8 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from .. import idtypes
 from ..adb import AdbError, AdbRunner, DeviceReading, FieldResult, read_device, select_device
 from ..errors import ConfigError
@@ -100,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     name = args.name if args.name is not None else args.output.stem
     try:
         write_profile(args.output, profile_yaml(name, reading), force=args.force)
-    except (OSError, ConfigError) as e:
+    except (OSError, ConfigError, ValidationError) as e:
         error(NAME, f"cannot write {args.output}: {getattr(e, 'strerror', None) or e}")
         return EXIT_INPUT
     counts = ", ".join(f"{len(values[t])} {t}" for t in FIELD_ORDER if t in values)
@@ -170,6 +172,7 @@ def profile_yaml(name: str, reading: DeviceReading) -> str:
 def write_profile(path: Path, text: str, force: bool) -> None:
     """Write through a temporary file that is loaded back with the guard's own loader first; without
     ``force`` an existing file is never replaced, even one created while the phone was being read."""
+    # mkstemp's mode 0600 is kept: the file holds the phone's identifiers
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
