@@ -571,3 +571,16 @@ def test_transaction_codes_by_version():
     assert codes_for("imei_for_phone", 34) == (4,) and codes_for("imei_for_phone", 28) == (3,)
     assert codes_for("imsi", 30) == (8, 9) and codes_for("imsi", 29) == (7,)
     assert codes_for("iccid", 33) == (12, 13) and codes_for("iccid", 28) == (10, 11)
+
+
+def test_placeholder_imei_is_rejected(adb, tmp_path, capsys):
+    # an emulator or a phone without a modem: all zeros passes Luhn but names no device
+    scenario = android14_rooted()
+    commands = scenario["commands"]
+    assert isinstance(commands, dict)
+    commands[f"service call iphonesubinfo 4 i32 0 {PKG}"] = parcel("000000000000000")
+    adb.load(scenario)
+    out = tmp_path / "p.yaml"
+    assert main(profile_cli(out)) == 0
+    assert "invalid: a placeholder value, not this device's imei" in line_of(capsys.readouterr().out, "imei (slot 1)")
+    assert load_profile(out).imei == [IMEI2]

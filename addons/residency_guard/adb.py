@@ -98,7 +98,7 @@ _FATAL = (
     ),
     (re.compile(r"more than one device(/emulator)?"), "more than one device connected: choose one with --serial"),
     (
-        re.compile(r"device offline|device '?[^']*'? is offline"),
+        re.compile(r"offline"),
         "device is offline: reconnect it, or run 'adb kill-server'",
     ),
     (re.compile(r"device '([^']*)' not found"), "device {0!r} not found (see 'adb devices')"),
@@ -384,6 +384,8 @@ TRANSACTION_CODES: dict[str, tuple[tuple[int, tuple[int, ...]], ...]] = {
     "imei_for_phone": ((30, (4,)), (22, (3,))),  # getDeviceIdForPhone(int phoneId, String pkg, …)
     "imsi": ((30, (8, 9)), (22, (7,)), (0, (3, 4))),  # getSubscriberId(String pkg)[WithFeature]
     "iccid": ((30, (12, 13)), (22, (10, 11)), (0, (4, 6, 8))),  # getIccSerialNumber(String pkg)…
+    # Before 5.1 the getters took no argument and AOSP, 5.0 and vendor trees ordered them differently:
+    # the SDK-0 rows list each tree's code, all getters; the value's validation tells which one answered.
 }
 
 
@@ -399,7 +401,7 @@ def validate(type_: str, raw: str) -> str:
     value = idtypes.normalize(type_, raw)
     placeholders: frozenset[str] = getattr(idtypes.TYPES[type_], "PLACEHOLDERS", frozenset())
     if value.lower() in placeholders:
-        raise ValueError(f"{value!r} is a placeholder, not this device's {type_}")
+        raise ValueError(f"a placeholder value, not this device's {type_}")
     return value
 
 
