@@ -216,6 +216,39 @@ def android9_bad_checksum() -> dict[str, object]:
     }
 
 
+def android13_rooted_siminfo() -> dict[str, object]:
+    """Rooted Android 13 whose telephony getters deny the shell: ICCID and IMSI come from the SIM table
+    read as root, which also remembers a SIM no longer inserted (sim_id -1)."""
+    serial = "RZ8T30ABCDE"
+    siminfo = (
+        f"Row: 0 _id=1, icc_id={ICCID}, sim_id=0, display_name=Telenor, NO, carrier_name=Telenor, imsi={IMSI}, "
+        "card_id=" + ICCID + "\n"
+        "Row: 1 _id=2, icc_id=8947089999000000027, sim_id=-1, display_name=Old SIM, imsi=242089999000002\n"
+    )
+    return {
+        "devices": "List of devices attached\n" + devices_line(serial, model="SM_S911B"),
+        "serial": serial,
+        "commands": {
+            "getprop": getprop(**{"ro.build.version.sdk": "33", "ro.build.version.release": "13"}),
+            f"service call iphonesubinfo 4 i32 0 {PKG}": parcel(IMEI1),
+            f"service call iphonesubinfo 4 i32 1 {PKG}": parcel(IMEI2),
+            f"service call iphonesubinfo 8 {PKG}": denied("getSubscriberId"),
+            f"service call iphonesubinfo 9 {PKG}": denied("getSubscriberIdWithFeature"),
+            f"service call iphonesubinfo 12 {PKG}": denied("getIccSerialNumber"),
+            f"service call iphonesubinfo 13 {PKG}": denied("getIccSerialNumberWithFeature"),
+            "content query --uri content://telephony/siminfo": {"err": DENIED_PROVIDER, "rc": 1},
+            "su -c id": "uid=0(root) gid=0(root) groups=0(root) context=u:r:magisk:s0\n",
+            "su -c 'content query --uri content://telephony/siminfo'": siminfo,
+            "cat /sys/class/net/wlan0/address": "ea:50:46:0f:1e:2d\n",
+            "settings get secure android_id": ANDROID_ID + "\n",
+            "su -c 'cat /data/data/com.google.android.gms/shared_prefs/adid_settings.xml'": {
+                "err": "cat: /data/data/com.google.android.gms/shared_prefs/adid_settings.xml: No such file or directory\n",
+                "rc": 1,
+            },
+        },
+    }
+
+
 def android4_dumpsys() -> dict[str, object]:
     """Android 4.4: no calling package argument; the IMEI is in dumpsys iphonesubinfo."""
     serial = "0123ABCD4567"
@@ -373,6 +406,20 @@ def test_android9_invalid_checksum_is_not_written(adb, tmp_path, capsys):
     assert profile.imei == [IMEI2]  # slot 2 from persist.radio.imei2
     assert BAD_IMEI not in out.read_text(encoding="utf-8")
     assert profile.imsi == [IMSI] and profile.iccid == [ICCID]  # trailing F padding dropped
+
+
+def test_android13_rooted_sim_table(adb, tmp_path, capsys):
+    adb.load(android13_rooted_siminfo())
+    out = tmp_path / "galaxy.yaml"
+    assert main(profile_cli(out)) == 0
+    report = capsys.readouterr().out
+    profile = load_profile(out)
+    assert profile.imsi == [IMSI] and profile.iccid == [ICCID]  # the removed SIM is not this phone's
+    assert "content query --uri content://telephony/siminfo" in line_of(report, "iccid")
+    assert "note: locally administered" in report  # a randomised Wi-Fi MAC is written, with a warning
+    assert profile.mac == ["ea:50:46:0f:1e:2d"]
+    assert "not readable  not-present: cat: " in line_of(report, "ad_id")  # no Play services
+    check_schema(out)
 
 
 def test_android4_imei_from_dumpsys(adb, tmp_path):
