@@ -2,9 +2,9 @@
 
 Two halves: pure parsers, one per command whose output we read (``adb devices -l``, ``getprop``, the
 ``service call`` parcel dump, ``ip link``, ``settings get``, ``content query``, the GMS ad-ID prefs),
-tested on recorded output; and ``AdbRunner``, the only place that starts a process. ``read_device``
-joins them: for each field it tries the known sources in order and keeps the first value that passes
-the identifier type's own validation (``idtypes``), or says why none did.
+tested on text in the formats devices print; and ``AdbRunner``, the only place that starts a process.
+``read_device`` joins them: for each field it tries the known sources in order and keeps the first
+value that passes the identifier type's own validation (``idtypes``), or says why none did.
 
 Nothing here writes to the phone. ``service call iphonesubinfo N`` only ever uses codes of getters
 (``TRANSACTION_CODES``): the same code is a setter on other interfaces, and guessing codes is how one
