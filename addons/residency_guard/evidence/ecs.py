@@ -38,26 +38,13 @@ def ecs_document(
 ) -> dict[str, Any]:
     if not reveal_identifiers:
         event = mask_event(event)
-    dest = event.destination
-    blocked = event.action == "blocked"
     http_version = None
     if event.request and event.request.http_version:
         http_version = event.request.http_version.removeprefix("HTTP/")
-    reasons = [r.reason for r in event.rules]
     doc: dict[str, Any] = {
         "@timestamp": event.timestamp,
         "ecs": {"version": ECS_VERSION},
-        "event": {
-            "kind": "alert" if event.verdict == "violation" else "event",
-            "category": ["network"],
-            "type": ["connection", "denied" if blocked else "allowed"],
-            "action": f"{event.event_type}-{event.action}",
-            "outcome": "failure" if blocked else "success",
-            "module": "residency_guard",
-            "dataset": f"residency_guard.{event.event_type}",
-            "id": event.flow_id,
-            "reason": "; ".join(reasons) if reasons else None,
-        },
+        "event": _event_fields(event),
         "observer": {
             "vendor": "residency-guard",
             "product": "residency-guard",
@@ -65,38 +52,64 @@ def ecs_document(
             "version": session.tool_version if session else None,
         },
         "source": {"ip": event.client.ip, "port": event.client.port},
-        "destination": {
-            "ip": dest.ip,
-            "port": dest.port,
-            "domain": dest.host,
-            "registered_domain": dest.domain,
-            "geo": {"country_iso_code": dest.country if dest.country != "unknown" else None},
-            "as": {"number": dest.asn, "organization": {"name": dest.org}},
-        },
+        "destination": _destination_fields(event),
         "network": {"transport": "tcp", "protocol": event.request.scheme if event.request else None},
         "url": {"original": event.request.url if event.request else None},
         "http": {
             "request": {"method": event.request.method if event.request else None},
             "version": http_version,
         },
-        "tls": {"established": event.tls, "client": {"server_name": dest.sni}},
+        "tls": {"established": event.tls, "client": {"server_name": event.destination.sni}},
         "rule": {"name": [r.rule for r in event.rules], "ruleset": event.policy},
-        "residency_guard": {
-            "session_id": session.session_id if session else None,
-            "verdict": event.verdict,
-            "action": event.action,
-            "device": event.device,
-            "policy": session.policy.model_dump(mode="json") if session else {"name": event.policy},
-            "geo_source": dest.geo_source,
-            "country": dest.country,
-            "identifier_types": sorted({i.type for i in event.identifiers}),
-            "identifier_categories": sorted({i.category for i in event.identifiers}),
-            "identifiers": [i.model_dump(mode="json") for i in event.identifiers],
-            "rules": [r.model_dump(mode="json") for r in event.rules],
-            "inspection": event.inspection.model_dump(mode="json"),
-        },
+        "residency_guard": _guard_fields(event, session),
     }
     doc = drop_empty(doc)
     # an empty list of inspection notes is a fact (nothing was skipped), not a missing value
     doc["residency_guard"]["inspection"] = event.inspection.model_dump(mode="json")
     return doc
+
+
+def _event_fields(event: Event) -> dict[str, Any]:
+    blocked = event.action == "blocked"
+    reasons = [r.reason for r in event.rules]
+    return {
+        "kind": "alert" if event.verdict == "violation" else "event",
+        "category": ["network"],
+        "type": ["connection", "denied" if blocked else "allowed"],
+        "action": f"{event.event_type}-{event.action}",
+        "outcome": "failure" if blocked else "success",
+        "module": "residency_guard",
+        "dataset": f"residency_guard.{event.event_type}",
+        "id": event.flow_id,
+        "reason": "; ".join(reasons) if reasons else None,
+    }
+
+
+def _destination_fields(event: Event) -> dict[str, Any]:
+    dest = event.destination
+    return {
+        "ip": dest.ip,
+        "port": dest.port,
+        "domain": dest.host,
+        "registered_domain": dest.domain,
+        "geo": {"country_iso_code": dest.country if dest.country != "unknown" else None},
+        "as": {"number": dest.asn, "organization": {"name": dest.org}},
+    }
+
+
+def _guard_fields(event: Event, session: SessionRecord | None) -> dict[str, Any]:
+    """The guard's own record of the finding, beside the ECS fields (ECS allows custom top-level objects)."""
+    return {
+        "session_id": session.session_id if session else None,
+        "verdict": event.verdict,
+        "action": event.action,
+        "device": event.device,
+        "policy": session.policy.model_dump(mode="json") if session else {"name": event.policy},
+        "geo_source": event.destination.geo_source,
+        "country": event.destination.country,
+        "identifier_types": sorted({i.type for i in event.identifiers}),
+        "identifier_categories": sorted({i.category for i in event.identifiers}),
+        "identifiers": [i.model_dump(mode="json") for i in event.identifiers],
+        "rules": [r.model_dump(mode="json") for r in event.rules],
+        "inspection": event.inspection.model_dump(mode="json"),
+    }
