@@ -537,37 +537,31 @@ CASES_LABELS = [
         "labels-image-png-imei",
         _labelled("image/png", {"imei": IMEI_GSMA}, "imei", IMEI_GSMA),
         cls=LABELS,
-        known_gap=True,
     ),
     case(
         "labels-font-woff2-mac",
         _labelled("font/woff2", {"device": {"wifi_mac": MAC_APPLE}}, "mac", MAC_APPLE),
         cls=LABELS,
-        known_gap=True,
     ),
     case(
         "labels-audio-mpeg-iccid",
         _labelled("audio/mpeg", {"sim": [{"iccid": ICCID_NO}]}, "iccid", ICCID_NO),
         cls=LABELS,
-        known_gap=True,
     ),
     case(
         "labels-video-mp4-zzhc-fields",
         _labelled("video/mp4", ZZHC_FIELDS, "imei", IMEI_ZZHC),
         cls=LABELS,
-        known_gap=True,
     ),
     case(
         "labels-multipart-part-image-png-imei",
         _multipart_labelled("image/png", {"imei": IMEI_SAMSUNG}, "imei", IMEI_SAMSUNG),
         cls=LABELS,
-        known_gap=True,
     ),
     case(
         "labels-multipart-part-audio-mpeg-imsi",
         _multipart_labelled("audio/mpeg", {"imsi": IMSI_CMCC}, "imsi", IMSI_CMCC),
         cls=LABELS,
-        known_gap=True,
     ),
 ]
 

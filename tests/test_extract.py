@@ -367,7 +367,7 @@ def test_multipart_parts_and_text_file():
                 'Content-Disposition: form-data; name="gz"; filename="d.json.gz"\r\nContent-Type: application/gzip',
                 gzip.compress(json.dumps({"iccid": ICCID}).encode()),
             ),
-            ('Content-Disposition: form-data; name="img"; filename="a.png"\r\nContent-Type: image/png', b"\x89PNG...."),
+            ('Content-Disposition: form-data; name="img"; filename="a.png"\r\nContent-Type: image/png', png()),
         ]
     )
     ex = extract_request(request(body, "multipart/form-data; boundary=XyZ123"))
@@ -376,7 +376,7 @@ def test_multipart_parts_and_text_file():
     assert field_at(ex, "body|multipart:log").key == "log"
     assert field_at(ex, "body|multipart:plain").value == "hello"
     assert field_at(ex, "body|multipart:gz|gzip|json:$.iccid").value == ICCID
-    assert ex.notes == ("body|multipart:img: media type not inspected",)
+    assert ex.notes == ("body|multipart:img: png media data not decoded; its metadata and printable strings inspected",)
 
 
 def test_multipart_base64_transfer_encoding_and_lf_only():
@@ -603,11 +603,87 @@ def test_unknown_content_encoding_noted():
     assert field_at(ex, "body|json:$.device.imei").value == IMEI
 
 
-def test_media_types_not_inspected():
-    for ctype in ("image/jpeg", "video/mp4", "audio/ogg", "font/woff2"):
-        ex = extract_request(request(IMEI.encode() * 10, ctype))
-        assert ex.fields == ()
-        assert ex.notes == ("body: media type not inspected",)
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+
+def png(*extra_chunks: bytes) -> bytes:
+    """A valid 4x4 greyscale PNG, with ``extra_chunks`` between its pixel data and IEND."""
+    ihdr = (4).to_bytes(4, "big") * 2 + bytes([8, 0, 0, 0, 0])
+    pixels = zlib.compress(b"".join(b"\x00" + bytes([0x80] * 4) for _ in range(4)))
+    head = b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", pixels)
+    return head + b"".join(extra_chunks) + _png_chunk(b"IEND", b"")
+
+
+# the first bytes of real media of each kind, followed by binary data as its payload would be
+MEDIA_STARTS = {
+    "image/jpeg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00",
+    "image/gif": b"GIF89a\x04\x00\x04\x00",
+    "image/webp": b"RIFF\x24\x00\x00\x00WEBPVP8 ",
+    "video/mp4": b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00",
+    "audio/ogg": b"OggS\x00\x02\x00\x00",
+    "audio/mpeg": b"ID3\x04\x00\x00\x00\x00\x00\x00",
+    "font/woff2": b"wOF2\x00\x01\x00\x00",
+    "font/ttf": b"\x00\x01\x00\x00\x00\x0c\x00\x80",
+}
+NOISE = bytes((i * 167 + 13) % 256 for i in range(4096))
+
+
+@pytest.mark.parametrize("ctype", sorted(MEDIA_STARTS))
+def test_real_media_is_skipped_and_noted(ctype):
+    ex = extract_request(request(MEDIA_STARTS[ctype] + NOISE, ctype))
+    assert ex.fields == ()
+    assert len(ex.notes) == 1 and "media data not decoded" in ex.notes[0]
+
+
+@pytest.mark.parametrize("ctype", ["image/png", "image/jpeg", "video/mp4", "audio/ogg", "font/woff2"])
+def test_media_label_on_other_content_is_not_trusted(ctype):
+    assert field_at(extract_request(request(JSON_BODY, ctype)), "body|json:$.device.imei").value == IMEI
+    ex = extract_request(request(f"imei={IMEI}&os=9".encode(), ctype))
+    assert field_at(ex, "body|form:imei").value == IMEI
+    ex = extract_request(request(base64.b64encode(JSON_BODY), ctype))
+    assert field_at(ex, "body|base64|json:$.device.imei").value == IMEI
+    ex = extract_request(request(gzip.compress(JSON_BODY), ctype))
+    assert field_at(ex, "body|gzip|json:$.device.imei").value == IMEI
+
+
+def test_copied_media_signature_in_front_of_text_is_not_media():
+    for start in (b"\x89PNG\r\n\x1a\n", b"GIF89a", b"ID3", b"true"):
+        ex = extract_request(request(start + JSON_BODY + b" " * 64, "image/png"))
+        assert any(IMEI in f.value for f in ex.fields), start
+        assert not any("media data not decoded" in n for n in ex.notes)
+
+
+def test_real_png_text_chunks_and_trailer_are_read():
+    text = _png_chunk(b"tEXt", b"Comment\x00imei=" + IMEI.encode())
+    ztext = _png_chunk(b"zTXt", b"Description\x00\x00" + zlib.compress(JSON_BODY))
+    itext = _png_chunk(b"iTXt", b"XML:com.adobe.xmp\x00\x00\x00en\x00\x00<x><sn>" + MAC.encode() + b"</sn></x>")
+    ex = extract_request(request(png(text, ztext, itext) + b'{"iccid": "' + ICCID.encode() + b'"}', "image/png"))
+    assert field_at(ex, "body|png:tEXt:Comment|form:imei").value == IMEI
+    assert field_at(ex, "body|png:zTXt:Description|zlib|json:$.device.imei").value == IMEI
+    assert field_at(ex, "body|png:iTXt:XML:com.adobe.xmp|xml:/x/sn").value == MAC
+    assert field_at(ex, "body|png-trailer|json:$.iccid").value == ICCID
+    clean = extract_request(request(png(), "image/png"))
+    assert clean.fields == () and len(clean.notes) == 1
+
+
+def test_real_media_metadata_strings_are_read():
+    body = MEDIA_STARTS["audio/mpeg"] + NOISE[:512] + b'TXXX\x00{"device": {"imei": "' + IMEI.encode() + b'"}}' + NOISE
+    ex = extract_request(request(body, "audio/mpeg"))
+    assert field_at(ex, "body|media-strings|json:$.device.imei").value == IMEI
+
+
+def test_multipart_part_labelled_image_is_read_by_content():
+    parts = (
+        b"--b\r\nContent-Disposition: form-data; name=thumb\r\nContent-Type: image/png\r\n\r\n"
+        + JSON_BODY
+        + b"\r\n--b\r\nContent-Disposition: form-data; name=avatar\r\nContent-Type: image/png\r\n\r\n"
+        + png()
+        + b"\r\n--b--\r\n"
+    )
+    ex = extract_request(request(parts, "multipart/form-data; boundary=b"))
+    assert field_at(ex, "body|multipart:thumb|json:$.device.imei").value == IMEI
+    assert [f.location for f in ex.fields] == ["body|multipart:thumb|json:$.device.imei"]
 
 
 def test_binary_body_keeps_printable_strings():

@@ -19,7 +19,10 @@ Chain steps: content codings and compressed payloads (``gzip``, ``deflate``, ``b
 ``json:$.a.b[2].c`` (``json:$`` for a JSON string, ``json-key:…`` for a member name that looks like
 data), ``form:<name>``, ``ndjson[i]``, ``xml:/Root/Item[2]@attr``, ``multipart:<name>``,
 ``protobuf:1.3.2`` (field numbers), ``grpc[i]``, ``query:<name>`` (a URL inside a value),
-``strings`` (printable runs of undecodable binary), ``bcd`` (its packed-BCD runs as digits).
+``strings`` (printable runs of undecodable binary), ``bcd`` (its packed-BCD runs as digits);
+for a body that really is the media it is labelled (``media``), ``png:tEXt:<keyword>`` (also ``zTXt``,
+``iTXt``), ``png-trailer`` (bytes after the image's end) and ``media-strings`` (its long printable
+runs).
 """
 
 from __future__ import annotations

@@ -51,6 +51,7 @@ from .jsondecode import JSON_DECODER as _JSON
 from .jsondecode import JSON_MAX_NESTING
 from .jsondecode import JsonObject as _JsonObject
 from .jsonprune import json_space_at, walk_pruned
+from .media import walk_media
 from .sniff import (
     JSONISH,
     MAY_BE_ENCODED_SHORT,
@@ -721,8 +722,9 @@ class Walker:
         media, params = parse_content_type(content_type)
         kind = media_kind(media)
         if kind == "skip":
-            self.note(where, chain, "media type not inspected")
-            return
+            if walk_media(self, where, chain, key, data):
+                return
+            kind = ""  # labelled as media, but its bytes are not: inspected as what they are
         if self.too_deep(where, chain):
             return
         if kind == "multipart":
