@@ -784,3 +784,118 @@ def test_semicolon_separated_pairs_are_keyed_and_keep_plus_signs():
         RequestView("POST", "http://h.test/m", (("Content-Type", "text/plain"),), b"charset=utf-8;q=0.5")
     )
     assert [f.key for f in ex.fields if f.where == "body"] != ["charset", "q"]
+
+
+# ------------------------------------------------------------------------------------------- framing
+
+
+def _frame(message: bytes, flags: int = 0) -> bytes:
+    return bytes([flags]) + len(message).to_bytes(4, "big") + message
+
+
+DEVICE_MESSAGE = _pb_field(1, "TA-1046") + _pb_field(2, IMEI) + _pb_field(3, 1) + _pb_field(4, MAC)
+
+
+def _cut_before(message: bytes, *values: str) -> list[bytes]:
+    cuts = [message.index(v.encode()) for v in values]
+    return [message[a:b] for a, b in zip([0, *cuts], [*cuts, len(message)])]
+
+
+@pytest.mark.parametrize("ctype", ["application/grpc-web-text", "application/grpc-web-text+proto", "application/grpc"])
+def test_grpc_web_text(ctype):
+    ex = extract_request(request(base64.b64encode(_frame(DEVICE_MESSAGE)), ctype))
+    assert field_at(ex, "body|base64|grpc[0]|protobuf:2").value == IMEI
+    assert field_at(ex, "body|base64|grpc[0]|protobuf:4").value == MAC
+    assert ex.notes == ()
+
+
+def test_grpc_web_text_in_separately_padded_chunks():
+    first, second = _frame(_pb_field(1, "a")), _frame(_pb_field(2, IMEI))
+    assert len(first) % 3 and len(second) % 3  # both chunks carry padding
+    body = base64.b64encode(first) + b"\r\n" + base64.b64encode(second)
+    assert body.count(b"=") >= 2
+    ex = extract_request(request(body, "application/grpc-web-text"))
+    assert field_at(ex, "body|base64|grpc[1]|protobuf:2").value == IMEI
+    assert field_at(ex, "body|base64|grpc[0]|protobuf:1").value == "a"
+
+
+def test_grpc_message_cut_across_frames_is_joined():
+    two = b"".join(_frame(p) for p in _cut_before(DEVICE_MESSAGE, IMEI))
+    ex = extract_request(request(two, "application/grpc-web+proto"))
+    assert field_at(ex, "body|grpc[0-1]|protobuf:2").value == IMEI
+    assert ex.notes == ()
+    # three frames, cut inside the IMEI and inside the MAC, then a whole second message
+    parts = _cut_before(DEVICE_MESSAGE, IMEI[5:], MAC[3:])
+    body = b"".join(_frame(p) for p in parts) + _frame(_pb_field(1, ICCID))
+    ex = extract_request(request(body, "application/grpc"))
+    assert field_at(ex, "body|grpc[0-2]|protobuf:2").value == IMEI
+    assert field_at(ex, "body|grpc[0-2]|protobuf:4").value == MAC
+    assert field_at(ex, "body|grpc[3]|protobuf:1").value == ICCID
+
+
+def test_grpc_frames_that_never_complete_are_walked_alone():
+    head, _tail = _cut_before(DEVICE_MESSAGE, IMEI)
+    body = _frame(head) + _frame(gzip.compress(_pb_field(2, IMEI)), flags=1)
+    ex = extract_request(request(body, "application/grpc"))
+    assert field_at(ex, "body|grpc[1]|gzip|protobuf:2").value == IMEI
+    assert any(n.startswith("body|grpc[0]: protobuf invalid") for n in ex.notes)
+
+
+def test_grpc_web_trailers_frame_is_read():
+    body = _frame(_pb_field(1, "a")) + _frame(b"grpc-status: 0\r\nx-imei: " + IMEI.encode() + b"\r\n", flags=0x80)
+    ex = extract_request(request(body, "application/grpc-web"))
+    assert IMEI in field_at(ex, "body|grpc[1]|trailers").value
+
+
+def test_compressed_bytes_inside_a_protobuf_field():
+    zipped = _pb_field(1, "zzhc") + _pb_field(3, gzip.compress(JSON_BODY))
+    ex = extract_request(request(zipped, "application/x-protobuf"))
+    assert field_at(ex, "body|protobuf:3|gzip|json:$.device.imei").value == IMEI
+    nested = _pb_field(1, 8) + _pb_field(2, _pb_field(7, zlib.compress(JSON_BODY)))
+    ex = extract_request(request(nested, "application/octet-stream"))
+    assert field_at(ex, "body|protobuf:2.7|zlib|json:$.device.imei").value == IMEI
+    inner = _pb_field(5, zstandard.ZstdCompressor().compress(_pb_field(1, IMEI)))
+    ex = extract_request(request(inner, "application/x-protobuf"))
+    assert field_at(ex, "body|protobuf:5|zstd|protobuf:1").value == IMEI
+
+
+def _b64json(obj: object) -> str:
+    return base64.b64encode(json.dumps(obj).encode()).decode()
+
+
+@pytest.mark.parametrize(
+    ("template", "step"),
+    [
+        ("v1:{}", "text[3:{}]"),
+        ("token={}; ok", "text[6:{}]"),
+        ("Device registration payload {} sent at boot.", "text[28:{}]"),
+        ("sig {}", "text[4:{}]"),
+    ],
+)
+def test_base64_inside_text(template, step):
+    encoded = _b64json({"imei": IMEI})
+    text = template.format(encoded)
+    start = text.index(encoded)
+    where = step.format(start + len(encoded))
+    ex = extract_request(request(text.encode(), "text/plain"))
+    assert field_at(ex, f"body|{where}|base64|json:$.imei").value == IMEI
+    assert field_at(ex, "body").value == text
+    ex = extract_request(request(json.dumps({"log": text}).encode(), "application/json"))
+    assert field_at(ex, f"body|json:$.log|{where}|base64|json:$.imei").value == IMEI
+
+
+def test_gzip_base64_inside_text():
+    text = "payload:" + base64.b64encode(gzip.compress(JSON_BODY)).decode()
+    ex = extract_request(request(text.encode(), "text/plain"))
+    assert field_at(ex, f"body|text[8:{len(text)}]|base64|gzip|json:$.device.imei").value == IMEI
+
+
+def test_long_words_in_sentences_are_not_decoded():
+    text = (
+        "Internationalization-localization of /usr/local/lib/python3.12/site-packages failed; "
+        "sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08, build "
+        "Xk3vQ9zL0pA7mB2nC5dE8fG1hJ4kR6s, user AbCdEfGhIjKlMnOpQrStUvWx, id 550e8400-e29b-41d4-a716-446655440000"
+    )
+    ex = extract_request(request(text.encode(), "text/plain"))
+    assert [f.location for f in ex.fields] == ["body"]
+    assert ex.notes == ()

@@ -105,7 +105,14 @@ def test_invalid_base64_transfer_encoding_in_multipart():
 def test_base64_looking_body_that_is_not_base64_is_kept_raw():
     body = b"QUJD" * 5 + b"!"  # not base64 (bang), starts like it
     ex = extract_request(request(body, "text/plain"))
-    assert [(f.location, f.value) for f in ex.fields] == [("body", body.decode())]
+    # The value is kept as it is and not decoded as a whole; the base64 run before the bang is
+    # base64 inside text, decoded on its own (and only because it decodes to text).
+    assert [(f.location, f.value) for f in ex.fields] == [
+        ("body", body.decode()),
+        ("body|text[0:20]|base64", "ABC" * 5),
+    ]
+    ex = extract_request(request(b"QUJD" * 4 + b"!", "text/plain"))  # run shorter than 20: left alone
+    assert [(f.location, f.value) for f in ex.fields] == [("body", "QUJD" * 4 + "!")]
 
 
 def test_broken_multipart():
