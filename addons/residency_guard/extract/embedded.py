@@ -42,6 +42,7 @@ def walk_embedded_base64(walker: Walker, where: str, chain: tuple[str, ...], key
     if walker.too_deep(where, chain):
         return
     for start, end, data in base64_runs(text):
+        walker.check_time()  # most runs decode to noise and emit nothing, so emit() never checks
         if not walker.spend(where, chain, len(data)):
             return
         walker.payload(where, chain + (f"text[{start}:{end}]", "base64"), key, data)

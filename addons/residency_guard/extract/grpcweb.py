@@ -21,6 +21,9 @@ from . import protobuf
 
 COMPRESSED = 0x01
 TRAILERS = 0x80
+MAX_JOINED_FRAMES = 64
+"""A message is looked for across at most this many frames: senders split a message in two or three,
+and without a cap frames that never complete would be rejoined from every start (quadratic)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +97,7 @@ def _joined(framed: list[tuple[int, bytes]], first: int) -> tuple[int, bytes]:
         last = first
         while done < len(buffer):
             last += 1
-            if last >= len(framed) or framed[last][0] & (COMPRESSED | TRAILERS):
+            if last >= min(len(framed), first + MAX_JOINED_FRAMES) or framed[last][0] & (COMPRESSED | TRAILERS):
                 return first, alone
             buffer += framed[last][1]
             done = protobuf.parsed_up_to(buffer, done)
