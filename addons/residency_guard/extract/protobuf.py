@@ -2,8 +2,9 @@
 
 Without a schema a length-delimited field may be a string, a nested message or opaque bytes: it is
 taken as a string when it is clean UTF-8 text, else as a message when it parses completely, else
-returned as ``bytes`` when it starts like compressed data (the caller inflates it), else skipped. Parsing is strict (every byte accounted for, valid field numbers, no groups), which is what
-lets random binary be rejected instead of producing garbage.
+returned as ``bytes`` when it starts like compressed data (the caller inflates it), else skipped.
+Parsing is strict (every byte accounted for, valid field numbers, no groups), which is what lets
+random binary be rejected instead of producing garbage.
 """
 
 from __future__ import annotations
