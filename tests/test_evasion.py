@@ -537,37 +537,31 @@ CASES_LABELS = [
         "labels-image-png-imei",
         _labelled("image/png", {"imei": IMEI_GSMA}, "imei", IMEI_GSMA),
         cls=LABELS,
-        known_gap=True,
     ),
     case(
         "labels-font-woff2-mac",
         _labelled("font/woff2", {"device": {"wifi_mac": MAC_APPLE}}, "mac", MAC_APPLE),
         cls=LABELS,
-        known_gap=True,
     ),
     case(
         "labels-audio-mpeg-iccid",
         _labelled("audio/mpeg", {"sim": [{"iccid": ICCID_NO}]}, "iccid", ICCID_NO),
         cls=LABELS,
-        known_gap=True,
     ),
     case(
         "labels-video-mp4-zzhc-fields",
         _labelled("video/mp4", ZZHC_FIELDS, "imei", IMEI_ZZHC),
         cls=LABELS,
-        known_gap=True,
     ),
     case(
         "labels-multipart-part-image-png-imei",
         _multipart_labelled("image/png", {"imei": IMEI_SAMSUNG}, "imei", IMEI_SAMSUNG),
         cls=LABELS,
-        known_gap=True,
     ),
     case(
         "labels-multipart-part-audio-mpeg-imsi",
         _multipart_labelled("audio/mpeg", {"imsi": IMSI_CMCC}, "imsi", IMSI_CMCC),
         cls=LABELS,
-        known_gap=True,
     ),
 ]
 
@@ -782,13 +776,11 @@ CASES_FRAMING = [
         "framing-grpc-web-text-imei",
         Case("imei", IMEI_GSMA, **_grpc(_PB_DEVICE, "application/grpc-web-text", text=True)),
         cls=FRAMING,
-        known_gap=True,
     ),
     case(
         "framing-grpc-web-text-nested-imei",
         Case("imei", IMEI_SAMSUNG, **_grpc(_PB_NESTED, "application/grpc-web-text+proto", text=True)),
         cls=FRAMING,
-        known_gap=True,
     ),
     case(
         "framing-grpc-web-binary-iccid",
@@ -819,7 +811,6 @@ CASES_FRAMING = [
             content=b"".join(grpc_frame(part) for part in _split_after_tag(_PB_DEVICE, IMEI_GSMA)),
         ),
         cls=FRAMING,
-        known_gap=True,
     ),
     case(
         "framing-protobuf-field-gzip-json-imei",
@@ -830,7 +821,6 @@ CASES_FRAMING = [
             content=pb_bytes(1, "zzhc") + pb_bytes(3, gzip.compress(json_bytes({"IMEI1": IMEI_ZZHC}))),
         ),
         cls=FRAMING,
-        known_gap=True,
     ),
     case(
         "framing-protobuf-field-gzip-zzhc-fields-iccid",
@@ -841,7 +831,6 @@ CASES_FRAMING = [
             content=pb_varint(1, 8) + pb_bytes(2, pb_bytes(7, gzip.compress(json_bytes(ZZHC_FIELDS)))),
         ),
         cls=FRAMING,
-        known_gap=True,
     ),
     case(
         "framing-prefixed-base64-in-json-imei",
@@ -852,7 +841,6 @@ CASES_FRAMING = [
             content=json_bytes({"token": "v1:" + b64(json_bytes({"imei": IMEI_GSMA}))}),
         ),
         cls=FRAMING,
-        known_gap=True,
     ),
     case(
         "framing-prefixed-base64-body-zzhc-mac",
@@ -863,7 +851,6 @@ CASES_FRAMING = [
             content=b"v1:" + base64.b64encode(json_bytes(ZZHC_FIELDS)),
         ),
         cls=FRAMING,
-        known_gap=True,
     ),
     case(
         "framing-base64-in-a-sentence-imei",
@@ -874,7 +861,6 @@ CASES_FRAMING = [
             content=f"Device registration payload {b64(json_bytes({'imei': IMEI_SAMSUNG}))} sent at boot.".encode(),
         ),
         cls=FRAMING,
-        known_gap=True,
     ),
     case(
         "framing-base64-in-a-sentence-in-json-iccid",
@@ -885,7 +871,6 @@ CASES_FRAMING = [
             content=json_bytes({"log": f"sim state={b64(json_bytes({'iccid': ICCID_NO}))}; ok"}),
         ),
         cls=FRAMING,
-        known_gap=True,
     ),
 ]
 

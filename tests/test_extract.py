@@ -367,7 +367,7 @@ def test_multipart_parts_and_text_file():
                 'Content-Disposition: form-data; name="gz"; filename="d.json.gz"\r\nContent-Type: application/gzip',
                 gzip.compress(json.dumps({"iccid": ICCID}).encode()),
             ),
-            ('Content-Disposition: form-data; name="img"; filename="a.png"\r\nContent-Type: image/png', b"\x89PNG...."),
+            ('Content-Disposition: form-data; name="img"; filename="a.png"\r\nContent-Type: image/png', png()),
         ]
     )
     ex = extract_request(request(body, "multipart/form-data; boundary=XyZ123"))
@@ -376,7 +376,7 @@ def test_multipart_parts_and_text_file():
     assert field_at(ex, "body|multipart:log").key == "log"
     assert field_at(ex, "body|multipart:plain").value == "hello"
     assert field_at(ex, "body|multipart:gz|gzip|json:$.iccid").value == ICCID
-    assert ex.notes == ("body|multipart:img: media type not inspected",)
+    assert ex.notes == ("body|multipart:img: png media data not decoded; its metadata and printable strings inspected",)
 
 
 def test_multipart_base64_transfer_encoding_and_lf_only():
@@ -603,11 +603,87 @@ def test_unknown_content_encoding_noted():
     assert field_at(ex, "body|json:$.device.imei").value == IMEI
 
 
-def test_media_types_not_inspected():
-    for ctype in ("image/jpeg", "video/mp4", "audio/ogg", "font/woff2"):
-        ex = extract_request(request(IMEI.encode() * 10, ctype))
-        assert ex.fields == ()
-        assert ex.notes == ("body: media type not inspected",)
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+
+def png(*extra_chunks: bytes) -> bytes:
+    """A valid 4x4 greyscale PNG, with ``extra_chunks`` between its pixel data and IEND."""
+    ihdr = (4).to_bytes(4, "big") * 2 + bytes([8, 0, 0, 0, 0])
+    pixels = zlib.compress(b"".join(b"\x00" + bytes([0x80] * 4) for _ in range(4)))
+    head = b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", pixels)
+    return head + b"".join(extra_chunks) + _png_chunk(b"IEND", b"")
+
+
+# the first bytes of real media of each kind, followed by binary data as its payload would be
+MEDIA_STARTS = {
+    "image/jpeg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00",
+    "image/gif": b"GIF89a\x04\x00\x04\x00",
+    "image/webp": b"RIFF\x24\x00\x00\x00WEBPVP8 ",
+    "video/mp4": b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00",
+    "audio/ogg": b"OggS\x00\x02\x00\x00",
+    "audio/mpeg": b"ID3\x04\x00\x00\x00\x00\x00\x00",
+    "font/woff2": b"wOF2\x00\x01\x00\x00",
+    "font/ttf": b"\x00\x01\x00\x00\x00\x0c\x00\x80",
+}
+NOISE = bytes((i * 167 + 13) % 256 for i in range(4096))
+
+
+@pytest.mark.parametrize("ctype", sorted(MEDIA_STARTS))
+def test_real_media_is_skipped_and_noted(ctype):
+    ex = extract_request(request(MEDIA_STARTS[ctype] + NOISE, ctype))
+    assert ex.fields == ()
+    assert len(ex.notes) == 1 and "media data not decoded" in ex.notes[0]
+
+
+@pytest.mark.parametrize("ctype", ["image/png", "image/jpeg", "video/mp4", "audio/ogg", "font/woff2"])
+def test_media_label_on_other_content_is_not_trusted(ctype):
+    assert field_at(extract_request(request(JSON_BODY, ctype)), "body|json:$.device.imei").value == IMEI
+    ex = extract_request(request(f"imei={IMEI}&os=9".encode(), ctype))
+    assert field_at(ex, "body|form:imei").value == IMEI
+    ex = extract_request(request(base64.b64encode(JSON_BODY), ctype))
+    assert field_at(ex, "body|base64|json:$.device.imei").value == IMEI
+    ex = extract_request(request(gzip.compress(JSON_BODY), ctype))
+    assert field_at(ex, "body|gzip|json:$.device.imei").value == IMEI
+
+
+def test_copied_media_signature_in_front_of_text_is_not_media():
+    for start in (b"\x89PNG\r\n\x1a\n", b"GIF89a", b"ID3", b"true"):
+        ex = extract_request(request(start + JSON_BODY + b" " * 64, "image/png"))
+        assert any(IMEI in f.value for f in ex.fields), start
+        assert not any("media data not decoded" in n for n in ex.notes)
+
+
+def test_real_png_text_chunks_and_trailer_are_read():
+    text = _png_chunk(b"tEXt", b"Comment\x00imei=" + IMEI.encode())
+    ztext = _png_chunk(b"zTXt", b"Description\x00\x00" + zlib.compress(JSON_BODY))
+    itext = _png_chunk(b"iTXt", b"XML:com.adobe.xmp\x00\x00\x00en\x00\x00<x><sn>" + MAC.encode() + b"</sn></x>")
+    ex = extract_request(request(png(text, ztext, itext) + b'{"iccid": "' + ICCID.encode() + b'"}', "image/png"))
+    assert field_at(ex, "body|png:tEXt:Comment|form:imei").value == IMEI
+    assert field_at(ex, "body|png:zTXt:Description|zlib|json:$.device.imei").value == IMEI
+    assert field_at(ex, "body|png:iTXt:XML:com.adobe.xmp|xml:/x/sn").value == MAC
+    assert field_at(ex, "body|png-trailer|json:$.iccid").value == ICCID
+    clean = extract_request(request(png(), "image/png"))
+    assert clean.fields == () and len(clean.notes) == 1
+
+
+def test_real_media_metadata_strings_are_read():
+    body = MEDIA_STARTS["audio/mpeg"] + NOISE[:512] + b'TXXX\x00{"device": {"imei": "' + IMEI.encode() + b'"}}' + NOISE
+    ex = extract_request(request(body, "audio/mpeg"))
+    assert field_at(ex, "body|media-strings|json:$.device.imei").value == IMEI
+
+
+def test_multipart_part_labelled_image_is_read_by_content():
+    parts = (
+        b"--b\r\nContent-Disposition: form-data; name=thumb\r\nContent-Type: image/png\r\n\r\n"
+        + JSON_BODY
+        + b"\r\n--b\r\nContent-Disposition: form-data; name=avatar\r\nContent-Type: image/png\r\n\r\n"
+        + png()
+        + b"\r\n--b--\r\n"
+    )
+    ex = extract_request(request(parts, "multipart/form-data; boundary=b"))
+    assert field_at(ex, "body|multipart:thumb|json:$.device.imei").value == IMEI
+    assert [f.location for f in ex.fields] == ["body|multipart:thumb|json:$.device.imei"]
 
 
 def test_binary_body_keeps_printable_strings():
@@ -708,3 +784,118 @@ def test_semicolon_separated_pairs_are_keyed_and_keep_plus_signs():
         RequestView("POST", "http://h.test/m", (("Content-Type", "text/plain"),), b"charset=utf-8;q=0.5")
     )
     assert [f.key for f in ex.fields if f.where == "body"] != ["charset", "q"]
+
+
+# ------------------------------------------------------------------------------------------- framing
+
+
+def _frame(message: bytes, flags: int = 0) -> bytes:
+    return bytes([flags]) + len(message).to_bytes(4, "big") + message
+
+
+DEVICE_MESSAGE = _pb_field(1, "TA-1046") + _pb_field(2, IMEI) + _pb_field(3, 1) + _pb_field(4, MAC)
+
+
+def _cut_before(message: bytes, *values: str) -> list[bytes]:
+    cuts = [message.index(v.encode()) for v in values]
+    return [message[a:b] for a, b in zip([0, *cuts], [*cuts, len(message)])]
+
+
+@pytest.mark.parametrize("ctype", ["application/grpc-web-text", "application/grpc-web-text+proto", "application/grpc"])
+def test_grpc_web_text(ctype):
+    ex = extract_request(request(base64.b64encode(_frame(DEVICE_MESSAGE)), ctype))
+    assert field_at(ex, "body|base64|grpc[0]|protobuf:2").value == IMEI
+    assert field_at(ex, "body|base64|grpc[0]|protobuf:4").value == MAC
+    assert ex.notes == ()
+
+
+def test_grpc_web_text_in_separately_padded_chunks():
+    first, second = _frame(_pb_field(1, "a")), _frame(_pb_field(2, IMEI))
+    assert len(first) % 3 and len(second) % 3  # both chunks carry padding
+    body = base64.b64encode(first) + b"\r\n" + base64.b64encode(second)
+    assert body.count(b"=") >= 2
+    ex = extract_request(request(body, "application/grpc-web-text"))
+    assert field_at(ex, "body|base64|grpc[1]|protobuf:2").value == IMEI
+    assert field_at(ex, "body|base64|grpc[0]|protobuf:1").value == "a"
+
+
+def test_grpc_message_cut_across_frames_is_joined():
+    two = b"".join(_frame(p) for p in _cut_before(DEVICE_MESSAGE, IMEI))
+    ex = extract_request(request(two, "application/grpc-web+proto"))
+    assert field_at(ex, "body|grpc[0-1]|protobuf:2").value == IMEI
+    assert ex.notes == ()
+    # three frames, cut inside the IMEI and inside the MAC, then a whole second message
+    parts = _cut_before(DEVICE_MESSAGE, IMEI[5:], MAC[3:])
+    body = b"".join(_frame(p) for p in parts) + _frame(_pb_field(1, ICCID))
+    ex = extract_request(request(body, "application/grpc"))
+    assert field_at(ex, "body|grpc[0-2]|protobuf:2").value == IMEI
+    assert field_at(ex, "body|grpc[0-2]|protobuf:4").value == MAC
+    assert field_at(ex, "body|grpc[3]|protobuf:1").value == ICCID
+
+
+def test_grpc_frames_that_never_complete_are_walked_alone():
+    head, _tail = _cut_before(DEVICE_MESSAGE, IMEI)
+    body = _frame(head) + _frame(gzip.compress(_pb_field(2, IMEI)), flags=1)
+    ex = extract_request(request(body, "application/grpc"))
+    assert field_at(ex, "body|grpc[1]|gzip|protobuf:2").value == IMEI
+    assert any(n.startswith("body|grpc[0]: protobuf invalid") for n in ex.notes)
+
+
+def test_grpc_web_trailers_frame_is_read():
+    body = _frame(_pb_field(1, "a")) + _frame(b"grpc-status: 0\r\nx-imei: " + IMEI.encode() + b"\r\n", flags=0x80)
+    ex = extract_request(request(body, "application/grpc-web"))
+    assert IMEI in field_at(ex, "body|grpc[1]|trailers").value
+
+
+def test_compressed_bytes_inside_a_protobuf_field():
+    zipped = _pb_field(1, "zzhc") + _pb_field(3, gzip.compress(JSON_BODY))
+    ex = extract_request(request(zipped, "application/x-protobuf"))
+    assert field_at(ex, "body|protobuf:3|gzip|json:$.device.imei").value == IMEI
+    nested = _pb_field(1, 8) + _pb_field(2, _pb_field(7, zlib.compress(JSON_BODY)))
+    ex = extract_request(request(nested, "application/octet-stream"))
+    assert field_at(ex, "body|protobuf:2.7|zlib|json:$.device.imei").value == IMEI
+    inner = _pb_field(5, zstandard.ZstdCompressor().compress(_pb_field(1, IMEI)))
+    ex = extract_request(request(inner, "application/x-protobuf"))
+    assert field_at(ex, "body|protobuf:5|zstd|protobuf:1").value == IMEI
+
+
+def _b64json(obj: object) -> str:
+    return base64.b64encode(json.dumps(obj).encode()).decode()
+
+
+@pytest.mark.parametrize(
+    ("template", "step"),
+    [
+        ("v1:{}", "text[3:{}]"),
+        ("token={}; ok", "text[6:{}]"),
+        ("Device registration payload {} sent at boot.", "text[28:{}]"),
+        ("sig {}", "text[4:{}]"),
+    ],
+)
+def test_base64_inside_text(template, step):
+    encoded = _b64json({"imei": IMEI})
+    text = template.format(encoded)
+    start = text.index(encoded)
+    where = step.format(start + len(encoded))
+    ex = extract_request(request(text.encode(), "text/plain"))
+    assert field_at(ex, f"body|{where}|base64|json:$.imei").value == IMEI
+    assert field_at(ex, "body").value == text
+    ex = extract_request(request(json.dumps({"log": text}).encode(), "application/json"))
+    assert field_at(ex, f"body|json:$.log|{where}|base64|json:$.imei").value == IMEI
+
+
+def test_gzip_base64_inside_text():
+    text = "payload:" + base64.b64encode(gzip.compress(JSON_BODY)).decode()
+    ex = extract_request(request(text.encode(), "text/plain"))
+    assert field_at(ex, f"body|text[8:{len(text)}]|base64|gzip|json:$.device.imei").value == IMEI
+
+
+def test_long_words_in_sentences_are_not_decoded():
+    text = (
+        "Internationalization-localization of /usr/local/lib/python3.12/site-packages failed; "
+        "sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08, build "
+        "Xk3vQ9zL0pA7mB2nC5dE8fG1hJ4kR6s, user AbCdEfGhIjKlMnOpQrStUvWx, id 550e8400-e29b-41d4-a716-446655440000"
+    )
+    ex = extract_request(request(text.encode(), "text/plain"))
+    assert [f.location for f in ex.fields] == ["body"]
+    assert ex.notes == ()

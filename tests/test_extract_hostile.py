@@ -105,7 +105,14 @@ def test_invalid_base64_transfer_encoding_in_multipart():
 def test_base64_looking_body_that_is_not_base64_is_kept_raw():
     body = b"QUJD" * 5 + b"!"  # not base64 (bang), starts like it
     ex = extract_request(request(body, "text/plain"))
-    assert [(f.location, f.value) for f in ex.fields] == [("body", body.decode())]
+    # The value is kept as it is and not decoded as a whole; the base64 run before the bang is
+    # base64 inside text, decoded on its own (and only because it decodes to text).
+    assert [(f.location, f.value) for f in ex.fields] == [
+        ("body", body.decode()),
+        ("body|text[0:20]|base64", "ABC" * 5),
+    ]
+    ex = extract_request(request(b"QUJD" * 4 + b"!", "text/plain"))  # run shorter than 20: left alone
+    assert [(f.location, f.value) for f in ex.fields] == [("body", "QUJD" * 4 + "!")]
 
 
 def test_broken_multipart():
@@ -385,3 +392,51 @@ def test_long_random_token_is_not_repaired_or_noted():
     ex = extract_request(request(json.dumps({"t": token}).encode(), "application/json"))
     assert ex.notes == ()
     assert [f.value for f in ex.fields] == [token]
+
+
+# ------------------------------------------------------------------------------- labels and framing
+
+
+def _frame(message: bytes, flags: int = 0) -> bytes:
+    return bytes([flags]) + len(message).to_bytes(4, "big") + message
+
+
+def test_many_grpc_frames_that_never_complete_stay_linear():
+    # every frame opens a 127-byte field and gives 3 bytes of it: joining from every start would be quadratic
+    body = _frame(b"\x0a\x7f\x01") * 100_000
+    start = time.process_time()
+    ex = extract_request(request(body[: 1 << 20], "application/grpc-web+proto"))
+    assert time.process_time() - start < 2.0
+    assert any("protobuf invalid" in n for n in ex.notes)
+
+
+def test_grpc_web_text_that_is_not_base64_of_frames():
+    for body in (b"not base64 at all!", base64.b64encode(b"\x00\x00\x00\x00\x09abc"), b"QUJD==QUJD=", b"===="):
+        ex = extract_request(request(body, "application/grpc-web-text"))
+        assert not any("grpc[" in step for f in ex.fields for step in f.chain)
+
+
+def test_many_base64_runs_in_text_are_bounded():
+    noise = base64.b64encode(bytes(range(128, 256)) * 2).decode()  # decodes to bytes that are not text
+    text = " ".join([noise[i : i + 24] for i in range(0, len(noise) - 24, 24)] * 3000)
+    start = time.process_time()
+    ex = extract_request(request(text.encode()[: 1 << 20], "text/plain"))
+    assert time.process_time() - start < 2.0
+    assert [f.location for f in ex.fields] == ["body"]
+    ex = extract_request(request(text.encode()[: 1 << 20], "text/plain"), unhurried(max_decoded_bytes=1000))
+    assert any("decoded-size limit (1000 bytes) reached" in n for n in ex.notes)
+
+
+def test_pngs_trailing_pngs_are_read_once():
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return len(data).to_bytes(4, "big") + kind + data + b"\x00\x00\x00\x00"
+
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", bytes(13)) + chunk(b"IEND", b"")
+    body = png * 50 + b'{"imei": "' + IMEI.encode() + b'"}'
+    ex = extract_request(request(body, "image/png"))
+    # the trailer is unlabelled content (binary), not media again: no recursion per appended image
+    assert [f.location for f in ex.fields if IMEI in f.value] == [
+        "body|png-trailer|strings",
+        "body|png-trailer|strings|json:$.imei",
+    ]
+    assert_no_identifier_in_notes(ex)

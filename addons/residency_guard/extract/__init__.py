@@ -18,8 +18,15 @@ Chain steps: content codings and compressed payloads (``gzip``, ``deflate``, ``b
 ``zlib``), ``base64``, ``hex``, ``urldecode``, ``jwt``, ``quoted-printable``; and structure paths
 ``json:$.a.b[2].c`` (``json:$`` for a JSON string, ``json-key:…`` for a member name that looks like
 data), ``form:<name>``, ``ndjson[i]``, ``xml:/Root/Item[2]@attr``, ``multipart:<name>``,
-``protobuf:1.3.2`` (field numbers), ``grpc[i]``, ``query:<name>`` (a URL inside a value),
-``strings`` (printable runs of undecodable binary), ``bcd`` (its packed-BCD runs as digits).
+``protobuf:1.3.2`` (field numbers; a ``bytes`` field holding gzip/zstd/zlib data continues with the
+coding, ``protobuf:3|gzip|json:$.a``), ``grpc[i]`` (the i-th gRPC / gRPC-Web frame; ``grpc[i-j]`` for a
+protobuf message cut across frames i to j and joined; ``grpc[i]|trailers`` for a gRPC-Web trailers
+frame; gRPC-Web text is ``base64|grpc[i]``), ``text[a:b]`` (characters a to b of a text: base64 inside
+it, behind a prefix or in a sentence, then ``base64``), ``query:<name>`` (a URL inside a value),
+``strings`` (printable runs of undecodable binary), ``bcd`` (its packed-BCD runs as digits);
+for a body that really is the media it is labelled (``media``), ``png:tEXt:<keyword>`` (also ``zTXt``,
+``iTXt``), ``png-trailer`` (bytes after the image's end) and ``media-strings`` (its long printable
+runs).
 """
 
 from __future__ import annotations

@@ -44,13 +44,15 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
     from ..detect.triggers import Spans, TriggerScan
+from . import grpcweb, protobuf
 from . import multipart as mp
-from . import protobuf
 from .codings import GZIP_MAGIC, ZSTD_MAGIC, decompress, looks_like_zlib
+from .embedded import MIN_EMBEDDED_BASE64, walk_embedded_base64
 from .jsondecode import JSON_DECODER as _JSON
 from .jsondecode import JSON_MAX_NESTING
 from .jsondecode import JsonObject as _JsonObject
 from .jsonprune import json_space_at, walk_pruned
+from .media import walk_media
 from .sniff import (
     JSONISH,
     MAY_BE_ENCODED_SHORT,
@@ -307,6 +309,8 @@ class Walker:
         self.emit(where, chain, s, key)
         if body[:1] == "h" and "?" in body and body.startswith(("http://", "https://")):
             self.url_query(where, chain, body.partition("?")[2].partition("#")[0], "query:")
+        elif len(body) > MIN_EMBEDDED_BASE64 and not self.exhausted:
+            walk_embedded_base64(self, where, chain, key, body)
         return False
 
     def repaired_base64(self, where: str, chain: tuple[str, ...], key: str | None, s: str, body: str) -> bool:
@@ -721,8 +725,9 @@ class Walker:
         media, params = parse_content_type(content_type)
         kind = media_kind(media)
         if kind == "skip":
-            self.note(where, chain, "media type not inspected")
-            return
+            if walk_media(self, where, chain, key, data):
+                return
+            kind = ""  # labelled as media, but its bytes are not: inspected as what they are
         if self.too_deep(where, chain):
             return
         if kind == "multipart":
@@ -814,6 +819,14 @@ class Walker:
 
     def binary(self, where: str, chain: tuple[str, ...], key: str | None, data: bytes, kind: str) -> bool:
         """Compressed data without a Content-Encoding, or a protobuf message; False when neither."""
+        if self.compressed(where, chain, key, data):
+            return True
+        if kind == "protobuf":
+            return False  # already tried, and noted, by content()
+        return self.protobuf(where, chain, data, quiet=kind != "grpc")
+
+    def compressed(self, where: str, chain: tuple[str, ...], key: str | None, data: bytes) -> bool:
+        """Bytes that start like gzip, zstd or zlib: inflated, and what comes out walked as content."""
         for magic, step in ((GZIP_MAGIC, "gzip"), (ZSTD_MAGIC, "zstd")):
             if data.startswith(magic):
                 inflated = self.inflate(step, data, where, chain)
@@ -825,9 +838,7 @@ class Walker:
             if inflated is not None:
                 self.content(where, chain + ("zlib",), key, inflated, None)
                 return True
-        if kind == "protobuf":
-            return False  # already tried, and noted, by content()
-        return self.protobuf(where, chain, data, quiet=kind != "grpc")
+        return False
 
     def protobuf(self, where: str, chain: tuple[str, ...], data: bytes, quiet: bool = False) -> bool:
         remaining = self._max_items - len(self.fields)
@@ -843,29 +854,32 @@ class Walker:
             step = chain + ("protobuf:" + scalar.path,)
             if scalar.kind == "string":
                 self.text(where, step, None, scalar.value)
+            elif scalar.kind == "bytes":
+                self.compressed(where, step, None, scalar.raw)
             elif self.spend(where, chain, len(scalar.value)):
                 self.emit(where, step, scalar.value, None)
         return True
 
     def grpc(self, where: str, chain: tuple[str, ...], data: bytes) -> bool:
-        """gRPC length-prefixed messages (1 flag byte, 4-byte big-endian length)."""
-        pos, index, n = 0, 0, len(data)
-        frames = []
-        while pos + 5 <= n:
-            length = int.from_bytes(data[pos + 1 : pos + 5], "big")
-            if pos + 5 + length > n:
-                break
-            frames.append((data[pos] & 1, data[pos + 5 : pos + 5 + length]))
-            pos += 5 + length
-        if pos != n or not frames:
-            return False
-        for index, (compressed, message) in enumerate(frames):
-            step = chain + (f"grpc[{index}]",)
-            if compressed:
-                if not self.binary(where, step, None, message, "grpc"):
+        """gRPC / gRPC-Web frames, binary or base64 (gRPC-Web text); a message cut across frames is
+        walked joined (``grpcweb``). False when ``data`` is neither."""
+        framed = grpcweb.frames(data)
+        if framed is None:
+            decoded = grpcweb.text_frames(data)
+            if decoded is None or (framed := grpcweb.frames(decoded)) is None:
+                return False
+            if not self.spend(where, chain, len(decoded)):
+                return True
+            chain += ("base64",)
+        for message in grpcweb.messages(framed):
+            step = chain + (message.label,)
+            if message.trailers:
+                self.text(where, step + ("trailers",), None, message.data.decode("latin-1"))
+            elif message.compressed:
+                if not self.binary(where, step, None, message.data, "grpc"):
                     self.note(where, step, "compressed grpc message not decoded")
-            elif message:
-                self.protobuf(where, step, message)
+            elif message.data:
+                self.protobuf(where, step, message.data)
         return True
 
     def multipart(self, where: str, chain: tuple[str, ...], data: bytes, boundary: str | None) -> None:
