@@ -84,6 +84,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="inspector processes for large bodies, so they neither stall other flows nor add latency "
         "(default 1 on a multi-core machine, 0 otherwise: all inspection in the proxy process)",
     )
+    p.add_argument(
+        "--guard-name",
+        default=None,
+        help="name of this guard, recorded in every event and used in the fleet stream's subject (default the host name)",
+    )
     p.add_argument("--no-dashboard", action="store_true", help="headless: log lines instead of the dashboard")
     p.add_argument(
         "--set", dest="mitm_set", action="append", default=[], metavar="OPTION=VALUE", help="set any mitmproxy option"
@@ -139,6 +144,7 @@ def _guard_options(args: argparse.Namespace, events: Path) -> dict[str, object]:
         "guard_workers": args.workers,
         "guard_engine": args.engine,
         **({"guard_fingerprint_key": str(args.fingerprint_key)} if args.fingerprint_key else {}),
+        **({"guard_name": args.guard_name} if args.guard_name else {}),
     }
 
 
