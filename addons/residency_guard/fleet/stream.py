@@ -56,11 +56,14 @@ async def ensure_stream(js: JetStreamContext) -> None:
 
 async def connect(url: str, name: str) -> NATS:
     """A connection that reconnects by itself, forever, and logs its state changes once each."""
+    connection: list[NATS] = []
 
     async def on_error(e: Exception) -> None:
         log.debug("nats %s: %s", name, e)
 
     async def on_disconnected() -> None:
+        if connection and connection[0].is_closed:
+            return  # closed on purpose
         log.warning("residency-guard: %s: disconnected from the NATS server; will reconnect", name)
 
     async def on_reconnected() -> None:
@@ -77,4 +80,6 @@ async def connect(url: str, name: str) -> NATS:
         disconnected_cb=on_disconnected,
         reconnected_cb=on_reconnected,
     )
-    return await nats.connect(**options)
+    nc = await nats.connect(**options)
+    connection.append(nc)
+    return nc
