@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -102,6 +103,7 @@ def main() -> int:
         collector.wait(30)
         nats_server.stop()
         cluster.remove()
+        shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(results, indent=2))
     return 0
 
