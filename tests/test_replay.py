@@ -31,7 +31,7 @@ def run_replay(*argv: str | Path) -> int:
 
 def comparable(event: dict, *, client: bool = True) -> dict:
     """An event without what differs between two judgements of the same request."""
-    drop = {"timestamp", "flow_id"} | (set() if client else {"client"})
+    drop = {"timestamp", "flow_id", "event_id"} | (set() if client else {"client"})
     return {k: v for k, v in event.items() if k not in drop}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import socket
 import traceback
 import uuid
 from collections.abc import Sequence
@@ -127,6 +128,7 @@ class ResidencyGuard:
             "guard_reveal_identifiers", bool, False, "Write full identifier values into events (default: masked only)."
         )
         loader.add_option("guard_fingerprint_key", str, str(DEFAULT_KEY_FILE), "Key file for identifier fingerprints.")
+        loader.add_option("guard_name", str, socket.gethostname(), "Name of this guard, recorded in every event.")
         # Integers, not floats: mitmproxy's --set cannot parse float options.
         loader.add_option(
             "guard_stats_interval_ms", int, 2000, "Milliseconds between stats records in the events file."
@@ -204,6 +206,7 @@ class ResidencyGuard:
             limits=limits,
             reveal_identifiers=opts.guard_reveal_identifiers,
             engine=opts.guard_engine,
+            guard_name=opts.guard_name or None,
         )
         return kwargs
 

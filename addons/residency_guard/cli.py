@@ -12,7 +12,7 @@ import sys
 
 from . import __version__
 
-COMMANDS = ("run", "dashboard", "export", "replay", "diff", "profile")
+COMMANDS = ("run", "dashboard", "export", "replay", "diff", "profile", "collect")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,6 +7,9 @@ published (``schemas/event.schema.json``) and every reader (dashboard, export, d
 
 from __future__ import annotations
 
+import os
+import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple, TypedDict
 
@@ -220,6 +223,18 @@ class RuleInfo(_EventModel):
     legal_basis: str | None = None
 
 
+def new_event_id() -> str:
+    """A UUIDv7 (RFC 9562): unique across guards without coordination, and sorting by time of creation.
+
+    The id is what makes publishing idempotent: JetStream drops a re-sent message with the same
+    ``Nats-Msg-Id`` and the fleet database keys events by it. Python 3.12 has no ``uuid.uuid7``.
+    """
+    millis = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10))
+    rand_a, rand_b = rand >> 68, rand & ((1 << 62) - 1)
+    return str(uuid.UUID(int=(millis & (1 << 48) - 1) << 80 | 0x7 << 76 | rand_a << 64 | 0b10 << 62 | rand_b))
+
+
 class Event(_EventModel):
     """One judged transfer: a request that carried identifiers (or a connection that could not be read).
 
@@ -230,6 +245,11 @@ class Event(_EventModel):
     timestamp: str = PydField(description="RFC 3339 UTC time the request was judged")
     event_type: Literal["transfer", "connection"] = "transfer"
     flow_id: str
+    event_id: str | None = PydField(
+        default=None,
+        description="UUIDv7 given when the request is judged: the key of the event in the fleet stream and database",
+    )
+    guard: str | None = PydField(default=None, description="name of the guard that judged it (--guard-name)")
     client: Endpoint
     device: str | None = PydField(default=None, description="device profile the client maps to")
     request: RequestInfo | None
@@ -290,6 +310,7 @@ class SessionRecord(_EventModel):
     timestamp: str
     event_type: Literal["session"] = "session"
     session_id: str
+    guard: str | None = PydField(default=None, description="name of the guard (--guard-name)")
     tool_version: str
     mode: str
     policy: PolicyInfo

@@ -32,6 +32,7 @@ from .model import (
     RequestView,
     RuleHit,
     RuleInfo,
+    new_event_id,
 )
 from .policy import LoadedPolicy, judge, judge_connection, may_block
 
@@ -122,8 +123,10 @@ class Inspector:
         fingerprinter: Fingerprinter,
         limits: Limits = DEFAULT_LIMITS,
         reveal_identifiers: bool = False,
+        guard_name: str | None = None,
     ):
         self.policy = policy
+        self.guard_name = guard_name
         self.locator = locator
         self.detector = detector
         self.fingerprinter = fingerprinter
@@ -165,6 +168,8 @@ class Inspector:
             timestamp=utc_now(),
             event_type="connection",
             flow_id=conn.flow_id,
+            event_id=new_event_id(),
+            guard=self.guard_name,
             client=Endpoint(ip=conn.client_ip, port=conn.client_port),
             request=None,
             destination=self._destination_info(destination, conn),
@@ -191,6 +196,8 @@ class Inspector:
             timestamp=utc_now(),
             event_type="transfer",
             flow_id=conn.flow_id,
+            event_id=new_event_id(),
+            guard=self.guard_name,
             client=Endpoint(ip=conn.client_ip, port=conn.client_port),
             device=", ".join(devices) or None,
             request=RequestInfo(

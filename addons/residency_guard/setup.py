@@ -6,6 +6,7 @@ refuses to start rather than judge with half a configuration.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ class GuardSetup:
         return SessionRecord(
             timestamp=utc_now(),
             session_id=session_id,
+            guard=self.inspector.guard_name,
             tool_version=__version__,
             mode=mode,
             policy=PolicyInfo(name=policy.name, file=str(policy.file) if policy.file else None, sha256=policy.sha256),
@@ -61,6 +63,7 @@ def build_guard(
     limits: Limits = DEFAULT_LIMITS,
     reveal_identifiers: bool = False,
     engine: str = "auto",
+    guard_name: str | None = None,
 ) -> GuardSetup:
     loaded_policy = load_policy(policy)
     device_profiles = tuple(load_profiles([Path(p) for p in profiles]))
@@ -79,6 +82,8 @@ def build_guard(
         fingerprinter,
         limits,
         reveal_identifiers=reveal_identifiers,
+        # Replay and the live guard alike: every event says which machine judged it.
+        guard_name=guard_name or socket.gethostname(),
     )
     return GuardSetup(inspector, device_profiles, resolver, overlay_path, tuple(warnings))
 

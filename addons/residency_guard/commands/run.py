@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mitmproxy import exceptions, options
 from mitmproxy.tools.dump import DumpMaster
@@ -17,6 +18,9 @@ from ..addon import DEFAULT_POLICY, ResidencyGuard, default_events_path
 from ..errors import ConfigError
 from ..policy import load_policy
 from ..wireguard import format_for_terminal, running_client_configs
+
+if TYPE_CHECKING:
+    from ..fleet.publisher import Publisher
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -84,6 +88,18 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="inspector processes for large bodies, so they neither stall other flows nor add latency "
         "(default 1 on a multi-core machine, 0 otherwise: all inspection in the proxy process)",
     )
+    p.add_argument(
+        "--guard-name",
+        default=None,
+        help="name of this guard, recorded in every event and used in the fleet stream's subject (default the host name)",
+    )
+    p.add_argument(
+        "--publish",
+        default=None,
+        metavar="nats://HOST:PORT",
+        help="also publish every event to this NATS JetStream server (the events file stays the source of truth; "
+        "a backlog is replayed from it after an outage)",
+    )
     p.add_argument("--no-dashboard", action="store_true", help="headless: log lines instead of the dashboard")
     p.add_argument(
         "--set", dest="mitm_set", action="append", default=[], metavar="OPTION=VALUE", help="set any mitmproxy option"
@@ -98,6 +114,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"residency-guard: {e}", file=sys.stderr)
         return 2
     events = args.events or default_events_path()
+    if args.publish and not args.publish.startswith(("nats://", "tls://")):
+        print("residency-guard: --publish takes a nats:// URL", file=sys.stderr)
+        return 2
     try:
         return asyncio.run(_serve(args, events))
     except KeyboardInterrupt:
@@ -139,6 +158,7 @@ def _guard_options(args: argparse.Namespace, events: Path) -> dict[str, object]:
         "guard_workers": args.workers,
         "guard_engine": args.engine,
         **({"guard_fingerprint_key": str(args.fingerprint_key)} if args.fingerprint_key else {}),
+        **({"guard_name": args.guard_name} if args.guard_name else {}),
     }
 
 
@@ -167,12 +187,29 @@ async def _serve(args: argparse.Namespace, events: Path) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, master.shutdown)
-    if headless:
-        await master.run()
-        return 0
-    from ..dashboard.app import run_dashboard
+    publisher = _start_publisher(args, events, opts.guard_name)
+    try:
+        if headless:
+            await master.run()
+            return 0
+        from ..dashboard.app import run_dashboard
 
-    return await run_dashboard(events, background=master.run, shutdown=master.shutdown)
+        return await run_dashboard(events, background=master.run, shutdown=master.shutdown)
+    finally:
+        if publisher is not None and not publisher.stop(timeout=5):
+            print("residency-guard: unpublished events stay in the events file; published on the next start",
+                  file=sys.stderr)  # fmt: skip
+
+
+def _start_publisher(args: argparse.Namespace, events: Path, guard_name: str) -> Publisher | None:
+    if not args.publish:
+        return None
+    from ..fleet.publisher import Publisher
+
+    publisher = Publisher(events, args.publish, guard_name)
+    publisher.start()
+    print(f"residency-guard: publishing events → {args.publish} ({publisher.subject})", file=sys.stderr)
+    return publisher
 
 
 class WireGuardAnnouncer:
