@@ -339,7 +339,7 @@ DnsAnswer = list[tuple[str, str]]
 
 
 @contextmanager
-def dns_upstream(host: str, table: dict[str, DnsAnswer], ttl: int = 60) -> Iterator[DnsUpstream]:
+def dns_upstream(host: str, table: dict[str, DnsAnswer], ttl: int = 60, port: int = 0) -> Iterator[DnsUpstream]:
     """A UDP DNS server on ``host`` answering A queries from ``table`` (NXDOMAIN for other names),
     built with mitmproxy's own DNS message code: the only resolver the guard is given in the tests."""
     from ipaddress import IPv4Address
@@ -348,7 +348,11 @@ def dns_upstream(host: str, table: dict[str, DnsAnswer], ttl: int = 60) -> Itera
     from mitmproxy.net.dns import response_codes
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.bind((host, 0))
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
     upstream = DnsUpstream(sock.getsockname()[1])
 
     def answer() -> None:

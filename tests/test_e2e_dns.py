@@ -187,3 +187,31 @@ def test_a_cloaked_tracker_is_refused_by_its_cname_and_the_chain_recorded(dns_gu
     assert (destination["host"], destination["name_source"]) == ("metrics.shop.test", "dns")
     assert destination["cnames"] == ["edge.shop.test", "t.tracker.test"]
     assert [r["rule"] for r in event["rules"]] == ["refuse"]
+
+
+def test_in_dns_mode_the_guard_judges_a_query_before_mitmproxy_resolves_it(tmp_path):
+    """``--mode dns@PORT``: mitmproxy resolves A queries itself, with ``dns_name_servers`` (addresses
+    only, port 53): here a resolver of the test's own on a loopback address, the only one given, and
+    the hosts file off. The guard must judge first, or the IMEI would already have gone upstream."""
+    resolver_ip = "127.0.0.77"
+    try:
+        upstream_cm = dns_upstream(resolver_ip, TABLE, port=53)
+        upstream = upstream_cm.__enter__()
+    except OSError as e:
+        pytest.skip(f"cannot listen on {resolver_ip}:53 here ({e.strerror})")
+    try:
+        policy = tmp_path / "dns-test.yaml"
+        policy.write_text(POLICY)
+        dns_port = free_port()
+        extra = ["--mode", "regular", "--mode", f"dns@{dns_port}", "--set", f"dns_name_servers={resolver_ip}",
+                 "--set", "dns_use_hosts_file=false"]  # fmt: skip
+        with running_guard(tmp_path, overlay=LAB_OVERLAY, policy=policy, extra_args=extra) as guard:
+            _wait_for_dns(dns_port)
+            answer = dns_query(dns_port, f"{IMEI}.reg.vnet.cn")
+            assert answer.response_code == response_codes.REFUSED
+            assert upstream.asked and all(IMEI not in name for name in upstream.asked)
+            assert [str(r.ipv4_address) for r in dns_query(dns_port, "zzhc.vnet.cn").answers] == [CN_HOST]
+            [event] = guard.wait_for_events(1)
+            assert (event["request"]["scheme"], event["action"]) == ("dns", "blocked")
+    finally:
+        upstream_cm.__exit__(None, None, None)

@@ -196,6 +196,8 @@ class ResidencyGuard:
             self.writer, self._writer_options = writer, writer_options
         if setup is not None or writer is not None:
             self._write_session_record(",".join(opts.mode))
+        if first:
+            self._judge_dns_before_it_is_resolved()
 
     @staticmethod
     def _setup_arguments(opts: Any) -> dict[str, Any]:
@@ -262,7 +264,19 @@ class ResidencyGuard:
 
     # ------------------------------------------------------------------------------------ lifecycle
 
+    def _judge_dns_before_it_is_resolved(self) -> None:
+        """mitmproxy's own resolver answers queries in dns and WireGuard modes in its ``dns_request``;
+        added after it (``residency-guard run`` adds the guard after mitmproxy's defaults), the guard
+        would see every query already answered, its name already sent upstream. It is moved behind
+        the guard; loaded as a script (``-s``) the guard already comes first."""
+        addons = ctx.master.addons
+        chain, resolver = addons.chain, addons.get("dnsresolver")
+        if resolver in chain and self in chain and chain.index(resolver) < chain.index(self):
+            chain.remove(resolver)
+            chain.insert(chain.index(self) + 1, resolver)
+
     def running(self) -> None:
+        self._judge_dns_before_it_is_resolved()
         if self._stats_task is None:
             self._stats_task = asyncio.get_running_loop().create_task(self._write_stats_periodically())
         if (proxyserver := ctx.master.addons.get("proxyserver")) is not None:
