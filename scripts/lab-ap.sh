@@ -6,6 +6,10 @@
 #                                       └─ TCP 80/443 (or all TCP) redirected to the guard's
 #                                          transparent port; UDP/443 (QUIC) rejected so apps fall
 #                                          back to TCP; IPv6 not offered at all.
+#                                       └─ DNS (UDP/TCP 53, to any address) redirected to the guard's
+#                                          DNS listener (DNS-PORT), which forwards what it lets through
+#                                          to dnsmasq on 127.0.0.1:RESOLVER-PORT; the phone cannot
+#                                          reach dnsmasq's DNS port directly.
 #
 # Usage: scripts/lab-ap.sh [options] up|down|status|dry-run|rules|rules-down
 #   up          save current state, then bring up address, forwarding, firewall, hostapd, dnsmasq
@@ -27,6 +31,8 @@
 #   --channel N                     2.4 GHz channel                        [RG_AP_CHANNEL]     6
 #   --country CC                    regulatory country for hostapd         [RG_AP_COUNTRY]     (unset)
 #   --dns IP                        upstream resolver for dnsmasq          [RG_AP_DNS]         (/etc/resolv.conf)
+#   --dns-port PORT                 guard's DNS listener (reverse:dns)     [RG_AP_GUARD_DNS_PORT] 8053
+#   --resolver-port PORT            dnsmasq's DNS port (loopback only)     [RG_AP_RESOLVER_PORT] 5335 (not 5353: mDNS)
 #   --backend auto|nft|iptables     firewall tool                          [RG_AP_BACKEND]     auto (nft first)
 #   --state-dir DIR                 saved state, configs, logs, pid files  [RG_AP_STATE_DIR]   /run/residency-guard-ap
 #   --dry-run                       print commands instead of running them
@@ -51,6 +57,8 @@ REDIRECT=${RG_AP_REDIRECT:-web}
 CHANNEL=${RG_AP_CHANNEL:-6}
 COUNTRY=${RG_AP_COUNTRY:-}
 UPSTREAM_DNS=${RG_AP_DNS:-}
+GUARD_DNS_PORT=${RG_AP_GUARD_DNS_PORT:-8053}
+RESOLVER_PORT=${RG_AP_RESOLVER_PORT:-5335}
 BACKEND=${RG_AP_BACKEND:-auto}
 STATE_DIR=${RG_AP_STATE_DIR:-/run/residency-guard-ap}
 DRY_RUN=0
@@ -75,6 +83,8 @@ while (($#)); do
         --channel) CHANNEL=${2:?$1 needs a value}; shift 2 ;;
         --country) COUNTRY=${2?$1 needs a value}; shift 2 ;;
         --dns) UPSTREAM_DNS=${2?$1 needs a value}; shift 2 ;;
+        --dns-port) GUARD_DNS_PORT=${2:?$1 needs a value}; shift 2 ;;
+        --resolver-port) RESOLVER_PORT=${2:?$1 needs a value}; shift 2 ;;
         --backend) BACKEND=${2:?$1 needs a value}; shift 2 ;;
         --state-dir) STATE_DIR=${2:?$1 needs a value}; shift 2 ;;
         --dry-run) DRY_RUN=1; shift ;;
@@ -98,6 +108,14 @@ valid_ifname "$UPLINK" || die "--uplink '$UPLINK' is not an interface name"
 [[ $WIFI != "$UPLINK" ]] || die "--wifi and --uplink must be different interfaces (both '$WIFI')"
 if [[ ! $GUARD_PORT =~ ^[0-9]{1,5}$ ]] || ((GUARD_PORT < 1 || GUARD_PORT > 65535)); then
     die "--port '$GUARD_PORT' is not a TCP port"
+fi
+for port in "$GUARD_DNS_PORT" "$RESOLVER_PORT"; do
+    if [[ ! $port =~ ^[0-9]{1,5}$ ]] || ((port < 1 || port > 65535 || port == 53)); then
+        die "--dns-port/--resolver-port '$port' is not a port other than 53"
+    fi
+done
+if ((GUARD_DNS_PORT == RESOLVER_PORT)); then
+    die "--dns-port and --resolver-port must differ (the guard forwards to the resolver)"
 fi
 [[ $REDIRECT == web || $REDIRECT == all ]] || die "--redirect must be 'web' or 'all', not '$REDIRECT'"
 [[ $CHANNEL =~ ^([1-9]|1[0-4])$ ]] || die "--channel must be a 2.4 GHz channel 1-14, not '$CHANNEL'"
@@ -212,8 +230,16 @@ delete table inet $RULE_TABLE
 table inet $RULE_TABLE {
 	chain prerouting {
 		type nat hook prerouting priority dstnat; policy accept;
+		# The phone's DNS, whichever resolver it asks, goes to the guard's DNS listener (no root needed
+		# for an unprivileged port).
+		iifname "$WIFI" meta nfproto ipv4 meta l4proto { udp, tcp } th dport 53 redirect to :$GUARD_DNS_PORT
 		# The phone's TCP goes to the guard; connections to this machine itself (DNS, the guard) do not.
 		iifname "$WIFI" meta nfproto ipv4 fib daddr type != local $(tcp_match nft) redirect to :$GUARD_PORT
+	}
+	chain input {
+		type filter hook input priority filter; policy accept;
+		# The resolver behind the guard answers the guard only: a query sent straight to it is not inspected.
+		iifname "$WIFI" meta l4proto { udp, tcp } th dport $RESOLVER_PORT drop
 	}
 	chain forward {
 		type filter hook forward priority filter; policy accept;
@@ -234,6 +260,10 @@ EOF
 iptables_rules() {
     # $1 = -A (add) or -D (delete); prints one iptables / ip6tables argument list per line
     local op=$1 p=$IPT_CHAIN_PREFIX
+    echo "iptables -t nat $op ${p}_PRE -i $WIFI -p udp --dport 53 -j REDIRECT --to-ports $GUARD_DNS_PORT"
+    echo "iptables -t nat $op ${p}_PRE -i $WIFI -p tcp --dport 53 -j REDIRECT --to-ports $GUARD_DNS_PORT"
+    echo "iptables -t filter $op ${p}_IN -i $WIFI -p udp --dport $RESOLVER_PORT -j DROP"
+    echo "iptables -t filter $op ${p}_IN -i $WIFI -p tcp --dport $RESOLVER_PORT -j DROP"
     # shellcheck disable=SC2046
     echo "iptables -t nat $op ${p}_PRE -i $WIFI -m addrtype ! --dst-type LOCAL $(tcp_match iptables) -j REDIRECT --to-ports $GUARD_PORT"
     echo "iptables -t filter $op ${p}_FWD -i $WIFI -p udp --dport 443 -j REJECT --reject-with icmp-port-unreachable"
@@ -247,6 +277,7 @@ ipt_chains() {
     local p=$IPT_CHAIN_PREFIX
     echo "iptables nat PREROUTING ${p}_PRE"
     echo "iptables filter FORWARD ${p}_FWD"
+    echo "iptables filter INPUT ${p}_IN"
     echo "iptables nat POSTROUTING ${p}_POST"
     echo "ip6tables filter FORWARD ${p}_FWD6"
 }
@@ -323,12 +354,13 @@ EOF
 }
 
 dnsmasq_conf() {
-    # DHCP and DNS for the phone only; no IPv6 (no enable-ra, no DHCPv6 range).
+    # DHCP for the phone, and DNS for the guard on 127.0.0.1:RESOLVER_PORT (the phone's DNS server is
+    # the AP address, port 53, redirected to the guard); no IPv6 (no enable-ra, no DHCPv6 range).
     cat <<EOF
 interface=$WIFI
 bind-interfaces
-listen-address=$AP_ADDR
-except-interface=lo
+listen-address=127.0.0.1
+port=$RESOLVER_PORT
 dhcp-range=$DHCP_FIRST,$DHCP_LAST,$NETMASK,12h
 dhcp-option=option:router,$AP_ADDR
 dhcp-option=option:dns-server,$AP_ADDR
@@ -400,8 +432,8 @@ cmd_up() {
     if ((!DRY_RUN)); then
         cat <<EOF
 Lab AP up: SSID '$SSID' on $WIFI ($AP_ADDR/$PREFIX), NAT via $UPLINK, $BACKEND rules.
-The phone's $([[ $REDIRECT == web ]] && echo "TCP 80/443" || echo "TCP") goes to port $GUARD_PORT: start the guard with
-  residency-guard run --mode transparent --listen-host $AP_ADDR --listen-port $GUARD_PORT
+The phone's $([[ $REDIRECT == web ]] && echo "TCP 80/443" || echo "TCP") goes to port $GUARD_PORT and its DNS to port $GUARD_DNS_PORT: start the guard with
+  residency-guard run --mode transparent --mode reverse:dns://127.0.0.1:$RESOLVER_PORT@$GUARD_DNS_PORT --listen-host $AP_ADDR --listen-port $GUARD_PORT
 Logs: $STATE_DIR/hostapd.log, $STATE_DIR/dnsmasq.log. Stop with: $PROG down
 EOF
     fi

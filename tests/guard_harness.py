@@ -321,3 +321,80 @@ def send_segments(sock: socket.socket, *payloads: bytes, gap: float = 0.3) -> No
     for payload in payloads:
         sock.sendall(payload)
         time.sleep(gap)
+
+
+# ------------------------------------------------------------------------------------ DNS
+
+
+@dataclass
+class DnsUpstream:
+    """A resolver on loopback that answers from a table and keeps every name it was asked."""
+
+    port: int
+    asked: list[str] = field(default_factory=list)
+
+
+DnsAnswer = list[tuple[str, str]]
+"""An answer as (record type, value) links: [("CNAME", "t.tracker.test"), ("A", "127.0.0.5")]."""
+
+
+@contextmanager
+def dns_upstream(host: str, table: dict[str, DnsAnswer], ttl: int = 60, port: int = 0) -> Iterator[DnsUpstream]:
+    """A UDP DNS server on ``host`` answering A queries from ``table`` (NXDOMAIN for other names),
+    built with mitmproxy's own DNS message code: the only resolver the guard is given in the tests."""
+    from ipaddress import IPv4Address
+
+    from mitmproxy import dns
+    from mitmproxy.net.dns import response_codes
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    upstream = DnsUpstream(sock.getsockname()[1])
+
+    def answer() -> None:
+        data, peer = sock.recvfrom(65535)
+        query = dns.DNSMessage.unpack(data)
+        name = query.questions[0].name
+        upstream.asked.append(name)
+        links = table.get(name.lower())
+        if links is None:
+            sock.sendto(query.fail(response_codes.NXDOMAIN).packed, peer)
+            return
+        records, owner = [], name
+        for kind, value in links:
+            if kind == "CNAME":
+                records.append(dns.ResourceRecord.CNAME(owner, value, ttl=ttl))
+                owner = value
+            else:
+                records.append(dns.ResourceRecord.A(owner, IPv4Address(value), ttl=ttl))
+        sock.sendto(query.succeed(records).packed, peer)
+
+    with _polling(sock, answer):
+        yield upstream
+
+
+def dns_query(port: int, name: str, host: str = "127.0.0.1", timeout: float = 5.0):
+    """Ask ``host:port`` (the guard's DNS listener) for the A records of ``name``; the parsed answer."""
+    import random
+
+    from mitmproxy import dns
+
+    message = dns.DNSMessage(
+        id=random.randint(0, 65535), query=True, op_code=0, authoritative_answer=False, truncation=False,
+        recursion_desired=True, recursion_available=False, reserved=0, response_code=0,
+        questions=[dns.Question(name, 1, 1)], answers=[], authorities=[], additionals=[],
+    )  # fmt: skip
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.settimeout(timeout)
+        sock.sendto(message.packed, (host, port))
+        return dns.DNSMessage.unpack(sock.recv(65535))
+
+
+def free_udp_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]

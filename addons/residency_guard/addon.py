@@ -20,22 +20,28 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from mitmproxy import addonmanager, connection, ctx, exceptions, http, tcp, tls, udp
+from mitmproxy import addonmanager, connection, ctx, dns, exceptions, http, tcp, tls, udp
+from mitmproxy.net.dns import response_codes
 from mitmproxy.proxy import mode_specs, server_hooks
 
 from . import __version__
 from .counters import Counters
+from .dnsnames import ResolvedNames
 from .errors import ConfigError
 from .eventlog import EventLogError, EventWriter, render_line
 from .flowfacts import (
     client_connection_facts,
     connection_facts,
+    dns_answer,
+    dns_connection_facts,
+    dns_query_views,
     flow_connection_facts,
     peer_ip,
     request_view,
     stream_connection_facts,
     stream_view,
     websocket_view,
+    with_resolved_name,
 )
 from .limits import Limits
 from .listening import deepen_listen_backlog
@@ -61,6 +67,8 @@ _DESTINATION_KNOWN_MODES = (
     mode_specs.LocalMode,
     mode_specs.TunMode,
 )
+# The name server WireGuard mode gives the phone; mitmproxy answers it (dns_request sees every query).
+_WIREGUARD_RESOLVER = ("10.0.0.53", 53)
 _LIMIT_OPTIONS = {
     "guard_max_body_bytes": "max_body_bytes",
     "guard_max_decoded_bytes": "max_decoded_bytes",
@@ -84,6 +92,7 @@ class ResidencyGuard:
         self._stats_written: Counters | None = None
         self._stats_task: asyncio.Task[None] | None = None
         self.resolver = PinnedResolver()
+        self.names = ResolvedNames()
         self.setup: GuardSetup | None = None
         self._setup_kwargs: dict[str, Any] = {}
         self._writer_options: tuple[object, ...] = ()
@@ -189,6 +198,8 @@ class ResidencyGuard:
             self.writer, self._writer_options = writer, writer_options
         if setup is not None or writer is not None:
             self._write_session_record(",".join(opts.mode))
+        if first:
+            self._judge_dns_before_it_is_resolved()
 
     @staticmethod
     def _setup_arguments(opts: Any) -> dict[str, Any]:
@@ -256,7 +267,19 @@ class ResidencyGuard:
 
     # ------------------------------------------------------------------------------------ lifecycle
 
+    def _judge_dns_before_it_is_resolved(self) -> None:
+        """mitmproxy's own resolver answers queries in dns and WireGuard modes in its ``dns_request``;
+        added after it (``residency-guard run`` adds the guard after mitmproxy's defaults), the guard
+        would see every query already answered, its name already sent upstream. It is moved behind
+        the guard; loaded as a script (``-s``) the guard already comes first."""
+        addons = ctx.master.addons
+        chain, resolver = addons.chain, addons.get("dnsresolver")
+        if resolver in chain and self in chain and chain.index(resolver) < chain.index(self):
+            chain.remove(resolver)
+            chain.insert(chain.index(self) + 1, resolver)
+
     def running(self) -> None:
+        self._judge_dns_before_it_is_resolved()
         if self._stats_task is None:
             self._stats_task = asyncio.get_running_loop().create_task(self._write_stats_periodically())
         if (proxyserver := ctx.master.addons.get("proxyserver")) is not None:
@@ -439,8 +462,8 @@ class ResidencyGuard:
         self.counters.arrived()
         name = self.resolver.name_of(flow.server_conn.id)
         try:
-            conn = await self._with_address(stream_connection_facts(flow, name))
-            verdict = await self._verdict(stream_view(flow, message, name), conn)
+            conn = await self._with_address(self._named(stream_connection_facts(flow, name)))
+            verdict = await self._verdict(stream_view(flow, message, conn.host), conn)
         except Exception:
             self.counters.failed()
             log.error(
@@ -464,8 +487,10 @@ class ResidencyGuard:
         a refused destination before any upstream connection or TLS handshake is made."""
         if self.inspector is None or not isinstance(client.proxy_mode, _DESTINATION_KNOWN_MODES):
             return
+        if _asks_a_resolver(client):
+            return
         conn = client_connection_facts(client)
-        if conn is not None and (reason := self._refusal(conn)):
+        if conn is not None and (reason := self._refusal(self._named(conn))):
             client.error = reason
 
     def tls_clienthello(self, data: tls.ClientHelloData) -> None:
@@ -478,7 +503,7 @@ class ResidencyGuard:
 
     async def server_connect(self, data: server_hooks.ServerConnectionHookData) -> None:
         """Pin the address we judged (regular mode), and refuse destinations the policy refuses outright."""
-        if self.inspector is None or data.server.address is None:
+        if self.inspector is None or data.server.address is None or _asks_a_resolver(data.client):
             return
         host, port = str(data.server.address[0]), int(data.server.address[1])
         ip = ip_or_none(host)
@@ -491,7 +516,7 @@ class ResidencyGuard:
             f"conn-{data.server.id[:13]}", data.client, host=data.server.sni or host, server_ip=ip,
             server_port=port, tls=data.server.tls, sni=data.server.sni,
         )  # fmt: skip
-        if reason := self._refusal(conn):
+        if reason := self._refusal(self._named(conn)):
             data.server.error = reason
 
     def _refusal(self, conn: ConnectionFacts) -> str | None:
@@ -535,6 +560,7 @@ class ResidencyGuard:
                 server_ip=peer_ip(server.peername) or ip_or_none(host) or self.resolver.cached(host),
                 server_port=port, tls=True, sni=sni,
             )  # fmt: skip
+            conn = self._named(conn)
             destination = self.inspector.locate(conn)
             reason = client.error or "handshake failed"
             event = self.inspector.connection_event(
@@ -552,10 +578,49 @@ class ResidencyGuard:
         self.counters.uninspected()
         self._record(render_line(event), EventSummary.of(event), None)
 
+    async def dns_request(self, flow: dns.DNSFlow) -> None:
+        """A DNS query the phone sends (dns and reverse:dns modes, WireGuard mode's resolver): its name
+        is judged like a request body (``Inspector.inspect_dns``). A blocked query is answered REFUSED
+        and never forwarded: REFUSED says a policy declined it, where NXDOMAIN would assert that the
+        name does not exist (and be cached as such by the phone)."""
+        if self.inspector is None or flow.response is not None or flow.error is not None:
+            return
+        refused = False
+        for query in dns_query_views(flow):
+            self.counters.arrived()
+            try:
+                verdict = Verdict.of(self.inspector.inspect_dns(query, dns_connection_facts(flow, query)))
+            except Exception:
+                self.counters.failed()
+                log.error("residency-guard: inspection failed for DNS query %s\n%s", flow.id, traceback.format_exc())
+                refused = refused or self.on_error == "block"
+                continue
+            refused = self._refuses_message(verdict) or refused
+        if refused:
+            flow.response = flow.request.fail(response_codes.REFUSED)
+
+    def dns_response(self, flow: dns.DNSFlow) -> None:
+        """Remember which addresses the phone was given for a name, so that a connection to one of them
+        is recorded under that name (``dnsnames``)."""
+        client = peer_ip(flow.client_conn.peername)
+        if client is None or flow.response is None:
+            return
+        try:
+            answer = dns_answer(flow)
+        except Exception:
+            log.error("residency-guard: reading DNS answer %s failed\n%s", flow.id, traceback.format_exc())
+            return
+        if answer is not None:
+            self.names.remember(client, *answer)
+
     # ------------------------------------------------------------------------------------ helpers
 
+    def _named(self, facts: ConnectionFacts) -> ConnectionFacts:
+        """``facts`` named by the phone's own DNS answer when they know only the address."""
+        return with_resolved_name(facts, self.names)
+
     async def _connection_facts(self, flow: http.HTTPFlow) -> ConnectionFacts:
-        return await self._with_address(flow_connection_facts(flow))
+        return await self._with_address(self._named(flow_connection_facts(flow)))
 
     async def _with_address(self, facts: ConnectionFacts) -> ConnectionFacts:
         """The facts with the address ``server_connect`` will pin, when only the host name was known."""
@@ -586,6 +651,17 @@ class ResidencyGuard:
         log.error("residency-guard: %s for flow %s\n%s", what, flow.id, traceback.format_exc())
         if self.on_error == "block":
             flow.response = error_response(flow.id, f"residency-guard: {what}; refused (on-error=block)")
+
+
+def _asks_a_resolver(client: connection.Client) -> bool:
+    """Whether the phone's connection carries DNS to its resolver: infrastructure, not a destination
+    (each query is judged by its name in ``dns_request``)."""
+    mode = client.proxy_mode
+    if isinstance(mode, mode_specs.DnsMode):
+        return True
+    if isinstance(mode, mode_specs.ReverseMode):
+        return mode.scheme == "dns"
+    return isinstance(mode, mode_specs.WireGuardMode) and client.sockname == _WIREGUARD_RESOLVER
 
 
 def _log_event(summary: EventSummary) -> None:

@@ -6,21 +6,31 @@ views here, so a saved flow is judged from exactly the facts the live guard had.
 
 from __future__ import annotations
 
-from mitmproxy import connection, http, tcp, udp, websocket
+import dataclasses
+import struct
 
-from .locate import ip_or_none
-from .model import RequestView
+from mitmproxy import connection, dns, http, tcp, udp, websocket
+from mitmproxy.net.dns import response_codes
+from mitmproxy.net.dns import types as dns_types
+
+from .dnsnames import ResolvedNames
+from .locate import ip_or_none, registrable_domain
+from .model import DnsQueryView, NameSource, RequestView
 from .pipeline import ConnectionFacts
 
 __all__ = [
     "client_connection_facts",
     "connection_facts",
+    "dns_answer",
+    "dns_connection_facts",
+    "dns_query_views",
     "flow_connection_facts",
     "peer_ip",
     "request_view",
     "stream_connection_facts",
     "stream_view",
     "websocket_view",
+    "with_resolved_name",
 ]
 
 
@@ -37,9 +47,13 @@ def connection_facts(
     server_port: int,
     tls: bool,
     sni: str | None,
+    name_source: NameSource | None = None,
 ) -> ConnectionFacts:
-    """The facts of one connection from the phone (``client``) to a server."""
+    """The facts of one connection from the phone (``client``) to a server; ``name_source`` says where
+    ``host`` came from (by default: the SNI when it is the SNI, an address, else the request's host)."""
     peer = client.peername
+    if name_source is None:
+        name_source = "address" if ip_or_none(host) else "sni" if sni and host == sni else "host"
     return ConnectionFacts(
         flow_id=flow_id,
         client_ip=peer_ip(peer),
@@ -49,7 +63,78 @@ def connection_facts(
         server_port=server_port,
         tls=tls,
         sni=sni,
+        name_source=name_source,
     )
+
+
+def with_resolved_name(facts: ConnectionFacts, names: ResolvedNames) -> ConnectionFacts:
+    """The facts named by the phone's own DNS answer when they know only the address."""
+    if facts.name_source != "address":
+        return facts
+    resolved = names.name_for(facts.client_ip, facts.server_ip or ip_or_none(facts.host))
+    if resolved is None:
+        return facts
+    return dataclasses.replace(facts, host=resolved.name, name_source="dns", cnames=resolved.cnames)
+
+
+def dns_query_views(flow: dns.DNSFlow) -> list[DnsQueryView]:
+    """Each question of a DNS query (resolvers send one; a hostile client may send more)."""
+    return [
+        DnsQueryView(name=q.name, qtype=dns_types.to_str(q.type), domain=registrable_domain(q.name))
+        for q in flow.request.questions
+    ]
+
+
+def dns_connection_facts(flow: dns.DNSFlow, query: DnsQueryView) -> ConnectionFacts:
+    """A DNS query as a connection to the queried name: the resolver it is sent to is no destination."""
+    return connection_facts(
+        flow.id, flow.client_conn, host=query.name.rstrip("."), server_ip=None, server_port=53, tls=False,
+        sni=None, name_source="host",
+    )  # fmt: skip
+
+
+def dns_answer(flow: dns.DNSFlow) -> tuple[str, tuple[str, ...], list[tuple[str, float]]] | None:
+    """(name asked for, CNAME chain, [(address, TTL)]) of a DNS response for one A/AAAA question; None
+    for anything else. The chain is followed from the question's name, record by record, so records
+    the answer holds for other names (a resolver's extras, a spoofing attempt) name nothing."""
+    response = flow.response
+    question = flow.request.question
+    if response is None or question is None or response.response_code != response_codes.NOERROR:
+        return None
+    if question.type not in (dns_types.A, dns_types.AAAA):
+        return None
+    by_name: dict[str, list[dns.ResourceRecord]] = {}
+    for record in response.answers:
+        by_name.setdefault(record.name.rstrip(".").lower(), []).append(record)
+    current = question.name.rstrip(".").lower()
+    chain: list[str] = []
+    for _ in range(len(response.answers) + 1):
+        records = by_name.get(current, [])
+        alias = next((a for r in records if r.type == dns_types.CNAME and (a := _alias(r))), None)
+        if alias is None or alias in chain:
+            break
+        current = alias
+        chain.append(current)
+    addresses = [
+        (address, float(r.ttl))
+        for r in by_name.get(current, [])
+        if r.type in (dns_types.A, dns_types.AAAA) and (address := ip_or_none(_record_address(r))) is not None
+    ]
+    return question.name, tuple(chain), addresses
+
+
+def _alias(record: dns.ResourceRecord) -> str | None:
+    try:
+        return record.domain_name.rstrip(".").lower() or None
+    except (ValueError, struct.error):  # a hostile answer: not a name (UnicodeError is a ValueError)
+        return None
+
+
+def _record_address(record: dns.ResourceRecord) -> str:
+    try:
+        return str(record.ipv4_address if record.type == dns_types.A else record.ipv6_address)
+    except ValueError:  # a hostile answer whose data is not an address of the record's size
+        return ""
 
 
 def request_view(flow: http.HTTPFlow) -> RequestView:

@@ -132,6 +132,8 @@ class Destination:
 
 UNKNOWN_COUNTRY = "unknown"
 
+NameSource = Literal["sni", "host", "dns", "address"]
+
 
 # ---------------------------------------------------------------------------------------------- judge
 
@@ -192,6 +194,15 @@ class DestinationInfo(_EventModel):
     domain: str | None = PydField(description="registrable domain (public suffix + 1)")
     geo_source: Literal["overlay", "geodb", "none"]
     sni: str | None = None
+    name_source: NameSource | None = PydField(
+        default=None,
+        description="where 'host' came from: the TLS SNI, the request's host (URL, Host header, CONNECT), "
+        "the phone's own DNS answer for this address ('dns'), or 'address' when no name is known",
+    )
+    cnames: list[str] = PydField(
+        default_factory=list,
+        description="CNAME chain of the DNS answer the name came from, in order: a cloaked tracker's real name",
+    )
 
 
 class IdentifierInfo(_EventModel):
@@ -287,6 +298,17 @@ class RequestView:
             if k.lower() == lname:
                 return v
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class DnsQueryView:
+    """One question of a DNS query the phone sent: the name asked for and the record type (``A``,
+    ``TXT``…). The name is the payload: SDK beacons put identifiers in its labels. ``domain`` is the
+    name's registrable domain (None for a bare suffix): the labels under it are the ones a sender chose."""
+
+    name: str
+    qtype: str
+    domain: str | None = None
 
 
 # ---------------------------------------------------------------------------------------------- session

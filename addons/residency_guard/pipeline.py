@@ -7,6 +7,7 @@ writing the event are left to the caller.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,12 +16,14 @@ from urllib.parse import urlsplit
 
 from .detect import Detector
 from .extract import extract_request
+from .extract.dnsname import extract_dns_query, mask_query_name, without_joined_repeats
 from .limits import DEFAULT_LIMITS, Limits
 from .locate import Locator
 from .masking import Fingerprinter, mask, mask_text
 from .model import (
     Destination,
     DestinationInfo,
+    DnsQueryView,
     Endpoint,
     Event,
     Extraction,
@@ -28,13 +31,14 @@ from .model import (
     IdentifierInfo,
     InspectionInfo,
     Judgement,
+    NameSource,
     RequestInfo,
     RequestView,
     RuleHit,
     RuleInfo,
     new_event_id,
 )
-from .policy import LoadedPolicy, judge, judge_connection, may_block
+from .policy import LoadedPolicy, judge, judge_connection, judge_query, may_block, refuses_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +53,9 @@ class ConnectionFacts:
     server_port: int
     tls: bool
     sni: str | None = None
+    name_source: NameSource | None = None
+    cnames: tuple[str, ...] = ()
+    """The CNAME chain of the DNS answer ``host`` was named by (``name_source`` ``dns``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +153,22 @@ class Inspector:
             event = self._event(request, conn, destination, extraction, hits, judgement)
         return Inspection(extraction, hits, destination, judgement, event)
 
+    def inspect_dns(self, query: DnsQueryView, conn: ConnectionFacts) -> Inspection:
+        """Judge a DNS query by what its name carries (``policy.judge_query`` says how). ``conn.host``
+        is the queried name; the address the query goes to is the phone's resolver, not a destination, so the
+        destination is located by name alone (country ``unknown``, the registrable domain known)."""
+        extraction = extract_dns_query(query, self.limits, self.detector.triggers)
+        hits = without_joined_repeats(self.detector.detect(extraction.fields, client_ip=conn.client_ip))
+        destination = self.locator.locate(query.name.rstrip("."), None, conn.server_port)
+        judgement = judge_query(hits, destination, self.policy)
+        event = None
+        if hits or not extraction.complete:
+            # The name is the payload: the event shows it with the labels that carried identifiers masked.
+            shown = dataclasses.replace(destination, host=mask_query_name(query, hits))
+            request = RequestView(method="QUERY", url=f"dns://{shown.host}/{query.qtype}", headers=())
+            event = self._event(request, conn, shown, extraction, hits, judgement)
+        return Inspection(extraction, hits, destination, judgement, event)
+
     def may_block(self, conn: ConnectionFacts) -> bool:
         """Whether this request's judgement could block it; if not, it may be judged after forwarding."""
         return may_block(self.locate(conn), conn.tls, self.policy)
@@ -153,7 +176,12 @@ class Inspector:
     def check_connection(self, conn: ConnectionFacts) -> tuple[Destination, RuleHit | None]:
         """Judge a connection before any payload: the refusing rule, if the policy refuses it outright."""
         destination = self.locate(conn)
-        return destination, judge_connection(destination, conn.sni, self.policy)
+        rule = judge_connection(destination, conn.sni, self.policy)
+        if rule is None and any(refuses_name(name, self.policy) for name in conn.cnames):
+            # A cloaked tracker: the name the phone asked for is an alias of a refused one.
+            refuse = self.policy.policy.refuse
+            rule = RuleHit("refuse", "violation", "block", f"{refuse.reason} (CNAME)", ())
+        return destination, rule
 
     def connection_event(
         self, conn: ConnectionFacts, destination: Destination, rule: RuleHit | None, notes: Sequence[str]
@@ -242,6 +270,8 @@ class Inspector:
             domain=d.domain,
             geo_source=d.geo_source,
             sni=conn.sni,
+            name_source=conn.name_source,
+            cnames=list(conn.cnames),
         )
 
 

@@ -321,3 +321,21 @@ def _host_in_domain(host: str, domain: str) -> bool:
     host = host.lower().rstrip(".")
     domain = domain.lower().rstrip(".")
     return host == domain or host.endswith("." + domain)
+
+
+def judge_query(hits: Sequence[Hit], destination: Destination, policy: LoadedPolicy) -> Judgement:
+    """Decide a DNS query whose name carries ``hits``. Pure.
+
+    Where a query's data ends up is unknowable: the phone's resolver passes the name up a chain of
+    resolvers to the name servers of the queried domain, which may be anywhere. The query is judged as
+    a cleartext transfer to ``destination`` (the queried name and its registrable domain, with the
+    country the locate stage gave it: ``unknown`` unless something maps it), so ``unknown_country`` and
+    ``cleartext`` decide it; and a name under ``refuse.domains`` is refused outright, as a connection to
+    it would be. A query without identifiers is never judged here: a lookup alone sends nothing.
+    """
+    judgement = judge(hits, destination, False, policy)
+    if not hits or not refuses_name(destination.host, policy):
+        return judgement
+    types = tuple(dict.fromkeys(h.type for h in hits))
+    refused = RuleHit("refuse", "violation", "block", policy.policy.refuse.reason, types)
+    return Judgement("violation", "blocked", (*judgement.rules, refused))

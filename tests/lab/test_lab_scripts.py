@@ -43,6 +43,11 @@ def test_dry_run_prints_the_whole_access_point_setup():
         "dhcp-range=10.77.0.10,10.77.0.254,255.255.255.0,12h",
         "dhcp-option=option:router,10.77.0.1",
         "dnsmasq --conf-file=/run/rg-test/dnsmasq.conf --pid-file=/run/rg-test/dnsmasq.pid",
+        # DNS: the phone's queries go to the guard's listener on 53, dnsmasq answers the guard on loopback
+        'iifname "wlp2s0" meta nfproto ipv4 meta l4proto { udp, tcp } th dport 53 redirect to :8053',
+        'iifname "wlp2s0" meta l4proto { udp, tcp } th dport 5335 drop',
+        "listen-address=127.0.0.1\nport=5335\n",
+        "dhcp-option=option:dns-server,10.77.0.1",
     ):
         assert expected in out, f"missing: {expected}"
     # no IPv6 offered to the phone
@@ -70,6 +75,8 @@ def test_iptables_backend_dry_run():
         "-j REDIRECT --to-ports 8080" in out
     )
     assert "iptables -t filter -A RG_AP_FWD -i wlan0 -p udp --dport 443 -j REJECT" in out
+    assert "iptables -t nat -A RG_AP_PRE -i wlan0 -p udp --dport 53 -j REDIRECT --to-ports 8053" in out
+    assert "iptables -t filter -A RG_AP_IN -i wlan0 -p tcp --dport 5335 -j DROP" in out
     assert "ip6tables -t filter -A RG_AP_FWD6 -i wlan0 -j DROP" in out
 
 
