@@ -16,7 +16,7 @@ from mitmproxy.net.dns import types as dns_types
 from .dnsnames import ResolvedNames
 from .locate import ip_or_none, registrable_domain
 from .model import DnsQueryView, NameSource, RequestView
-from .pipeline import ConnectionFacts
+from .pipeline import ConnectionFacts, name_source_of
 
 __all__ = [
     "client_connection_facts",
@@ -53,7 +53,7 @@ def connection_facts(
     ``host`` came from (by default: the SNI when it is the SNI, an address, else the request's host)."""
     peer = client.peername
     if name_source is None:
-        name_source = "address" if ip_or_none(host) else "sni" if sni and host == sni else "host"
+        name_source = name_source_of(host, sni)
     return ConnectionFacts(
         flow_id=flow_id,
         client_ip=peer_ip(peer),

@@ -18,7 +18,7 @@ from .detect import Detector
 from .extract import extract_request
 from .extract.dnsname import extract_dns_query, mask_query_name, without_joined_repeats
 from .limits import DEFAULT_LIMITS, Limits
-from .locate import Locator
+from .locate import Locator, ip_or_none
 from .masking import Fingerprinter, mask, mask_text
 from .model import (
     Destination,
@@ -56,6 +56,12 @@ class ConnectionFacts:
     name_source: NameSource | None = None
     cnames: tuple[str, ...] = ()
     """The CNAME chain of the DNS answer ``host`` was named by (``name_source`` ``dns``)."""
+
+
+def name_source_of(host: str, sni: str | None) -> NameSource:
+    """Where a connection's ``host`` came from when nothing better is known: the SNI when it is the SNI,
+    an address when it is one, else the request's own host."""
+    return "address" if ip_or_none(host) else "sni" if sni and host == sni else "host"
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ import orjson
 
 from ..locate import ip_or_none
 from ..model import RequestView
-from ..pipeline import ConnectionFacts
+from ..pipeline import ConnectionFacts, name_source_of
 
 MAX_HAR_BYTES = 512 << 20
 """A HAR is one JSON document read whole; past this it is refused instead of exhausting memory."""
@@ -119,6 +119,7 @@ def _har_entry(entry: dict[str, Any], index: int) -> CapturedRequest:
     server_ip = ip_or_none(entry.get("serverIPAddress")) or ip_or_none(host)
     tls = parts.scheme == "https"
     connection = entry.get("connection")
+    sni = host if tls and ip_or_none(host) is None else None
     return CapturedRequest(
         view=view,
         conn=ConnectionFacts(
@@ -129,7 +130,8 @@ def _har_entry(entry: dict[str, Any], index: int) -> CapturedRequest:
             server_ip=server_ip,
             server_port=port,
             tls=tls,
-            sni=host if tls and ip_or_none(host) is None else None,
+            sni=sni,
+            name_source=name_source_of(host, sni),
         ),
         connection_id=f"har-conn-{connection}" if connection else f"har-{host}-{server_ip}-{port}",
     )
