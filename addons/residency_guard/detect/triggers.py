@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -51,8 +52,9 @@ from typing import TYPE_CHECKING
 
 import ahocorasick
 
-from ..extract.codings import looks_like_zlib
-from ..extract.sniff import GZIP_MAGIC, MIN_BASE64, ZSTD_MAGIC, base64_bytes, hex_bytes, plausible_text, wordy
+from ..extract.codings import compression_of, probe
+from ..extract.sniff import MIN_BASE64, base64_bytes, hex_bytes, wordy
+from ..extract.textcodec import undeclared_text
 from .context import (
     CELL_SIBLING_KEYS,
     COUNTRY_CODE_KEYS,
@@ -467,6 +469,7 @@ def key_matters(key: str) -> bool:
     return bool(ctx.positive) or ctx.key in SIBLING_KEYS
 
 
+@lru_cache(maxsize=4096)
 def digits_may_decode(run: bytes) -> bool:
     """Whether a run of decimal digits (a timestamp, a 64-bit id) can decode to anything the walker
     keeps: as hex, only when every byte is printable; as base64, when the decoded bytes pass the same
@@ -479,7 +482,13 @@ def digits_may_decode(run: bytes) -> bool:
 
 
 def _kept(data: bytes) -> bool:
-    if data[:2] == GZIP_MAGIC or data[:4] == ZSTD_MAGIC or looks_like_zlib(data):
+    if compression_of(data) is not None:
         return True
-    text = plausible_text(data)
-    return text is not None and wordy(text)
+    text = undeclared_text(data)
+    if text is not None:
+        return wordy(text[0])
+    return probe(data, time.perf_counter() + _PROBE_SECONDS) is not None
+
+
+_PROBE_SECONDS = 0.05
+"""A probe decodes at most ``codings.PROBE_BYTES``: far less than this, unless the machine stalls."""
