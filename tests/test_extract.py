@@ -10,6 +10,7 @@ import lzma
 import os
 import random
 import zlib
+from urllib.parse import quote
 
 import brotli
 import pytest
@@ -803,3 +804,42 @@ def test_semicolon_separated_pairs_are_keyed_and_keep_plus_signs():
         RequestView("POST", "http://h.test/m", (("Content-Type", "text/plain"),), b"charset=utf-8;q=0.5")
     )
     assert [f.key for f in ex.fields if f.where == "body"] != ["charset", "q"]
+
+
+# ------------------------------------------------------------------------------------------ spellings
+
+FULLWIDTH = str.maketrans("0123456789abcdef:", "０１２３４５６７８９ａｂｃｄｅｆ：")
+
+
+@pytest.mark.parametrize(
+    "spelled",
+    [
+        IMEI.translate(FULLWIDTH),
+        IMEI.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")),  # Arabic-Indic
+        IMEI.translate(str.maketrans("0123456789", "०१२३४५६७८९")),  # Devanagari
+        "\u200b".join(IMEI),
+        "\u2066" + "\u200e".join(IMEI) + "\u2069",
+        "\ufeff" + "\u00ad".join(IMEI[:8]) + IMEI[8:],
+    ],
+    ids=["fullwidth", "arabic-indic", "devanagari", "zero-width", "bidi", "bom-soft-hyphen"],
+)
+def test_unicode_spellings_are_folded_wherever_values_are(spelled):
+    body = json.dumps({"imei": spelled, "list": [spelled], "nested": json.dumps({"x": spelled})}).encode()
+    url = "http://api.example.test/p?imei=" + quote(spelled)
+    ex = extract_request(request(body, "application/json", url=url, headers=(("X-Dev", spelled),)))
+    for location in ("body|json:$.imei|unicode-fold", "body|json:$.list[0]|unicode-fold",
+                     "body|json:$.nested|json:$.x|unicode-fold", "query.imei|unicode-fold", "header.x-dev|unicode-fold"):  # fmt: skip
+        assert field_at(ex, location).value == IMEI
+
+
+def test_fullwidth_mac_folds_and_other_text_stays():
+    ex = extract_request(request(json.dumps({"mac": MAC.translate(FULLWIDTH), "name": "Télé 電話 №5"}).encode(),
+                                 "application/json"))  # fmt: skip
+    assert field_at(ex, "body|json:$.mac|unicode-fold").value == MAC
+    # № folds to "No" under NFKC: only characters with an ASCII compatibility form change
+    assert field_at(ex, "body|json:$.name|unicode-fold").value == "Télé 電話 No5"
+
+
+def test_non_ascii_without_anything_to_fold_is_kept_as_is():
+    ex = extract_request(request(json.dumps({"name": "Télé 電話"}).encode(), "application/json"))
+    assert field_at(ex, "body|json:$.name").value == "Télé 電話"

@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING
 import ahocorasick
 
 from ..extract.codings import compression_of, probe
+from ..extract.fold import fold
 from ..extract.sniff import MIN_BASE64, base64_bytes, hex_bytes, wordy
 from ..extract.textcodec import undeclared_text
 from .context import (
@@ -394,6 +395,12 @@ class TriggerScan:
                 yield end - length + 1, end + 1
                 if first:
                     return
+        if not text.isascii() and (folded := fold(text)) is not text:
+            # The walker emits values folded (extract.fold), and folding moves offsets: a trigger found
+            # only in the folded text is reported as touching all of it.
+            for _ in self._spans(folded, True, form, decodable):
+                yield 0, len(text)
+                break
 
     @staticmethod
     def _runs(raw: bytes, first: bool, form: bool) -> Iterator[Span]:

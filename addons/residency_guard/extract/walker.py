@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 from . import multipart as mp
 from . import protobuf
 from .codings import compression_of, decompress, probe
+from .fold import FOLD_STEP, fold
 from .jsondecode import JSON_DECODER as _JSON
 from .jsondecode import JSON_MAX_NESTING
 from .jsondecode import JsonObject as _JsonObject
@@ -216,6 +217,8 @@ class Walker:
         if len(fields) >= self._max_items:
             self.note("request", (), f"field limit ({self._max_items}) reached; rest not inspected")
             raise _Stop
+        if not value.isascii() and (folded := fold(value)) is not value:
+            value, chain = folded, chain + (FOLD_STEP,)
         fields.append(_new_field(Field, (where, chain, value, key)))
         if not len(fields) & 63:
             self.check_time()
@@ -551,7 +554,7 @@ class Walker:
                         name = None
                     kind = type(value)
                     if kind is str:
-                        if len(value) < MIN_BASE64 and (value.isdigit() or not special(value)):
+                        if len(value) < MIN_BASE64 and (value.isdigit() or not special(value)) and value.isascii():
                             if len(fields) >= max_items:
                                 self.emit(where, chain, value, name)  # notes the limit and stops
                             append(new_field(Field, (where, chain + (prefix + segment,), value, name)))
@@ -563,7 +566,7 @@ class Walker:
                 for index, value in enumerate(node):
                     kind = type(value)
                     if kind is str:
-                        if len(value) < MIN_BASE64 and (value.isdigit() or not special(value)):
+                        if len(value) < MIN_BASE64 and (value.isdigit() or not special(value)) and value.isascii():
                             if len(fields) >= max_items:
                                 self.emit(where, chain, value, key)
                             append(new_field(Field, (where, chain + (f"{prefix}[{index}]",), value, key)))
