@@ -131,6 +131,10 @@ VALUE_PIECES = [
     "\u200b",
     "\u2066",
     "é",
+    "35.209900.176148.1",
+    "49.015.420.323751.8",
+    "4.90154203237518e14",
+    "3.52099001761481E+14",
 ]
 VALUES = st.lists(st.sampled_from(VALUE_PIECES), max_size=8).map("".join)
 KEY_WORDS = [

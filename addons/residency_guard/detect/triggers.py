@@ -15,6 +15,8 @@ trigger            why the detector needs it                                    
 =================  ============================================================  ===================
 digit run          15 digits (IMEI, IMSI), 18-20 from 89/98 (ICCID, EF_ICCID)     class find + confirm
 dashed IMEI        ``35-209900-176148-1``                                         class find
+dotted IMEI        ``35.209.900.176148.1`` (two dots, 17+ characters)             class find
+exponent number    ``3.52099001761481e14`` (7+ digits before the ``e``)           class find
 MAC                ``hh:hh:…`` / ``hh-hh-…`` / ``hhhh.hhhh.hhhh``                  class find
 E.164              ``+`` then 1-9; ``00`` then 1-9 after a non-alphanumeric       class find
 lat,lon            digit, optional space, comma, optional space/sign, digit      class find
@@ -105,6 +107,7 @@ _WORD_VIEW = bytes(c if (48 <= c <= 57 or 97 <= c <= 122) else c + 32 if 65 <= c
 
 _SIGN_VIEW = _table({b"0": ord("z"), b"123456789": ord("n"), _LETTERS: ord("a"), b"+": ord("p"), b"@": ord("@")})
 _PERCENT_VIEW = _table({_HEX: ord("x"), b"%": ord("%")})
+_NUMBER_VIEW = _table({_DIGITS: ord("d"), b".": ord("."), b"eE": ord("e")})
 
 VIEWS: dict[str | None, bytes | None] = {
     None: None,
@@ -112,6 +115,7 @@ VIEWS: dict[str | None, bytes | None] = {
     "hex": _HEX_VIEW,
     "sign": _SIGN_VIEW,
     "percent": _PERCENT_VIEW,
+    "number": _NUMBER_VIEW,
 }
 """The views a ``Trigger`` names (besides ``word``, which has its own automaton / database)."""
 
