@@ -9,9 +9,11 @@ extracted, every value scanned in full (``Detector.selective = False``). Checked
 from __future__ import annotations
 
 import base64
+import bz2
 import dataclasses
 import gzip
 import json
+import lzma
 import zlib
 from pathlib import Path
 from urllib.parse import quote, quote_plus
@@ -122,6 +124,17 @@ VALUE_PIECES = [
     "&#51;",
     "=",
     "&",
+    # Unicode spellings the walker folds (extract.fold), and the invisible characters it removes
+    "３５２０９９００１７６１４８１",
+    "٤٦٠٠٣١٢٣٤٥٦٧٨٩٠",
+    "ａ４：５０：４６：０ｆ：１ｅ：２ｄ",
+    "\u200b",
+    "\u2066",
+    "é",
+    "35.209900.176148.1",
+    "49.015.420.323751.8",
+    "4.90154203237518e14",
+    "3.52099001761481E+14",
 ]
 VALUES = st.lists(st.sampled_from(VALUE_PIECES), max_size=8).map("".join)
 KEY_WORDS = [
@@ -246,6 +259,15 @@ def _encoded(kind: str, text: str) -> tuple[bytes, str]:
         return base64.b64encode(gzip.compress(data, mtime=0)), "text/plain"
     if kind == "zlib":
         return zlib.compress(data), "application/octet-stream"
+    if kind == "utf-16":
+        return text.encode("utf-16-le"), "application/octet-stream"
+    if kind == "xz+base64":
+        return base64.b64encode(lzma.compress(data)), "text/plain"
+    if kind == "bzip2":
+        return bz2.compress(data), "application/octet-stream"
+    if kind == "raw-deflate+base64":
+        packer = zlib.compressobj(wbits=-15)
+        return base64.b64encode(packer.compress(data) + packer.flush()), "text/plain"
     if kind == "json-in-json":
         return json.dumps({"payload": text, "v": 1}).encode(), "application/json"
     if kind == "urlencoded-in-form":
@@ -253,13 +275,15 @@ def _encoded(kind: str, text: str) -> tuple[bytes, str]:
     return data, ""
 
 
+ENCODINGS = ["plain", "base64", "gzip+base64", "zlib", "json-in-json", "urlencoded-in-form", "utf-16", "xz+base64",
+             "bzip2", "raw-deflate+base64"]  # fmt: skip
 BODIES = st.tuples(
     st.one_of(
         JSON_DOCS.map(lambda s: (s, "application/json")),
         FORMS.map(lambda s: (s, "application/x-www-form-urlencoded")),
         TEXTS.map(lambda s: (s, "text/plain")),
     ),
-    st.sampled_from(["plain", "base64", "gzip+base64", "zlib", "json-in-json", "urlencoded-in-form"]),
+    st.sampled_from(ENCODINGS),
 )
 
 

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import base64
+import bz2
 import gzip
 import json
+import lzma
+import os
+import random
 import zlib
+from urllib.parse import quote
 
 import brotli
 import pytest
@@ -559,6 +564,9 @@ def _raw_deflate(b: bytes) -> bytes:
         ("deflate", _raw_deflate, "deflate"),
         ("br", _brotli, "br"),
         ("zstd", _zstd, "zstd"),
+        ("xz", lzma.compress, "xz"),
+        ("x-bzip2", bz2.compress, "bzip2"),
+        ("lzma", lambda b: lzma.compress(b, format=lzma.FORMAT_ALONE), "lzma"),
         ("identity", lambda b: b, None),
     ],
 )
@@ -589,6 +597,94 @@ def test_multi_member_gzip():
 def test_gzip_without_content_encoding_is_sniffed():
     ex = extract_request(request(gzip.compress(JSON_BODY), "application/octet-stream"))
     assert field_at(ex, "body|gzip|json:$.device.imei").value == IMEI
+
+
+UNLABELLED = [
+    ("gzip", gzip.compress),
+    ("zlib", zlib.compress),
+    ("zstd", _zstd),
+    ("xz", lzma.compress),
+    ("lzma", lambda b: lzma.compress(b, format=lzma.FORMAT_ALONE)),
+    ("bzip2", bz2.compress),
+    ("raw-deflate", _raw_deflate),
+    ("br", _brotli),
+]
+
+
+@pytest.mark.parametrize(("step", "compress"), UNLABELLED, ids=[s for s, _ in UNLABELLED])
+def test_compressed_body_without_content_encoding_is_sniffed(step, compress):
+    ex = extract_request(request(compress(JSON_BODY), "application/octet-stream"))
+    assert field_at(ex, f"body|{step}|json:$.device.imei").value == IMEI
+    assert ex.notes == ()
+
+
+@pytest.mark.parametrize(("step", "compress"), UNLABELLED, ids=[s for s, _ in UNLABELLED])
+def test_compressed_bytes_inside_base64_and_hex_values(step, compress):
+    packed = compress(JSON_BODY)
+    body = json.dumps({"b64": base64.b64encode(packed).decode(), "hex": packed.hex()}).encode()
+    ex = extract_request(request(body, "application/json"))
+    assert field_at(ex, f"body|json:$.b64|base64|{step}|json:$.device.imei").value == IMEI
+    assert field_at(ex, f"body|json:$.hex|hex|{step}|json:$.device.imei").value == IMEI
+
+
+def test_random_binary_is_not_read_as_raw_deflate_or_brotli():
+    # No signature tells raw deflate or brotli from noise: a guess must decode to text to be kept.
+    rng = random.Random(12)
+    for _ in range(300):
+        blob = rng.randbytes(rng.randrange(8, 400))
+        body = json.dumps({"blob": base64.b64encode(blob).decode()}).encode()
+        ex = extract_request(request(body, "application/json"))
+        assert not any("raw-deflate" in f.chain or "br" in f.chain for f in ex.fields), ex.fields
+        ex = extract_request(request(blob, "application/octet-stream"))
+        assert not any("raw-deflate" in f.chain or "br" in f.chain for f in ex.fields), ex.fields
+
+
+def test_raw_deflate_of_binary_is_not_kept():
+    ex = extract_request(request(_raw_deflate(os.urandom(300)), "application/octet-stream"))
+    assert not any("raw-deflate" in f.chain for f in ex.fields)
+
+
+WIDE = [
+    ("utf-16-le", b""),
+    ("utf-16-le", b"\xff\xfe"),
+    ("utf-16-be", b""),
+    ("utf-16-be", b"\xfe\xff"),
+    ("utf-32-le", b""),
+    ("utf-32-le", b"\xff\xfe\x00\x00"),
+    ("utf-32-be", b""),
+    ("utf-32-be", b"\x00\x00\xfe\xff"),
+]
+
+
+@pytest.mark.parametrize(("codec", "bom"), WIDE, ids=[f"{c}{'-bom' if b else ''}" for c, b in WIDE])
+def test_utf16_and_utf32_without_charset(codec, bom):
+    text = json.dumps({"device": {"imei": IMEI, "name": "Télé 電話"}})
+    wide = bom + text.encode(codec)
+    for ctype in ("application/json", "application/octet-stream", None):
+        ex = extract_request(request(wide, ctype))
+        assert field_at(ex, f"body|{codec}|json:$.device.imei").value == IMEI
+        assert field_at(ex, f"body|{codec}|json:$.device.name").value == "Télé 電話"
+        assert ex.notes == ()
+    body = json.dumps({"b": base64.b64encode(wide).decode(), "h": wide.hex()}).encode()
+    ex = extract_request(request(body, "application/json"))
+    assert field_at(ex, f"body|json:$.b|base64|{codec}|json:$.device.imei").value == IMEI
+    assert field_at(ex, f"body|json:$.h|hex|{codec}|json:$.device.imei").value == IMEI
+    ex = extract_request(request(lzma.compress(wide), "application/octet-stream"))
+    assert field_at(ex, f"body|xz|{codec}|json:$.device.imei").value == IMEI
+
+
+def test_utf16_in_a_multipart_part():
+    part = json.dumps({"imei": IMEI}).encode("utf-16-le")
+    body = b'--b1\r\nContent-Disposition: form-data; name="meta"\r\n\r\n' + part + b"\r\n--b1--\r\n"
+    ex = extract_request(request(body, "multipart/form-data; boundary=b1"))
+    assert field_at(ex, "body|multipart:meta|utf-16-le|json:$.imei").value == IMEI
+
+
+def test_binary_with_a_nul_pattern_is_not_utf16():
+    # 16-bit samples of small values have UTF-16's NUL pattern but decode to control characters.
+    pcm = bytes(b for v in range(200) for b in ((v % 31) + 1, 0))
+    ex = extract_request(request(pcm, "application/octet-stream"))
+    assert not any(step.startswith("utf-") for f in ex.fields for step in f.chain)
 
 
 def test_mislabelled_content_encoding_still_read():
@@ -899,3 +995,42 @@ def test_long_words_in_sentences_are_not_decoded():
     ex = extract_request(request(text.encode(), "text/plain"))
     assert [f.location for f in ex.fields] == ["body"]
     assert ex.notes == ()
+
+
+# ------------------------------------------------------------------------------------------ spellings
+
+FULLWIDTH = str.maketrans("0123456789abcdef:", "０１２３４５６７８９ａｂｃｄｅｆ：")
+
+
+@pytest.mark.parametrize(
+    "spelled",
+    [
+        IMEI.translate(FULLWIDTH),
+        IMEI.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")),  # Arabic-Indic
+        IMEI.translate(str.maketrans("0123456789", "०१२३४५६७८९")),  # Devanagari
+        "\u200b".join(IMEI),
+        "\u2066" + "\u200e".join(IMEI) + "\u2069",
+        "\ufeff" + "\u00ad".join(IMEI[:8]) + IMEI[8:],
+    ],
+    ids=["fullwidth", "arabic-indic", "devanagari", "zero-width", "bidi", "bom-soft-hyphen"],
+)
+def test_unicode_spellings_are_folded_wherever_values_are(spelled):
+    body = json.dumps({"imei": spelled, "list": [spelled], "nested": json.dumps({"x": spelled})}).encode()
+    url = "http://api.example.test/p?imei=" + quote(spelled)
+    ex = extract_request(request(body, "application/json", url=url, headers=(("X-Dev", spelled),)))
+    for location in ("body|json:$.imei|unicode-fold", "body|json:$.list[0]|unicode-fold",
+                     "body|json:$.nested|json:$.x|unicode-fold", "query.imei|unicode-fold", "header.x-dev|unicode-fold"):  # fmt: skip
+        assert field_at(ex, location).value == IMEI
+
+
+def test_fullwidth_mac_folds_and_other_text_stays():
+    ex = extract_request(request(json.dumps({"mac": MAC.translate(FULLWIDTH), "name": "Télé 電話 №5"}).encode(),
+                                 "application/json"))  # fmt: skip
+    assert field_at(ex, "body|json:$.mac|unicode-fold").value == MAC
+    # № folds to "No" under NFKC: only characters with an ASCII compatibility form change
+    assert field_at(ex, "body|json:$.name|unicode-fold").value == "Télé 電話 No5"
+
+
+def test_non_ascii_without_anything_to_fold_is_kept_as_is():
+    ex = extract_request(request(json.dumps({"name": "Télé 電話"}).encode(), "application/json"))
+    assert field_at(ex, "body|json:$.name").value == "Télé 電話"

@@ -42,6 +42,16 @@ FIXTURES: dict[str, tuple[list[Field], tuple[str, str], list[Field]]] = {
         value("38400000-8cf0-11bd-b23e-10b96e40000d", "request_id"),
     ),
     "IMEI in groups": (value("35-209900-176148-1", "x"), ("imei", IMEI), value("35-209900-176148-2", "x")),
+    "IMEI in dotted groups": (
+        value("35.209.900.176148.1", "x"),
+        ("imei", IMEI),
+        value("35.209.900.176148.2", "version"),  # Luhn fails
+    ),
+    "integer in exponent form": (
+        value("3.52099001761481e14", "imei"),
+        ("imei", IMEI),
+        value("3.520990017614815e14", "imei"),  # not an integer
+    ),
     "lat,lon string": (
         value("59.913868,10.752245", "loc"),
         ("location", "59.913868,10.752245"),

@@ -15,6 +15,8 @@ trigger            why the detector needs it                                    
 =================  ============================================================  ===================
 digit run          15 digits (IMEI, IMSI), 18-20 from 89/98 (ICCID, EF_ICCID)     class find + confirm
 dashed IMEI        ``35-209900-176148-1``                                         class find
+dotted IMEI        ``35.209.900.176148.1`` (two dots, 17+ characters)             class find
+exponent number    ``3.52099001761481e14`` (7+ digits before the ``e``)           class find
 MAC                ``hh:hh:…`` / ``hh-hh-…`` / ``hhhh.hhhh.hhhh``                  class find
 E.164              ``+`` then 1-9; ``00`` then 1-9 after a non-alphanumeric       class find
 lat,lon            digit, optional space, comma, optional space/sign, digit      class find
@@ -43,6 +45,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -51,8 +54,10 @@ from typing import TYPE_CHECKING
 
 import ahocorasick
 
-from ..extract.codings import looks_like_zlib
-from ..extract.sniff import GZIP_MAGIC, MIN_BASE64, ZSTD_MAGIC, base64_bytes, hex_bytes, plausible_text, wordy
+from ..extract.codings import compression_of, probe
+from ..extract.fold import fold
+from ..extract.sniff import MIN_BASE64, base64_bytes, hex_bytes, wordy
+from ..extract.textcodec import undeclared_text
 from .context import (
     CELL_SIBLING_KEYS,
     COUNTRY_CODE_KEYS,
@@ -102,6 +107,7 @@ _WORD_VIEW = bytes(c if (48 <= c <= 57 or 97 <= c <= 122) else c + 32 if 65 <= c
 
 _SIGN_VIEW = _table({b"0": ord("z"), b"123456789": ord("n"), _LETTERS: ord("a"), b"+": ord("p"), b"@": ord("@")})
 _PERCENT_VIEW = _table({_HEX: ord("x"), b"%": ord("%")})
+_NUMBER_VIEW = _table({_DIGITS: ord("d"), b".": ord("."), b"eE": ord("e")})
 
 VIEWS: dict[str | None, bytes | None] = {
     None: None,
@@ -109,6 +115,7 @@ VIEWS: dict[str | None, bytes | None] = {
     "hex": _HEX_VIEW,
     "sign": _SIGN_VIEW,
     "percent": _PERCENT_VIEW,
+    "number": _NUMBER_VIEW,
 }
 """The views a ``Trigger`` names (besides ``word``, which has its own automaton / database)."""
 
@@ -392,6 +399,12 @@ class TriggerScan:
                 yield end - length + 1, end + 1
                 if first:
                     return
+        if not text.isascii() and (folded := fold(text)) is not text:
+            # The walker emits values folded (extract.fold), and folding moves offsets: a trigger found
+            # only in the folded text is reported as touching all of it.
+            for _ in self._spans(folded, True, form, decodable):
+                yield 0, len(text)
+                break
 
     @staticmethod
     def _runs(raw: bytes, first: bool, form: bool) -> Iterator[Span]:
@@ -467,6 +480,7 @@ def key_matters(key: str) -> bool:
     return bool(ctx.positive) or ctx.key in SIBLING_KEYS
 
 
+@lru_cache(maxsize=4096)
 def digits_may_decode(run: bytes) -> bool:
     """Whether a run of decimal digits (a timestamp, a 64-bit id) can decode to anything the walker
     keeps: as hex, only when every byte is printable; as base64, when the decoded bytes pass the same
@@ -479,7 +493,13 @@ def digits_may_decode(run: bytes) -> bool:
 
 
 def _kept(data: bytes) -> bool:
-    if data[:2] == GZIP_MAGIC or data[:4] == ZSTD_MAGIC or looks_like_zlib(data):
+    if compression_of(data) is not None:
         return True
-    text = plausible_text(data)
-    return text is not None and wordy(text)
+    text = undeclared_text(data)
+    if text is not None:
+        return wordy(text[0])
+    return probe(data, time.perf_counter() + _PROBE_SECONDS) is not None
+
+
+_PROBE_SECONDS = 0.05
+"""A probe decodes at most ``codings.PROBE_BYTES``: far less than this, unless the machine stalls."""

@@ -15,7 +15,12 @@ Places (``Field.where``):
 - ``body``: the body. The host is not a field (the locate stage owns it).
 
 Chain steps: content codings and compressed payloads (``gzip``, ``deflate``, ``br``, ``zstd``,
-``zlib``), ``base64``, ``hex``, ``urldecode``, ``jwt``, ``quoted-printable``; and structure paths
+``zlib``, ``xz``, ``lzma``, ``bzip2``, and ``raw-deflate``/``br`` guessed for bytes without a signature
+when they decode to text), ``base64``, ``hex``, ``urldecode``, ``jwt``, ``quoted-printable``; text
+encodings found without a charset (``utf-16-le``, ``utf-16-be``, ``utf-32-le``, ``utf-32-be``, by BOM
+or by the NUL bytes of ASCII-range text); ``unicode-fold`` (a value's full-width and other-script
+digits, compatibility forms and invisible format characters folded to ASCII: ``extract.fold``); and
+structure paths
 ``json:$.a.b[2].c`` (``json:$`` for a JSON string, ``json-key:…`` for a member name that looks like
 data), ``form:<name>``, ``ndjson[i]``, ``xml:/Root/Item[2]@attr``, ``multipart:<name>``,
 ``protobuf:1.3.2`` (field numbers; a ``bytes`` field holding gzip/zstd/zlib data continues with the

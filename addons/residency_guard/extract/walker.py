@@ -46,8 +46,9 @@ if TYPE_CHECKING:
     from ..detect.triggers import Spans, TriggerScan
 from . import grpcweb, protobuf
 from . import multipart as mp
-from .codings import GZIP_MAGIC, ZSTD_MAGIC, decompress, looks_like_zlib
+from .codings import compression_of, decompress, probe
 from .embedded import MIN_EMBEDDED_BASE64, walk_embedded_base64
+from .fold import FOLD_STEP, fold
 from .jsondecode import JSON_DECODER as _JSON
 from .jsondecode import JSON_MAX_NESTING
 from .jsondecode import JsonObject as _JsonObject
@@ -76,6 +77,7 @@ from .sniff import (
     shown_name,
     wordy,
 )
+from .textcodec import undeclared_text, wide_text
 
 RATIO_FLOOR = 64 << 10
 """Output always allowed from a compressed input, whatever its ratio: tiny bodies of repetitive JSON
@@ -84,10 +86,18 @@ _XML_CHUNK = 64 << 10
 XML_MAX_NESTING = 100
 MAX_NOTES = 32
 MAX_MULTIPART_PARTS = 1000
-CODINGS = {"gzip": "gzip", "x-gzip": "gzip", "deflate": "deflate", "br": "br", "zstd": "zstd"}
+CODINGS = {
+    "gzip": "gzip", "x-gzip": "gzip", "deflate": "deflate", "br": "br", "zstd": "zstd",
+    # not registered HTTP codings, but what a client labelling its own compression would write
+    "xz": "xz", "x-xz": "xz", "lzma": "lzma", "x-lzma": "lzma", "bzip2": "bzip2", "x-bzip2": "bzip2",
+}  # fmt: skip
+WEAK_SIGNATURES = frozenset({"zlib", "lzma"})
+"""Formats told by a plausible header rather than a magic number: a failed decode means the guess was
+wrong, which is not worth a note."""
 TRANSFORM_STEPS = frozenset(
-    {"gzip", "deflate", "br", "zstd", "zlib", "base64", "hex", "urldecode", "jwt", "quoted-printable"}
-)
+    {"gzip", "deflate", "raw-deflate", "br", "zstd", "zlib", "xz", "lzma", "bzip2", "base64", "hex", "urldecode",
+     "jwt", "quoted-printable"}
+)  # fmt: skip
 """Chain steps that produce new bytes (charged to ``max_decoded_bytes``); the rest slice or parse."""
 
 
@@ -177,6 +187,22 @@ class _Unescape(Protocol):
     def __call__(self, string: str, encoding: str = "utf-8", errors: str = "replace") -> str: ...
 
 
+def _as_text(data: bytes, charset: str | None, chain: tuple[str, ...]) -> tuple[str | None, bool, tuple[str, ...]]:
+    """(text or None, whether the bytes are binary, the chain with a wide codec's step): the declared
+    charset decodes; without one UTF-8, else UTF-16/UTF-32 when the bytes are that."""
+    codec = codec_for(charset)
+    if codec != "utf-8":
+        return data.decode(codec, errors="replace"), False, chain
+    try:
+        text: str | None = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    binary = text is None or is_binary(data)
+    if binary and (wide := wide_text(data)) is not None:
+        return wide[0], False, chain + (wide[1],)
+    return text, binary, chain
+
+
 class Walker:
     def __init__(self, limits: Limits, gate: TriggerScan | None = None) -> None:
         self.limits = limits
@@ -209,6 +235,8 @@ class Walker:
         if len(fields) >= self._max_items:
             self.note("request", (), f"field limit ({self._max_items}) reached; rest not inspected")
             raise _Stop
+        if not value.isascii() and (folded := fold(value)) is not value:
+            value, chain = folded, chain + (FOLD_STEP,)
         fields.append(_new_field(Field, (where, chain, value, key)))
         if not len(fields) & 63:
             self.check_time()
@@ -348,28 +376,41 @@ class Walker:
         caller then keeps the value as it was.
         """
         for _ in range(3):  # base64 of gzip of zlib … ; deeper stacks end at the depth limit anyway
-            if data[:3] == GZIP_MAGIC + b"\x08":
-                step = "gzip"
-            elif data[:4] == ZSTD_MAGIC:
-                step = "zstd"
-            elif looks_like_zlib(data) and len(data) > 2:
-                step = "zlib"
-            else:
-                break
+            step = compression_of(data)
+            if step is None:
+                probed = self.probed(where, chain, data)
+                if probed is None:
+                    break
+                data, chain = probed[1], chain + (probed[0],)
+                continue
             if self.too_deep(where, chain):
                 return None
-            inflated = self.inflate(step, data, where, chain, sniffed=step == "zlib")
+            inflated = self.inflate(step, data, where, chain, sniffed=step in WEAK_SIGNATURES)
             if inflated is None:
-                if step == "zlib":
+                if step in WEAK_SIGNATURES:
                     break
                 return None
             data, chain = inflated, chain + (step,)
-        decoded = plausible_text(data)
-        if decoded is None or not wordy(decoded):
+        found = undeclared_text(data)
+        if found is None or not wordy(found[0]):
             return None
+        decoded = found[0]
+        if found[1] is not None:
+            chain += (found[1],)
         # A parse failure is worth a note only when the text clearly meant to be JSON.
         strict = len(decoded) >= 24 and JSONISH.match(decoded) is not None
         return self.text(where, chain, key, decoded, strict=strict)
+
+    def probed(self, where: str, chain: tuple[str, ...], data: bytes) -> tuple[str, bytes] | None:
+        """``(step, output)``: ``data`` inflated as raw deflate or brotli, which have no signature, when it
+        is not text and its decoded start is plausible (``codings.probe``)."""
+        if self.exhausted or len(data) < 4 or undeclared_text(data) is not None:
+            return None
+        step = probe(data, self.deadline)
+        if step is None or self.too_deep(where, chain):
+            return None
+        inflated = self.inflate(step, data, where, chain, sniffed=True)
+        return None if inflated is None else (step, inflated)
 
     def inflate(
         self, coding: str, data: bytes, where: str, chain: tuple[str, ...], sniffed: bool = False
@@ -533,7 +574,7 @@ class Walker:
                         name = None
                     kind = type(value)
                     if kind is str:
-                        if len(value) < MIN_BASE64 and (value.isdigit() or not special(value)):
+                        if len(value) < MIN_BASE64 and (value.isdigit() or not special(value)) and value.isascii():
                             if len(fields) >= max_items:
                                 self.emit(where, chain, value, name)  # notes the limit and stops
                             append(new_field(Field, (where, chain + (prefix + segment,), value, name)))
@@ -545,7 +586,7 @@ class Walker:
                 for index, value in enumerate(node):
                     kind = type(value)
                     if kind is str:
-                        if len(value) < MIN_BASE64 and (value.isdigit() or not special(value)):
+                        if len(value) < MIN_BASE64 and (value.isdigit() or not special(value)) and value.isascii():
                             if len(fields) >= max_items:
                                 self.emit(where, chain, value, key)
                             append(new_field(Field, (where, chain + (f"{prefix}[{index}]",), value, key)))
@@ -738,17 +779,7 @@ class Walker:
         # Declared protobuf first: a message whose bytes all happen to be printable reads as text.
         if kind == "protobuf" and self.protobuf(where, chain, data):
             return
-        codec = codec_for(params.get("charset"))
-        text: str | None
-        if codec == "utf-8":
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                text = None
-            binary = text is None or is_binary(data)
-        else:
-            text = data.decode(codec, errors="replace")
-            binary = False
+        text, binary, chain = _as_text(data, params.get("charset"), chain)
         if binary:
             # Packed BCD is read whatever else the bytes turn out to be: a short login packet often
             # also parses as a protobuf message.
@@ -826,18 +857,20 @@ class Walker:
         return self.protobuf(where, chain, data, quiet=kind != "grpc")
 
     def compressed(self, where: str, chain: tuple[str, ...], key: str | None, data: bytes) -> bool:
-        """Bytes that start like gzip, zstd or zlib: inflated, and what comes out walked as content."""
-        for magic, step in ((GZIP_MAGIC, "gzip"), (ZSTD_MAGIC, "zstd")):
-            if data.startswith(magic):
-                inflated = self.inflate(step, data, where, chain)
-                if inflated is not None:
-                    self.content(where, chain + (step,), key, inflated, None)
-                return True
-        if looks_like_zlib(data):
-            inflated = self.inflate("zlib", data, where, chain, sniffed=True)
+        """Compressed bytes (by signature, or a probe for the formats without one): inflated, and what
+        comes out walked as content. False when ``data`` is not compressed."""
+        step = compression_of(data)
+        if step is not None:
+            weak = step in WEAK_SIGNATURES
+            inflated = self.inflate(step, data, where, chain, sniffed=weak)
             if inflated is not None:
-                self.content(where, chain + ("zlib",), key, inflated, None)
+                self.content(where, chain + (step,), key, inflated, None)
                 return True
+            if not weak:
+                return True  # its failure was noted
+        elif (probed := self.probed(where, chain, data)) is not None:
+            self.content(where, chain + (probed[0],), key, probed[1], None)
+            return True
         return False
 
     def protobuf(self, where: str, chain: tuple[str, ...], data: bytes, quiet: bool = False) -> bool:

@@ -25,9 +25,11 @@ from . import (
     coordinates,
     device_urn,
     digit_runs,
+    dotted_digits,
     eap_nai,
     ef_iccid,
     email_address,
+    exponent_number,
     geojson,
     grouped_digits,
     hemisphere,
@@ -53,7 +55,8 @@ from .base import (
 
 CANDIDATES: tuple[CandidateRecognizer, ...] = (
     mac_address.COLON, mac_address.CISCO, ad_id_uuid.RECOGNIZER, imei_grouped.RECOGNIZER, latlon_text.RECOGNIZER,
-    phone_number.RECOGNIZER, digit_runs.RECOGNIZER, ef_iccid.RECOGNIZER, hex_ids.RECOGNIZER,
+    phone_number.RECOGNIZER, exponent_number.RECOGNIZER, dotted_digits.RECOGNIZER, digit_runs.RECOGNIZER,
+    ef_iccid.RECOGNIZER, hex_ids.RECOGNIZER,
 )  # fmt: skip
 WHOLE_VALUE: tuple[WholeValueRecognizer, ...] = (
     digit_runs.SHORT_CELL_ID, phone_number.NATIONAL, grouped_digits.RECOGNIZER, serial_label.KEYED_VALUE,
