@@ -308,6 +308,14 @@ async def test_an_undecodable_stream_payload_is_blanked_under_fail_closed_only(s
         assert bool(flow.metadata.get(STREAM_BLOCKED)) is blanked
 
 
+@pytest.mark.parametrize(("ip", "streamed"), [(CN, False), (DE, True)], ids=["blockable", "allowed"])
+async def test_a_body_mitmproxy_would_stream_is_held_when_its_destination_is_blockable(tctx, ip, streamed) -> None:
+    flow = _post(ip, _padded())
+    flow.request.stream = True  # what stream_large_bodies does before requestheaders
+    await tctx.guard.requestheaders(flow)
+    assert bool(flow.request.stream) is streamed
+
+
 # ------------------------------------------------------------------------------------------- configure
 
 
