@@ -216,6 +216,106 @@ async def test_a_stream_payload_to_an_allowed_country_is_forwarded(tctx) -> None
     assert not flow.metadata.get(STREAM_BLOCKED)
 
 
+# ------------------------------------------------------------------------------------------- uninspected
+
+
+@pytest.fixture
+def strict_tctx(options: dict[str, object], tmp_path: Path):
+    """The guard under gdpr-eea with ``uninspected: {action: block}`` and a 1 KiB body limit."""
+    policy = tmp_path / "fail-closed.yaml"
+    text = (REPO / "policies" / "gdpr-eea.yaml").read_text().replace("name: gdpr-eea\n", "name: fail-closed\n", 1)
+    policy.write_text(text + "uninspected:\n  action: block\n")
+    guard = ResidencyGuard()
+    with taddons.context(guard) as tctx:
+        tctx.configure(guard, **(options | {"guard_policy": str(policy), "guard_max_body_bytes": 1024}))
+        tctx.guard = guard
+        yield tctx
+        guard.done()
+
+
+def _padded(identifier: str = IMEI) -> bytes:
+    """A JSON body whose identifier sits past the 1 KiB limit."""
+    return orjson.dumps({"pad": "x" * 4000, "imei": identifier})
+
+
+async def test_a_request_past_a_limit_to_cn_is_answered_451_naming_the_limit(strict_tctx) -> None:
+    flow = _post(CN, _padded())
+    await strict_tctx.guard.request(flow)
+    assert flow.response is not None and flow.response.status_code == 451
+    reply = orjson.loads(flow.response.content)
+    assert reply["uninspected"] == {
+        "message": "blocked because the request could not be fully inspected",
+        "causes": ["limit:max_body_bytes", "decoder:json"],  # the cut also leaves the JSON unparsable
+    }
+    assert [r["rule"] for r in reply["rules"]] == ["uninspected"]
+    assert IMEI not in flow.response.text
+    (event,) = _records(strict_tctx, "transfer")
+    assert (event["verdict"], event["action"], event["identifiers"]) == ("violation", "blocked", [])
+    assert event["inspection"]["causes"] == ["limit:max_body_bytes", "decoder:json"]
+    (rule,) = event["rules"]
+    assert (rule["rule"], rule["action"]) == ("uninspected", "block") and "limit:max_body_bytes" in rule["reason"]
+
+
+async def test_an_unknown_content_encoding_to_cn_is_blocked_under_fail_closed(strict_tctx) -> None:
+    flow = _post(CN, b"\x00\x01compressed-somehow")
+    flow.request.headers["Content-Encoding"] = "x-vendor"
+    await strict_tctx.guard.request(flow)
+    assert flow.response is not None and flow.response.status_code == 451
+    assert "encoding:unknown" in orjson.loads(flow.response.content)["uninspected"]["causes"]
+
+
+async def test_a_request_past_a_limit_to_an_allowed_country_is_forwarded_under_fail_closed(strict_tctx) -> None:
+    flow = _post(DE, _padded())
+    await strict_tctx.guard.request(flow)
+    assert flow.response is None
+    (event,) = _records(strict_tctx, "transfer")
+    assert event["inspection"]["complete"] is False and event["rules"] == [] and event["action"] == "logged"
+
+
+async def test_a_fully_inspected_benign_request_to_cn_is_forwarded_under_fail_closed(strict_tctx) -> None:
+    flow = _post(CN, b'{"weather": "sunny"}')
+    await strict_tctx.guard.request(flow)
+    assert flow.response is None and _records(strict_tctx, "transfer") == []
+
+
+async def test_past_a_limit_to_cn_is_forwarded_and_recorded_under_the_default_policy(tctx) -> None:
+    tctx.configure(tctx.guard, guard_max_body_bytes=1024)
+    flow = _post(CN, _padded())
+    await tctx.guard.request(flow)
+    assert flow.response is None
+    (event,) = _records(tctx, "transfer")
+    assert [(r["rule"], r["action"]) for r in event["rules"]] == [("uninspected", "log")]
+    assert (event["verdict"], event["action"]) == ("violation", "logged")
+
+
+async def test_a_websocket_message_past_a_limit_is_dropped_under_fail_closed(strict_tctx) -> None:
+    flow = _websocket_flow(CN, _padded())
+    await strict_tctx.guard.websocket_message(flow)
+    assert flow.websocket.messages[-1].dropped
+    allowed = _websocket_flow(DE, _padded())
+    await strict_tctx.guard.websocket_message(allowed)
+    assert not allowed.websocket.messages[-1].dropped
+
+
+async def test_an_undecodable_stream_payload_is_blanked_under_fail_closed_only(strict_tctx, tctx) -> None:
+    payload = bytes(range(256)) * 2  # binary that no decoder reads: its printable runs are all that is seen
+    for guard_ctx, blanked in ((strict_tctx, True), (tctx, False)):
+        flow = tflow.ttcpflow(messages=[tcp.TCPMessage(True, payload)])
+        flow.server_conn.peername = flow.server_conn.address = (CN, 9999)
+        flow.server_conn.sni = None
+        await guard_ctx.guard.tcp_message(flow)
+        assert (flow.messages[-1].content == b"") is blanked
+        assert bool(flow.metadata.get(STREAM_BLOCKED)) is blanked
+
+
+@pytest.mark.parametrize(("ip", "streamed"), [(CN, False), (DE, True)], ids=["blockable", "allowed"])
+async def test_a_body_mitmproxy_would_stream_is_held_when_its_destination_is_blockable(tctx, ip, streamed) -> None:
+    flow = _post(ip, _padded())
+    flow.request.stream = True  # what stream_large_bodies does before requestheaders
+    await tctx.guard.requestheaders(flow)
+    assert bool(flow.request.stream) is streamed
+
+
 # ------------------------------------------------------------------------------------------- configure
 
 

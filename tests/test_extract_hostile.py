@@ -502,3 +502,65 @@ def test_pngs_trailing_pngs_are_read_once():
         "body|png-trailer|strings|json:$.imei",
     ]
     assert_no_identifier_in_notes(ex)
+
+
+# ------------------------------------------------------------------------------------------ note kinds
+
+
+def _nested_base64(times: int) -> bytes:
+    value = json.dumps({"imei": IMEI})
+    for _ in range(times):
+        value = base64.b64encode(value.encode()).decode()
+    return value.encode()
+
+
+@pytest.mark.parametrize(
+    ("view", "limits", "cause"),
+    [
+        (request(b"x" * 1000, "text/plain"), unhurried(max_body_bytes=100), "limit:max_body_bytes"),
+        (request(b"x", "text/plain", url="http://h.test/" + "p" * 200), unhurried(max_body_bytes=100), "limit:max_body_bytes"),
+        (request(_nested_base64(12), "text/plain"), unhurried(max_depth=4), "limit:max_depth"),
+        (request(json.dumps({f"k{i}": f"v{i}" for i in range(500)}).encode(), "application/json"), unhurried(max_items=100), "limit:max_items"),
+        (request(json.dumps({"d": base64.b64encode(b"event " * 500).decode()}).encode(), "application/json"), unhurried(max_decoded_bytes=2048), "limit:max_decoded_bytes"),
+        (request(gzip.compress(b"\0" * (8 << 20)), "text/plain", encoding="gzip"), unhurried(), "limit:max_ratio"),
+        (request(b"[" * 10_000 + b"]" * 10_000, "application/json"), unhurried(), "limit:nesting"),
+        (request(b"\x1f\x8b\x08garbage", "application/json", encoding="gzip"), unhurried(), "decoder:gzip"),
+        (request(b'{"imei": "' + IMEI.encode(), "application/json"), unhurried(), "decoder:json"),
+        (request(b"abc", "text/plain", encoding="x-secret-" + IMEI), unhurried(), "encoding:unknown"),
+        (request(b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png"), unhurried(), "skipped:media"),
+    ],
+    ids=["body", "url", "depth", "items", "decoded", "ratio", "nesting", "gzip", "json", "encoding", "media"],
+)  # fmt: skip
+def test_every_note_has_a_kind_naming_its_limit_or_decoder(view, limits, cause):
+    ex = extract_request(view, limits)
+    assert cause in ex.causes, (ex.causes, ex.notes)
+    assert len(ex.causes) == len(set(ex.causes))
+    assert all(IMEI not in kind for kind in ex.causes)  # kinds come from the code, never from the request
+    assert_no_identifier_in_notes(ex)
+
+
+def test_time_budget_has_its_kind():
+    body = json.dumps([{"a": "QUJD" * 6, "i": str(i)} for i in range(20_000)]).encode()
+    ex = extract_request(request(body, "application/json"), unhurried(max_seconds=0.001, max_items=100_000))
+    assert "limit:max_seconds" in ex.causes
+
+
+def test_a_deliberate_media_skip_is_not_uninspected_but_a_limit_is():
+    png = extract_request(request(b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png"))
+    assert png.complete is False and png.causes == ("skipped:media",) and png.uninspected == ()
+    cut = extract_request(request(b"x" * 1000, "text/plain"), unhurried(max_body_bytes=100))
+    assert cut.uninspected == ("limit:max_body_bytes",)
+    assert extract_request(request(b'{"a": 1}', "application/json")).causes == ()
+
+
+def test_note_kinds_survive_suppressed_notes():
+    """40 parts whose gzip fails fill the notes; the invalid JSON after them is still a kind."""
+    parts = "".join(
+        f'--b\r\nContent-Disposition: form-data; name="p{i}"\r\nContent-Encoding: gzip\r\n\r\nnotgzip\r\n'
+        for i in range(40)
+    )
+    parts += '--b\r\nContent-Disposition: form-data; name="last"\r\nContent-Type: application/json\r\n\r\n{"a": 1\r\n--b--\r\n'
+    ex = extract_request(request(parts.encode(), "multipart/form-data; boundary=b"))
+    assert ex.notes[-1] == "further notes suppressed"
+    assert not any("json" in note for note in ex.notes)
+    assert ex.causes == ("decoder:gzip", "decoder:json")

@@ -144,6 +144,11 @@ def test_connection_refusal_by_sni_domain():
         ),
         ("name: p\ncountry_groups:\n  LOOP: {countries: [LOOP]}\ndefault: {}\n", "includes itself"),
         ("name: p\ndefault: {allow: [DE], deny: [CN]}\n", "not both"),
+        (
+            "name: p\ndefault: {}\nuninspected:\n  action: drop\n",
+            ":4: uninspected.action: Input should be 'log' or 'block'",
+        ),
+        ("name: p\ndefault: {}\nuninspected: {action: block, limits: []}\n", ":3: uninspected.limits: Extra inputs"),
     ],
 )
 def test_broken_policy_names_file_field_line_and_reason(tmp_path, text, expected):
@@ -213,3 +218,103 @@ def test_a_blocked_judgement_always_had_may_block(policy):
             assert may_block(d, tls, policy)
 
     check()
+
+
+# ------------------------------------------------------------------------------------------ uninspected
+
+CUT = ("limit:max_body_bytes",)
+
+
+def _with_uninspected(base: LoadedPolicy, action: str, **changes: object) -> LoadedPolicy:
+    data = base.policy.model_dump() | {"uninspected": {"action": action, "reason": "not fully inspected"}} | changes
+    return LoadedPolicy.of(Policy.model_validate(data))
+
+
+GDPR_FAIL_CLOSED = _with_uninspected(GDPR, "block")
+
+
+def test_uninspected_defaults_to_log(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("name: p\ndefault: {allow: [DE]}\n")
+    rule = load_policy(path).policy.uninspected
+    assert (rule.action, rule.reason) == ("log", "request could not be fully inspected")
+    assert GDPR.policy.uninspected.action == "log"
+
+
+def test_uninspected_block_is_read_from_the_file_and_shipped_where_promised(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("name: p\ndefault: {allow: [DE]}\nuninspected:\n  action: block\n  reason: fail closed here\n")
+    rule = load_policy(path).policy.uninspected
+    assert (rule.action, rule.reason) == ("block", "fail closed here")
+    assert STRICT.policy.uninspected.action == "block"
+    assert DOJ.policy.uninspected.action == "block"
+
+
+def test_uninspected_blocks_at_a_blockable_destination_and_names_the_causes():
+    j = judge([], dest("CN"), True, GDPR_FAIL_CLOSED, CUT + ("decoder:gzip",))
+    assert (j.verdict, j.action) == ("violation", "blocked")
+    (rule,) = j.rules
+    assert (rule.rule, rule.outcome, rule.action, rule.types) == ("uninspected", "violation", "block", ())
+    assert "limit:max_body_bytes" in rule.reason and "decoder:gzip" in rule.reason
+
+
+def test_uninspected_under_log_is_recorded_but_forwarded():
+    j = judge([], dest("CN"), True, GDPR, CUT)
+    assert (j.verdict, j.action, [(r.rule, r.action) for r in j.rules]) == (
+        "violation",
+        "logged",
+        [("uninspected", "log")],
+    )
+
+
+@pytest.mark.parametrize(
+    ("destination", "tls"),
+    [
+        (dest("DE"), True),  # allowed for every category
+        (dest("DE"), False),  # cleartext is only logged under gdpr-eea
+        (dest("US", host="x.googleapis.com"), True),  # every category covered by an exception
+        (dest("unknown"), True),  # unknown country only logged
+    ],
+    ids=["allowed", "cleartext-logged", "excepted", "unknown-logged"],
+)
+def test_uninspected_does_not_fire_where_an_identifier_would_not_be_blocked(destination, tls):
+    j = judge([], destination, tls, GDPR_FAIL_CLOSED, CUT)
+    assert (j.verdict, j.action, j.rules) == ("allowed", "logged", ())
+
+
+def test_uninspected_follows_each_category_and_transport_rule():
+    strict = _with_uninspected(STRICT, "block")
+    assert judge([], dest("NO"), False, strict, CUT).blocked  # cleartext blocks in lab-strict
+    assert not judge([], dest("NO"), True, strict, CUT).blocked
+    assert judge([], dest("unknown"), True, strict, CUT).blocked  # unknown country blocks there
+    # an exception for device identifiers only: subscriber identifiers to SG would still be blocked
+    device_only = [{"name": "dev-sg", "domains": ["hmdglobal.com"], "categories": ["device"], "legal_basis": "SCC"}]
+    narrow = _with_uninspected(GDPR, "block", exceptions=device_only)
+    assert judge([], dest("SG", host="act.hmdglobal.com"), True, narrow, CUT).blocked
+    assert not judge([], dest("SG", host="act.hmdglobal.com"), True, GDPR_FAIL_CLOSED, CUT).blocked
+
+
+def test_uninspected_does_not_fire_when_inspection_was_complete():
+    assert judge([], dest("CN"), True, GDPR_FAIL_CLOSED, ()) == judge([], dest("CN"), True, GDPR)
+    j = judge([hit("imei")], dest("CN"), True, GDPR_FAIL_CLOSED)
+    assert [r.rule for r in j.rules] == ["transfer.device"]
+
+
+def test_uninspected_beside_identifiers_adds_its_rule():
+    j = judge([hit("imei")], dest("CN"), True, GDPR_FAIL_CLOSED, CUT)
+    assert [r.rule for r in j.rules] == ["transfer.device", "uninspected"]
+
+
+@pytest.mark.parametrize("policy", [GDPR_FAIL_CLOSED, _with_uninspected(STRICT, "block"), DOJ], ids=lambda p: p.name)
+def test_uninspected_never_blocks_where_may_block_is_false(policy):
+    """What lets a large body be forwarded before it is judged stays true under fail closed."""
+    from residency_guard.policy import may_block
+
+    for country in ("CN", "DE", "NO", "US", "SG", "RU", "unknown"):
+        for host in ("a.example.com", "x.googleapis.com", "act.hmdglobal.com"):
+            for tls in (True, False):
+                d = dest(country, host=host)
+                if judge([], d, tls, policy, CUT).blocked:
+                    assert may_block(d, tls, policy)
+                else:
+                    assert not may_block(d, tls, policy) or policy.policy.uninspected.action == "log"

@@ -62,14 +62,18 @@ def _send(guard, origin, marker: str, body: bytes, content_type: str = "applicat
     return mine[0]
 
 
-def _notes(event: dict) -> str:
+def _notes(event: dict, cause: str) -> str:
+    """The event's notes, after checking it is incomplete and its causes name ``cause``, the limit."""
     assert event["inspection"]["complete"] is False
+    assert cause in event["inspection"]["causes"], event["inspection"]
+    # DE is allowed for every identifier: the uninspected rule has nothing to say there.
+    assert "uninspected" not in [r["rule"] for r in event["rules"]]
     return " | ".join(event["inspection"]["notes"])
 
 
 def test_body_larger_than_max_body_bytes(limited_guard, origin):
     body = orjson.dumps({"log": "x" * 8000})
-    notes = _notes(_send(limited_guard, origin, "body", body))
+    notes = _notes(_send(limited_guard, origin, "body", body), "limit:max_body_bytes")
     assert f"truncated at 4096 bytes of {len(body)}" in notes
 
 
@@ -77,7 +81,7 @@ def test_decoding_beyond_max_decoded_bytes(limited_guard, origin):
     inner = ("event " * 500).encode()  # 3000 bytes of text once decoded
     body = orjson.dumps({"payload": base64.b64encode(inner).decode()})
     assert len(body) < 4096
-    notes = _notes(_send(limited_guard, origin, "decoded", body))
+    notes = _notes(_send(limited_guard, origin, "decoded", body), "limit:max_decoded_bytes")
     assert "decoded-size limit (2048 bytes) reached" in notes
 
 
@@ -87,7 +91,7 @@ def test_encodings_nested_deeper_than_max_depth(limited_guard, origin):
         value = base64.b64encode(value)
     body = orjson.dumps({"blob": value.decode()})
     assert len(body) < 2048  # within the body and decoded-size limits
-    notes = _notes(_send(limited_guard, origin, "depth", body))
+    notes = _notes(_send(limited_guard, origin, "depth", body), "limit:max_depth")
     assert "decoding depth limit (3) reached" in notes
 
 
@@ -95,7 +99,7 @@ def test_more_values_than_max_items(limited_guard, origin):
     # The IMEI makes the document worth walking; its 200 siblings are all emitted (siblings decide verdicts).
     body = orjson.dumps({"imei": "352099001761481", **{f"k{i}": i for i in range(200)}})
     assert len(body) < 4096
-    notes = _notes(_send(limited_guard, origin, "items", body))
+    notes = _notes(_send(limited_guard, origin, "items", body), "limit:max_items")
     assert "field limit (50) reached" in notes
 
 
@@ -103,7 +107,7 @@ def test_inspection_longer_than_max_ms(hurried_guard, origin):
     body = orjson.dumps(
         [{"name": f"item{i}", "mac": f"a4:50:46:0f:{i >> 8:02x}:{i & 255:02x}", "n": i} for i in range(5000)]
     )
-    notes = _notes(_send(hurried_guard, origin, "budget", body))
+    notes = _notes(_send(hurried_guard, origin, "budget", body), "limit:max_seconds")
     assert "time budget (0.001 s) exceeded" in notes
 
 

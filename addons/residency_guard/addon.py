@@ -325,6 +325,20 @@ class ResidencyGuard:
 
     # ------------------------------------------------------------------------------------ hooks
 
+    async def requestheaders(self, flow: http.HTTPFlow) -> None:
+        """mitmproxy's ``stream_large_bodies`` marks a large body (known by its Content-Length) to be sent
+        on as it arrives, before ``request`` could judge it: a flow whose judgement could block it is
+        buffered instead. A chunked body only found large later is streamed by mitmproxy without a hook
+        (README: do not set the option with a fail-closed policy)."""
+        if self.inspector is None or not flow.request.stream:
+            return
+        try:
+            blockable = self.inspector.may_block(await self._connection_facts(flow))
+        except Exception:
+            blockable = True  # cannot tell: hold it, ``request`` judges it (or fails) with the body in hand
+        if blockable:
+            flow.request.stream = False
+
     async def request(self, flow: http.HTTPFlow) -> None:
         if self.inspector is None or flow.response is not None or flow.error is not None:
             return

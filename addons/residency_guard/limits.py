@@ -1,12 +1,25 @@
-"""Hard bounds on the work done per request.
+"""Hard bounds on the work done per request, and the kinds of notes that say inspection was cut short.
 
 Every bound that cuts inspection short must leave a note in ``Extraction.notes`` so the event says the
-request was only partially inspected; nothing is skipped silently.
+request was only partially inspected; nothing is skipped silently. Each note also has a *kind* from the
+vocabulary below, carried to the event (``inspection.causes``) and to the policy's ``uninspected`` rule:
+
+- ``limit:<field>``: a bound of ``Limits`` (``limit:max_body_bytes``, ``limit:max_decoded_bytes``,
+  ``limit:max_ratio``, ``limit:max_depth``, ``limit:max_items``, ``limit:max_seconds``), named after
+  the field so the option that raises it (``guard_max_…``) is easy to find;
+- ``limit:nesting``: a parser's own nesting cap (JSON, XML, protobuf, Python's recursion limit);
+- ``decoder:<name>``: a decoder that failed or had to guess (``decoder:gzip``, ``decoder:json``,
+  ``decoder:base64`` …; ``decoder:binary`` for bytes nothing could decode);
+- ``encoding:unknown``: a Content-Encoding the guard does not know;
+- ``skipped:media``: a media body left unread by design (a real image, audio, video or font);
+- ``error:extraction``: the extractor failed on the input (a bug, never a crash of the proxy).
+
+Kinds never contain input values: they are built from names in the code, not from the request.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,3 +41,29 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+_LIMIT_FIELDS = frozenset(f.name for f in fields(Limits))
+
+NESTING = "limit:nesting"
+UNKNOWN_ENCODING = "encoding:unknown"
+MEDIA_SKIPPED = "skipped:media"
+EXTRACTION_ERROR = "error:extraction"
+
+
+def limit_kind(field: str) -> str:
+    """The note kind of a ``Limits`` bound, e.g. ``limit:max_body_bytes``; a typo fails at once."""
+    if field not in _LIMIT_FIELDS:
+        raise ValueError(f"{field!r} is not a field of Limits")
+    return "limit:" + field
+
+
+def decoder_kind(name: str) -> str:
+    """The note kind of a decoder that failed or guessed, e.g. ``decoder:gzip``."""
+    return "decoder:" + name
+
+
+def fails_closed(kind: str) -> bool:
+    """Whether a note of this kind means part of the request went unread, so that a policy's
+    ``uninspected`` rule applies. A deliberate skip (``skipped:…``: a real image) does not."""
+    return not kind.startswith("skipped:")

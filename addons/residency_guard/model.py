@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PydField
 
 from . import idtypes as _idtypes
+from .limits import fails_closed
 
 IdentifierType = Literal[
     "imei",
@@ -68,14 +69,24 @@ class Field(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
-    """Everything extracted from one request, plus what could not be inspected and why."""
+    """Everything extracted from one request, plus what could not be inspected and why.
+
+    ``notes`` are for people (``body: truncated at 1048576 bytes of 2000000``); ``causes`` are their
+    kinds, once each, for rules and readers (``limit:max_body_bytes``; vocabulary in ``limits``).
+    """
 
     fields: tuple[Field, ...]
     notes: tuple[str, ...] = ()
+    causes: tuple[str, ...] = ()
 
     @property
     def complete(self) -> bool:
         return not self.notes
+
+    @property
+    def uninspected(self) -> tuple[str, ...]:
+        """The causes that left part of the request unread (``limits.fails_closed``)."""
+        return tuple(kind for kind in self.causes if fails_closed(kind))
 
 
 # ---------------------------------------------------------------------------------------------- detect
@@ -223,6 +234,11 @@ class IdentifierInfo(_EventModel):
 class InspectionInfo(_EventModel):
     complete: bool
     notes: list[str] = PydField(default_factory=list, description="what could not be inspected, and why")
+    causes: list[str] = PydField(
+        default_factory=list,
+        description="the notes' kinds, once each: limit:<Limits field> (limit:max_body_bytes …), limit:nesting, "
+        "decoder:<name>, encoding:unknown, skipped:media, error:extraction",
+    )
 
 
 class RuleInfo(_EventModel):

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from .detect import Detector
 from .extract import extract_request
 from .extract.dnsname import extract_dns_query, mask_query_name, without_joined_repeats
-from .limits import DEFAULT_LIMITS, Limits
+from .limits import DEFAULT_LIMITS, Limits, fails_closed
 from .locate import Locator, ip_or_none
 from .masking import Fingerprinter, mask, mask_text
 from .model import (
@@ -87,6 +87,8 @@ class EventSummary(NamedTuple):
     action: str
     rules: tuple[tuple[str, str, str], ...]
     """(rule, action, reason) of every rule that fired."""
+    uninspected: tuple[str, ...] = ()
+    """Kinds of what was left unread (``limit:max_body_bytes`` …; ``limits.fails_closed``), for the 451."""
 
     @classmethod
     def of(cls, event: Event) -> EventSummary:
@@ -100,6 +102,7 @@ class EventSummary(NamedTuple):
             verdict=event.verdict,
             action=event.action,
             rules=tuple((r.rule, r.action, r.reason) for r in event.rules),
+            uninspected=tuple(kind for kind in event.inspection.causes if fails_closed(kind)),
         )
 
 
@@ -153,7 +156,7 @@ class Inspector:
         extraction = extract_request(request, self.limits, self.detector.triggers)
         hits = tuple(self.detector.detect(extraction.fields, client_ip=conn.client_ip))
         destination = self.locate(conn)
-        judgement = judge(hits, destination, conn.tls, self.policy)
+        judgement = judge(hits, destination, conn.tls, self.policy, extraction.uninspected)
         event = None
         if hits or not extraction.complete:
             event = self._event(request, conn, destination, extraction, hits, judgement)
@@ -243,7 +246,9 @@ class Inspector:
             destination=self._destination_info(destination, conn),
             tls=conn.tls,
             identifiers=[self._identifier_info(h) for h in hits],
-            inspection=InspectionInfo(complete=extraction.complete, notes=list(extraction.notes)),
+            inspection=InspectionInfo(
+                complete=extraction.complete, notes=list(extraction.notes), causes=list(extraction.causes)
+            ),
             policy=self.policy.name,
             rules=[_rule_info(r) for r in judgement.rules],
             verdict=judgement.verdict,

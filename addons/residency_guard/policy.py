@@ -2,8 +2,9 @@
 
 A policy names country groups, says per identifier category where data may go, lists exceptions
 (registrable domains and/or ASNs with the legal basis that covers them), and says what happens to
-identifiers sent in cleartext and to destinations whose country is unknown. ``judge`` turns
-(hits, destination, transport, policy) into a verdict without any I/O.
+identifiers sent in cleartext and to destinations whose country is unknown, and what happens to a
+request that could not be fully inspected. ``judge`` turns (hits, what could not be inspected,
+destination, transport, policy) into a verdict without any I/O.
 """
 
 from __future__ import annotations
@@ -92,6 +93,15 @@ class UnknownCountryRule(_PolicyModel):
     reason: str = "destination country unknown"
 
 
+class UninspectedRule(_PolicyModel):
+    """A request that could not be fully inspected (a limit, an undecodable body, an unknown encoding),
+    sent where an identifier would be blocked: ``log`` forwards it (fail open), ``block`` answers 451
+    (fail closed). Destinations where an identifier would be allowed or only logged are not concerned."""
+
+    action: Action = "log"
+    reason: str = "request could not be fully inspected"
+
+
 class RefuseRule(_PolicyModel):
     """Destinations refused outright, at connection time, before a byte of payload is sent.
 
@@ -117,6 +127,7 @@ class Policy(_PolicyModel):
     exceptions: list[ExceptionRule] = Field(default_factory=list)
     cleartext: CleartextRule = Field(default_factory=CleartextRule)
     unknown_country: UnknownCountryRule = Field(default_factory=UnknownCountryRule)
+    uninspected: UninspectedRule = Field(default_factory=UninspectedRule)
     refuse: RefuseRule = Field(default_factory=RefuseRule)
 
     @field_validator("country_groups")
@@ -205,15 +216,60 @@ def load_policy(path: Path | str) -> LoadedPolicy:
 # ---------------------------------------------------------------------------------------------- judge
 
 
-def judge(hits: Sequence[Hit], destination: Destination, tls: bool, policy: LoadedPolicy) -> Judgement:
+def judge(
+    hits: Sequence[Hit],
+    destination: Destination,
+    tls: bool,
+    policy: LoadedPolicy,
+    uninspected: Sequence[str] = (),
+) -> Judgement:
     """Decide whether sending ``hits`` to ``destination`` breaches ``policy``. Pure.
 
     Each category of the hits is checked against its allow-list; a category that is not allowed may be
     rescued by an exception matching the destination's registrable domain or ASN (recorded with its
     legal basis). Identifiers in cleartext and unknown destination countries have their own rules.
+    ``uninspected`` lists the kinds of what could not be inspected (``Extraction.uninspected``); the
+    ``uninspected`` rule applies to them where ``uninspected_rule`` says.
     """
-    if not hits:
+    rules = _transfer_rules(hits, destination, tls, policy) if hits else []
+    if uninspected and (rule := uninspected_rule(uninspected, destination, tls, policy)) is not None:
+        rules.append(rule)
+    if not rules:
         return Judgement("allowed", "logged")
+    violations = [r for r in rules if r.outcome == "violation"]
+    verdict: Literal["allowed", "violation"] = "violation" if violations else "allowed"
+    action: Literal["logged", "blocked"] = "blocked" if any(r.action == "block" for r in violations) else "logged"
+    return Judgement(verdict, action, tuple(rules))
+
+
+def uninspected_rule(
+    causes: Sequence[str], destination: Destination, tls: bool, policy: LoadedPolicy
+) -> RuleHit | None:
+    """The ``uninspected`` rule for a request whose ``causes`` (limit and decoder kinds) kept part of it
+    from being read, or None where that cannot matter. Pure.
+
+    Failing closed means treating the unread part as if it held an identifier. So the rule applies
+    exactly where an identifier would be a violation that the policy *blocks* (``may_block``):
+
+    - device, subscriber, online, location: the destination's country is not allowed for the
+      category (allow-list, or on its deny-list), no exception covers that category at that domain,
+      ASN and country, and the category's rule blocks;
+    - a destination of unknown country, when ``unknown_country`` blocks (whatever the category);
+    - plain HTTP, when the ``cleartext`` rule is enabled and blocks (whatever the destination).
+
+    Where every identifier would be allowed, or its violation only logged, the policy already lets an
+    identifier through, so an unread part cannot make things worse: the rule does not fire there (the
+    event still says the request was not fully inspected). It never blocks where ``may_block`` is
+    False, which keeps ``may_block``'s promise to the forward-then-judge path.
+    """
+    if not causes or not may_block(destination, tls, policy):
+        return None
+    rule = policy.policy.uninspected
+    return RuleHit("uninspected", "violation", rule.action, f"{rule.reason} ({', '.join(causes)})")
+
+
+def _transfer_rules(hits: Sequence[Hit], destination: Destination, tls: bool, policy: LoadedPolicy) -> list[RuleHit]:
+    """The rules the identifiers themselves fire: per category, unknown country, cleartext."""
     p = policy.policy
     rules: list[RuleHit] = []
     types_by_category: dict[Category, list[str]] = {}
@@ -253,18 +309,15 @@ def judge(hits: Sequence[Hit], destination: Destination, tls: bool, policy: Load
     if not tls and p.cleartext.enabled:
         all_types = tuple(t for ts in types_by_category.values() for t in ts)
         rules.append(RuleHit("cleartext", "violation", p.cleartext.action, p.cleartext.reason, all_types))
-
-    violations = [r for r in rules if r.outcome == "violation"]
-    verdict: Literal["allowed", "violation"] = "violation" if violations else "allowed"
-    action: Literal["logged", "blocked"] = "blocked" if any(r.action == "block" for r in violations) else "logged"
-    return Judgement(verdict, action, tuple(rules))
+    return rules
 
 
 def may_block(destination: Destination, tls: bool, policy: LoadedPolicy) -> bool:
     """Whether any identifiers at all, sent to ``destination``, could get a request blocked. Pure.
 
     False means the judgement cannot change what happens to the request, so it may be forwarded
-    before it is judged. For every set of hits, ``judge(...).blocked`` implies this is True.
+    before it is judged. For every set of hits, and whatever could not be inspected,
+    ``judge(...).blocked`` implies this is True (the ``uninspected`` rule fires only where it is).
     """
     p = policy.policy
     if not tls and p.cleartext.enabled and p.cleartext.action == "block":

@@ -19,6 +19,13 @@ def block_response(summary: EventSummary | None) -> http.Response:
             identifier_types=list(summary.types),
             rules=[{"rule": rule, "reason": reason} for rule, action, reason in summary.rules if action == "block"],
         )
+        if any(rule == "uninspected" and action == "block" for rule, action, _ in summary.rules):
+            # Blocked for what could not be read, not for what was found: say so, and which limit or
+            # decoder, so whoever sent it knows what to change (kinds only, never input values).
+            body["uninspected"] = {
+                "message": "blocked because the request could not be fully inspected",
+                "causes": list(summary.uninspected),
+            }
     return http.Response.make(451, orjson.dumps(body), {"Content-Type": "application/json"})
 
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from ..limits import DEFAULT_LIMITS, Limits
+from ..limits import DEFAULT_LIMITS, EXTRACTION_ERROR, NESTING, UNKNOWN_ENCODING, Limits, limit_kind
 from ..model import Extraction, RequestView
 
 if TYPE_CHECKING:
@@ -48,6 +48,8 @@ from .sniff import shown_name
 from .walker import CODINGS, TRANSFORM_STEPS, Walker, _Stop
 
 __all__ = ["SKIPPED_HEADERS", "TRANSFORM_STEPS", "extract_request"]
+
+_BODY_BYTES = limit_kind("max_body_bytes")  # the URL and each header are cut at the body's bound too
 
 SKIPPED_HEADERS = frozenset(
     {
@@ -84,15 +86,15 @@ def extract_request(
     except _Stop:
         pass
     except RecursionError:
-        walker.note("request", (), "nesting too deep; rest not inspected")
+        walker.note("request", (), "nesting too deep; rest not inspected", NESTING)
     except Exception as exc:  # noqa: BLE001 - last resort: the guard must judge every request
-        walker.note("request", (), f"extraction error ({type(exc).__name__}); rest not inspected")
-    return Extraction(tuple(walker.fields), tuple(walker.notes))
+        walker.note("request", (), f"extraction error ({type(exc).__name__}); rest not inspected", EXTRACTION_ERROR)
+    return Extraction(tuple(walker.fields), tuple(walker.notes), tuple(walker.causes))
 
 
 def _url(walker: Walker, url: str, limits: Limits) -> None:
     if len(url) > limits.max_body_bytes:
-        walker.note("url", (), f"truncated at {limits.max_body_bytes} characters of {len(url)}")
+        walker.note("url", (), f"truncated at {limits.max_body_bytes} characters of {len(url)}", _BODY_BYTES)
         url = url[: limits.max_body_bytes]
     # Split by hand rather than urlsplit: it raises on malformed hosts, and the host is not wanted.
     scheme_end = url.find("://", 0, 32)
@@ -129,7 +131,7 @@ def _headers(walker: Walker, headers: tuple[tuple[str, str], ...], limits: Limit
         if lname in SKIPPED_HEADERS or not value:
             continue
         if len(value) > limits.max_body_bytes:
-            walker.note(f"header[{index}]", (), f"truncated at {limits.max_body_bytes} characters")
+            walker.note(f"header[{index}]", (), f"truncated at {limits.max_body_bytes} characters", _BODY_BYTES)
             value = value[: limits.max_body_bytes]
         where = f"header.{lname}" if shown_name(lname) is not None else f"header[{index}]"
         if lname == "cookie":
@@ -164,7 +166,7 @@ def _body(walker: Walker, request: RequestView, limits: Limits) -> None:
     if not data:
         return
     if len(data) > limits.max_body_bytes:
-        walker.note("body", (), f"truncated at {limits.max_body_bytes} bytes of {len(data)}")
+        walker.note("body", (), f"truncated at {limits.max_body_bytes} bytes of {len(data)}", _BODY_BYTES)
         data = data[: limits.max_body_bytes]
     content_type = request.header("content-type")
     chain: tuple[str, ...] = ()
@@ -174,7 +176,7 @@ def _body(walker: Walker, request: RequestView, limits: Limits) -> None:
         if step is None:
             plain = coding.isascii() and coding.replace("-", "").isalnum() and len(coding) <= 20
             shown = coding if plain and shown_name(coding) is not None else "?"
-            walker.note("body", chain, f"content-encoding {shown} not supported; body sniffed as is")
+            walker.note("body", chain, f"content-encoding {shown} not supported; body sniffed as is", UNKNOWN_ENCODING)
             break
         if walker.too_deep("body", chain):
             return

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from ..limits import DEFAULT_LIMITS, Limits
+from ..limits import DEFAULT_LIMITS, EXTRACTION_ERROR, Limits, decoder_kind
 from ..model import DnsQueryView, Extraction, Hit
 from .base32 import base32_bytes
 from .walker import Walker, _Stop
@@ -40,7 +40,7 @@ def extract_dns_query(
     walker = Walker(limits, gate)
     name = query.name.rstrip(".")
     if len(name) > MAX_NAME_LENGTH:
-        walker.note("qname", (), f"longer than {MAX_NAME_LENGTH} characters ({len(name)}); cut")
+        walker.note("qname", (), f"longer than {MAX_NAME_LENGTH} characters ({len(name)}); cut", decoder_kind("dns"))
         name = name[:MAX_NAME_LENGTH]
     labels = name.split(".")
     try:
@@ -52,8 +52,8 @@ def extract_dns_query(
     except _Stop:
         pass
     except Exception as exc:  # noqa: BLE001 - last resort: the guard must judge every query
-        walker.note("qname", (), f"extraction error ({type(exc).__name__}); rest not inspected")
-    return Extraction(tuple(walker.fields), tuple(walker.notes))
+        walker.note("qname", (), f"extraction error ({type(exc).__name__}); rest not inspected", EXTRACTION_ERROR)
+    return Extraction(tuple(walker.fields), tuple(walker.notes), tuple(walker.causes))
 
 
 def _label(walker: Walker, where: str, chain: tuple[str, ...], label: str) -> None:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from json import decoder as _json_decoder
 from typing import TYPE_CHECKING, cast
 
+from ..limits import NESTING
 from .jsondecode import JSON_DECODER, JSON_MAX_NESTING
 from .sniff import MAY_BE_ENCODED_SHORT, MIN_BASE64, json_member
 
@@ -54,7 +55,7 @@ def _container(
 ) -> int:  # fmt: skip
     members, end = _object_members(s, i) if s[i] == "{" else _array_members(s, i)
     if depth >= JSON_MAX_NESTING:
-        walker.note(where, chain, f"json nested deeper than {JSON_MAX_NESTING} levels; inner values skipped")
+        walker.note(where, chain, f"json nested deeper than {JSON_MAX_NESTING} levels; inner values skipped", NESTING)
         return end
     later: list[tuple[int, str, str | None]] = []
     prefix = "json:" + path

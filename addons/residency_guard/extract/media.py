@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..limits import MEDIA_SKIPPED
 from .sniff import shown_name
 
 if TYPE_CHECKING:
@@ -92,7 +93,9 @@ def walk_media(walker: Walker, where: str, chain: tuple[str, ...], key: str | No
     if runs:
         walker.emit(where, chain + ("media-strings",), runs, key)
         walker.json_in_runs(where, chain + ("media-strings",), key, runs)
-    walker.note(where, chain, f"{name} media data not decoded; its metadata and printable strings inspected")
+    walker.note(
+        where, chain, f"{name} media data not decoded; its metadata and printable strings inspected", MEDIA_SKIPPED
+    )
     return True
 
 

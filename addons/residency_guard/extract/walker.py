@@ -37,7 +37,7 @@ from xml.etree.ElementTree import Element, ParseError, XMLParser
 import defusedxml.ElementTree as DefusedET
 from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
 
-from ..limits import Limits
+from ..limits import NESTING, Limits, decoder_kind, limit_kind
 from ..model import Field
 
 if TYPE_CHECKING:
@@ -99,6 +99,11 @@ TRANSFORM_STEPS = frozenset(
      "jwt", "quoted-printable"}
 )  # fmt: skip
 """Chain steps that produce new bytes (charged to ``max_decoded_bytes``); the rest slice or parse."""
+
+# Note kinds (``limits``) used more than once here.
+_ITEMS, _SECONDS, _DECODED = limit_kind("max_items"), limit_kind("max_seconds"), limit_kind("max_decoded_bytes")
+_DEPTH, _RATIO = limit_kind("max_depth"), limit_kind("max_ratio")
+_XML, _MULTIPART = decoder_kind("xml"), decoder_kind("multipart")
 
 
 _new_field = tuple.__new__
@@ -210,6 +215,9 @@ class Walker:
         self._spans_of: tuple[str | None, Spans | None] = (None, None)
         self.fields: list[Field] = []
         self.notes: list[str] = []
+        self.causes: dict[str, None] = {}
+        """Kinds of the notes, in order of first occurrence (a dict as an ordered set); bounded by the
+        vocabulary, so kept even when notes past ``MAX_NOTES`` are suppressed."""
         self.decoded = 0
         self.exhausted = False
         self.deadline = time.perf_counter() + limits.max_seconds
@@ -219,8 +227,10 @@ class Walker:
 
     # ------------------------------------------------------------------------------------ bookkeeping
 
-    def note(self, where: str, chain: tuple[str, ...], message: str) -> None:
-        """Record what was not inspected. ``message`` must never contain input values."""
+    def note(self, where: str, chain: tuple[str, ...], message: str, kind: str) -> None:
+        """Record what was not inspected. ``message`` must never contain input values; ``kind`` says
+        which limit or decoder (vocabulary in ``limits``), for the policy and the event."""
+        self.causes.setdefault(kind)
         text = f"{'|'.join((where, *chain))}: {message}"
         if text in self._noted:
             return
@@ -233,7 +243,7 @@ class Walker:
     def emit(self, where: str, chain: tuple[str, ...], value: str, key: str | None) -> None:
         fields = self.fields
         if len(fields) >= self._max_items:
-            self.note("request", (), f"field limit ({self._max_items}) reached; rest not inspected")
+            self.note("request", (), f"field limit ({self._max_items}) reached; rest not inspected", _ITEMS)
             raise _Stop
         if not value.isascii() and (folded := fold(value)) is not value:
             value, chain = folded, chain + (FOLD_STEP,)
@@ -243,7 +253,9 @@ class Walker:
 
     def check_time(self) -> None:
         if time.perf_counter() > self.deadline:
-            self.note("request", (), f"time budget ({self.limits.max_seconds:g} s) exceeded; rest not inspected")
+            self.note(
+                "request", (), f"time budget ({self.limits.max_seconds:g} s) exceeded; rest not inspected", _SECONDS
+            )
             raise _Stop
 
     def spend(self, where: str, chain: tuple[str, ...], size: int) -> bool:
@@ -254,6 +266,7 @@ class Walker:
                 self.note(
                     where, chain,
                     f"decoded-size limit ({self.limits.max_decoded_bytes} bytes) reached; further encodings not decoded",
+                    _DECODED,
                 )  # fmt: skip
             return False
         self.decoded += size
@@ -262,7 +275,7 @@ class Walker:
     def too_deep(self, where: str, chain: tuple[str, ...]) -> bool:
         if len(chain) < self._max_depth:
             return False
-        self.note(where, (), f"decoding depth limit ({self._max_depth}) reached; deeper encodings not decoded")
+        self.note(where, (), f"decoding depth limit ({self._max_depth}) reached; deeper encodings not decoded", _DEPTH)
         return True
 
     # ------------------------------------------------------------------------------------------ values
@@ -365,7 +378,7 @@ class Walker:
         strict = JSONISH.match(decoded) is not None
         self.text(where, chain + ("base64",), key, decoded, strict=strict)
         problems = ([f"{stray} characters outside the alphabet"] if stray else []) + (["length not a whole number of bytes"] if short else [])  # fmt: skip
-        self.note(where, chain, f"base64 invalid ({', '.join(problems)}); decoded after repair")
+        self.note(where, chain, f"base64 invalid ({', '.join(problems)}); decoded after repair", decoder_kind("base64"))
         self.emit(where, chain, s, key)
         return True
 
@@ -432,22 +445,24 @@ class Walker:
             return None
         if result.error:
             kept = f"; {len(result.data)} bytes decoded before it" if result.data else ""
-            self.note(where, chain, f"{coding} decode failed ({result.error}){kept}")
+            self.note(where, chain, f"{coding} decode failed ({result.error}){kept}", decoder_kind(coding))
         if result.cut:
             if ratio_cap < room:
                 self.note(
                     where, chain,
                     f"{coding} expands more than {self.limits.max_ratio}:1 (decompression bomb?); "
                     f"cut at {len(result.data)} bytes",
+                    _RATIO,
                 )  # fmt: skip
             else:
                 self.exhausted = True
                 self.note(
                     where, chain,
                     f"{coding} output reached the decoded-size limit ({self.limits.max_decoded_bytes} bytes); cut",
+                    _DECODED,
                 )  # fmt: skip
         if result.timed_out:
-            self.note(where, chain, f"{coding} decoding ran out of time; cut at {len(result.data)} bytes")
+            self.note(where, chain, f"{coding} decoding ran out of time; cut at {len(result.data)} bytes", _SECONDS)
             raise _Stop
         if not result.data and result.error:
             return None
@@ -464,10 +479,10 @@ class Walker:
             if exc.msg == "Extra data" and "\n" in s and self.ndjson(where, chain, s):
                 return True
             if strict:
-                self.note(where, chain, f"json invalid at char {exc.pos} ({exc.msg})")
+                self.note(where, chain, f"json invalid at char {exc.pos} ({exc.msg})", decoder_kind("json"))
             return False
         except RecursionError:
-            self.note(where, chain, "json nested too deeply to parse; kept as text")
+            self.note(where, chain, "json nested too deeply to parse; kept as text", NESTING)
             return False
         if isinstance(obj, str):
             self.text(where, chain + ("json:$",), key, obj)
@@ -497,7 +512,7 @@ class Walker:
         """A JSON object or array walked where the gate's triggers are, straight from its text; False
         (nothing emitted) when ``s`` is not exactly one, which ``json_text`` then parses and explains."""
         assert self.gate is not None
-        fields, notes = len(self.fields), len(self.notes)
+        fields, notes, causes = len(self.fields), len(self.notes), dict(self.causes)
         try:
             end = walk_pruned(self, where, chain, s, self._spans(s))
             if json_space_at(s, end).end() == len(s):
@@ -505,6 +520,7 @@ class Walker:
         except (ValueError, StopIteration, IndexError, RecursionError):
             pass
         del self.fields[fields:], self.notes[notes:]
+        self.causes = causes
         return False
 
     def walk_json_text(self, where: str, chain: tuple[str, ...], obj: list[Any], s: str) -> None:
@@ -536,7 +552,7 @@ class Walker:
                 if not parsed:
                     return False
                 pos = f" at char {exc.pos}" if isinstance(exc, json.JSONDecodeError) else ""
-                self.note(where, chain, f"ndjson line {index} invalid{pos}; kept as text")
+                self.note(where, chain, f"ndjson line {index} invalid{pos}; kept as text", decoder_kind("ndjson"))
                 self.emit(where, step, line, None)
                 continue
             parsed += 1
@@ -560,7 +576,9 @@ class Walker:
         while stack:
             node, path, key, depth = stack.pop()
             if depth >= JSON_MAX_NESTING:
-                self.note(where, chain, f"json nested deeper than {JSON_MAX_NESTING} levels; inner values skipped")
+                self.note(
+                    where, chain, f"json nested deeper than {JSON_MAX_NESTING} levels; inner values skipped", NESTING
+                )
                 continue
             later: list[tuple[list[Any], str, str | None, int]] = []
             prefix = "json:" + path
@@ -690,19 +708,19 @@ class Walker:
                 self.check_time()
             root = parser.close()
         except EntitiesForbidden:
-            self.note(where, chain, "xml entity declarations refused (entity expansion attack?); kept as text")
+            self.note(where, chain, "xml entity declarations refused (entity expansion attack?); kept as text", _XML)
             return False
         except ExternalReferenceForbidden:
-            self.note(where, chain, "xml external reference refused; kept as text")
+            self.note(where, chain, "xml external reference refused; kept as text", _XML)
             return False
         except ParseError as exc:
             if strict:
                 line, column = getattr(exc, "position", (0, 0))
-                self.note(where, chain, f"xml invalid at line {line}, column {column}")
+                self.note(where, chain, f"xml invalid at line {line}, column {column}", _XML)
             return False
         except (DefusedXmlException, ValueError, RecursionError):
             if strict:
-                self.note(where, chain, "xml could not be parsed")
+                self.note(where, chain, "xml could not be parsed", _XML)
             return False
         self.walk_xml(where, chain, root)
         return True
@@ -728,7 +746,12 @@ class Walker:
                 self.text(where, chain + ("xml:" + path,), named or tag, element.text.strip())
             if len(element):
                 if depth + 1 >= XML_MAX_NESTING:
-                    self.note(where, chain, f"xml nested deeper than {XML_MAX_NESTING} levels; inner elements skipped")
+                    self.note(
+                        where,
+                        chain,
+                        f"xml nested deeper than {XML_MAX_NESTING} levels; inner elements skipped",
+                        NESTING,
+                    )
                 else:
                     stack.append(self._xml_children(where, chain, element, path, depth + 1))
             self.check_time()
@@ -789,13 +812,18 @@ class Walker:
                 return
             if kind in ("", "protobuf", "grpc"):
                 runs = printable_runs(data, len(data))
-                self.note(where, chain, f"binary content not decoded ({len(data)} bytes); printable strings kept")
+                self.note(
+                    where,
+                    chain,
+                    f"binary content not decoded ({len(data)} bytes); printable strings kept",
+                    decoder_kind("binary"),
+                )
                 if runs:
                     self.emit(where, chain + ("strings",), runs, key)
                     self.json_in_runs(where, chain + ("strings",), key, runs)
                 return
             if text is None:
-                self.note(where, chain, "invalid UTF-8; undecodable bytes replaced")
+                self.note(where, chain, "invalid UTF-8; undecodable bytes replaced", decoder_kind("utf-8"))
                 text = data.decode("utf-8", errors="replace")
         assert text is not None  # undecodable is binary, and replaced above
         self.typed_text(where, chain, key, text, kind)
@@ -845,7 +873,7 @@ class Walker:
                         self.text(where, chain + (f"csv[{index}].{names[column] or column}",), names[column], cell)
                 self.check_time()
         except csv.Error as e:
-            self.note(where, chain, f"csv invalid ({e}); rest not inspected")
+            self.note(where, chain, f"csv invalid ({e}); rest not inspected", decoder_kind("csv"))
         return True
 
     def binary(self, where: str, chain: tuple[str, ...], key: str | None, data: bytes, kind: str) -> bool:
@@ -879,10 +907,10 @@ class Walker:
             walked = protobuf.walk(data, max_nesting=min(32, 4 * self._max_depth), max_items=remaining + 1)
         except protobuf.ProtobufError as exc:
             if not quiet:
-                self.note(where, chain, f"protobuf invalid ({exc})")
+                self.note(where, chain, f"protobuf invalid ({exc})", decoder_kind("protobuf"))
             return False
         if walked.too_deep:
-            self.note(where, chain, "protobuf nested too deeply; inner messages skipped")
+            self.note(where, chain, "protobuf nested too deeply; inner messages skipped", NESTING)
         for scalar in walked.scalars:
             step = chain + ("protobuf:" + scalar.path,)
             if scalar.kind == "string":
@@ -910,7 +938,7 @@ class Walker:
                 self.text(where, step + ("trailers",), None, message.data.decode("latin-1"))
             elif message.compressed:
                 if not self.binary(where, step, None, message.data, "grpc"):
-                    self.note(where, step, "compressed grpc message not decoded")
+                    self.note(where, step, "compressed grpc message not decoded", decoder_kind("grpc"))
             elif message.data:
                 self.protobuf(where, step, message.data)
         return True
@@ -918,12 +946,12 @@ class Walker:
     def multipart(self, where: str, chain: tuple[str, ...], data: bytes, boundary: str | None) -> None:
         raw_boundary = boundary.encode("latin-1", "replace") if boundary else mp.guess_boundary(data)
         if not raw_boundary:
-            self.note(where, chain, "multipart without boundary; read as text")
+            self.note(where, chain, "multipart without boundary; read as text", _MULTIPART)
             self.content(where, chain, None, data, "text/plain")
             return
         split = mp.split(data, raw_boundary, MAX_MULTIPART_PARTS)
         if split.problem:
-            self.note(where, chain, f"multipart: {split.problem}")
+            self.note(where, chain, f"multipart: {split.problem}", _MULTIPART)
         if not split.parts:
             self.content(where, chain, None, data, "text/plain")
             return
@@ -941,7 +969,7 @@ class Walker:
                     body = binascii.a2b_base64(body) if transfer == "base64" else binascii.a2b_qp(body)
                     step += (transfer,)
                 except binascii.Error:
-                    self.note(where, step, f"{transfer} transfer encoding invalid")
+                    self.note(where, step, f"{transfer} transfer encoding invalid", decoder_kind(transfer))
             coding = CODINGS.get(part.headers.get("content-encoding", "").strip().lower())
             if coding:
                 inflated = self.inflate(coding, body, where, step)
