@@ -90,7 +90,9 @@ def origin_server(host: str) -> Iterator[Origin]:
         def _handle(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            origin.received.append({"method": self.command, "path": self.path, "body": body})
+            origin.received.append(
+                {"method": self.command, "path": self.path, "body": body, "headers": list(self.headers.items())}
+            )
             reply = b'{"resultCode":"0","resultDesc":"Success"}'
             self.send_response(200)
             self.send_header("Content-Type", "application/json")

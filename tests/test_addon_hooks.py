@@ -355,3 +355,19 @@ def test_an_unrelated_option_builds_nothing(tctx) -> None:
     tctx.configure(tctx.guard, showhost=True)
     assert (tctx.guard.inspector, tctx.guard.writer) == (inspector, writer)
     assert len(_records(tctx, "session")) == 1
+
+
+def test_request_view_carries_trailers_fragment_and_the_host_header():
+    """What mitmproxy forwards is what the view holds: HTTP/2 trailers, a fragment kept in the path,
+    the host the Host header names (tests/test_e2e_guard.py checks the wire for HTTP/1)."""
+    from residency_guard.flowfacts import request_view
+
+    flow = tflow.tflow()
+    flow.request.path = "/reg#imei=352099001761481"
+    flow.request.headers["Host"] = "352099001761481.zzhc.example"
+    flow.request.trailers = http.Headers([(b"X-Imei", b"352099001761481")])
+    view = request_view(flow)
+    assert view.trailers == (("X-Imei", "352099001761481"),)
+    assert view.url.endswith("/reg#imei=352099001761481")
+    assert "//352099001761481.zzhc.example" in view.url
+    assert request_view(tflow.tflow()).trailers == ()

@@ -436,13 +436,11 @@ CASES_PARTS = [
         "parts-accept-language-imei",
         _header("Accept-Language", f"en-US, x-{IMEI_SAMSUNG};q=0.5", "imei", IMEI_SAMSUNG),
         cls=PARTS,
-        known_gap=True,
     ),
     case(
         "parts-cache-control-mac",
         _header("Cache-Control", f'no-cache, dev="{MAC_APPLE}"', "mac", MAC_APPLE),
         cls=PARTS,
-        known_gap=True,
     ),
     case(
         "parts-date-imei",
@@ -455,23 +453,20 @@ CASES_PARTS = [
         "parts-if-modified-since-iccid",
         _header("If-Modified-Since", f"{ICCID_ZZHC}", "iccid", ICCID_ZZHC),
         cls=PARTS,
-        known_gap=True,
     ),
-    case("parts-dnt-imei", _header("DNT", IMEI_SAMSUNG, "imei", IMEI_SAMSUNG), cls=PARTS, known_gap=True),
+    case("parts-dnt-imei", _header("DNT", IMEI_SAMSUNG, "imei", IMEI_SAMSUNG), cls=PARTS),
     case(
         "parts-priority-imsi",
         _header("Priority", f"u=3, i, d={IMSI_CMCC}", "imsi", IMSI_CMCC),
         cls=PARTS,
-        known_gap=True,
     ),
-    case("parts-expect-imei", _header("Expect", f"dev={IMEI_ZZHC}", "imei", IMEI_ZZHC), cls=PARTS, known_gap=True),
+    case("parts-expect-imei", _header("Expect", f"dev={IMEI_ZZHC}", "imei", IMEI_ZZHC), cls=PARTS),
     case("parts-te-mac", _header("TE", f"trailers, x-{MAC_GOOGLE}", "mac", MAC_GOOGLE), cls=PARTS, known_gap=True),
-    case("parts-upgrade-imei", _header("Upgrade", f"dev/{IMEI_GSMA}", "imei", IMEI_GSMA), cls=PARTS, known_gap=True),
+    case("parts-upgrade-imei", _header("Upgrade", f"dev/{IMEI_GSMA}", "imei", IMEI_GSMA), cls=PARTS),
     case(
         "parts-proxy-authorization-imei",
         _header("Proxy-Authorization", f"Bearer {IMEI_SAMSUNG}", "imei", IMEI_SAMSUNG),
         cls=PARTS,
-        known_gap=True,
     ),
     case(
         "parts-referer-iccid",
@@ -481,24 +476,21 @@ CASES_PARTS = [
     case("parts-origin-imei", _header("Origin", f"http://{IMEI_ZZHC}.app.example", "imei", IMEI_ZZHC), cls=PARTS),
     case("parts-x-custom-mac", _header("X-Device-Wifi", MAC_ZZHC, "mac", MAC_ZZHC), cls=PARTS),
     case("control-parts-x-custom-imei", _header("X-Device-Id", IMEI_SAMSUNG, "imei", IMEI_SAMSUNG), cls=PARTS),
-    case("parts-header-name-imei", _header(f"X-{IMEI_GSMA}", "1", "imei", IMEI_GSMA), cls=PARTS, known_gap=True),
+    case("parts-header-name-imei", _header(f"X-{IMEI_GSMA}", "1", "imei", IMEI_GSMA), cls=PARTS),
     case(
         "parts-content-type-param-imei",
         Case("imei", IMEI_SAMSUNG, headers={"Content-Type": f"application/json; imei={IMEI_SAMSUNG}"}, content=b"{}"),
         cls=PARTS,
-        known_gap=True,
     ),
     case(
         "parts-host-label-imei",
         _header("Host", f"{IMEI_ZZHC}.zzhc.example", "imei", IMEI_ZZHC),
         cls=PARTS,
-        known_gap=True,
     ),
     case(
         "parts-url-fragment-imei",
         Case("imei", IMEI_GSMA, raw=_raw_post(target_suffix=f"#imei={IMEI_GSMA}", method="GET"), leak_check=True),
         cls=PARTS,
-        known_gap=True,
     ),
     case(
         "parts-chunk-extension-imei",
@@ -510,7 +502,7 @@ CASES_PARTS = [
         ),
         cls=PARTS,
     ),
-    case("parts-method-token-imei", Case("imei", IMEI_ZZHC, method=f"X{IMEI_ZZHC}"), cls=PARTS, known_gap=True),
+    case("parts-method-token-imei", Case("imei", IMEI_ZZHC, method=f"X{IMEI_ZZHC}"), cls=PARTS),
 ]
 
 

@@ -55,6 +55,11 @@ def field_at(ex: Extraction, location: str):
     return matches[0]
 
 
+def body_fields(ex: Extraction) -> tuple:
+    """The fields from the body: the request's other parts (method, host labels, headers) add their own."""
+    return tuple(f for f in ex.fields if f.where == "body")
+
+
 # ------------------------------------------------------------------------------------- flagship case
 
 ZZHC_PAYLOAD = {
@@ -97,7 +102,7 @@ def test_zzhc_without_content_type_is_sniffed():
 # ---------------------------------------------------------------------------------------------- URL
 
 
-def test_query_parameters_and_host_not_a_field():
+def test_query_parameters():
     ex = extract_request(
         request(url="https://imei-collector.example.test/a?imei=" + IMEI + "&mac=a4%3A50%3A46%3A1e%3A2b%3A3c&empty=")
     )
@@ -105,7 +110,42 @@ def test_query_parameters_and_host_not_a_field():
     assert (f.value, f.key, f.chain) == (IMEI, "imei", ())
     assert field_at(ex, "query.mac").value == MAC
     assert "query.empty" not in values(ex)
-    assert not any("imei-collector" in f.value for f in ex.fields)
+
+
+def test_host_labels_are_fields():
+    ex = extract_request(request(url=f"http://{IMEI}.zzhc.example:8080/reg"))
+    v = values(ex)
+    assert [v[f"host.label[{i}]"] for i in range(3)] == [[IMEI], ["zzhc"], ["example"]]
+    assert not any("8080" in f.value for f in ex.fields if f.where.startswith("host"))
+
+
+def test_an_ip_literal_host_has_no_labels():
+    for url in ("http://192.0.2.1:8080/x", "http://[2001:db8::1]:443/x", "tcp://198.51.100.7:9999/"):
+        assert not any(f.where.startswith("host") for f in extract_request(request(url=url)).fields), url
+
+
+def test_userinfo_is_a_field():
+    ex = extract_request(request(url=f"http://{IMEI}:pw@h.test/"))
+    assert field_at(ex, "userinfo").value == f"{IMEI}:pw"
+    assert values(ex)["host.label[0]"] == ["h"]
+
+
+def test_fragment_is_read_like_a_form():
+    ex = extract_request(request(url=f"http://h.test/app?x=1#imei={IMEI}&mac=a4%3A50%3A46%3A1e%3A2b%3A3c"))
+    assert field_at(ex, "fragment|form:imei").value == IMEI
+    assert field_at(ex, "fragment|form:mac").value == MAC
+    assert field_at(ex, "query.x").value == "1"
+    assert not any("#" in f.value for f in ex.fields if f.where == "query.x")
+
+
+def test_bare_fragment_token():
+    ex = extract_request(request(url=f"http://h.test/#{IMEI}"))
+    assert values(ex)["fragment"] == [IMEI]
+
+
+def test_method_token_is_a_field():
+    ex = extract_request(RequestView(f"X{IMEI}", "http://h.test/", ()))
+    assert values(ex)["method"] == [f"X{IMEI}"]
 
 
 def test_path_segments_unquoted_and_key_value_pairs():
@@ -153,25 +193,72 @@ def test_query_param_with_percent_escaped_text_keeps_both_forms():
 # -------------------------------------------------------------------------------------------- headers
 
 
-def test_headers_skipped_and_kept():
-    ex = extract_request(
-        request(
-            headers=(
-                ("Host", "h.test"),
-                ("Content-Length", "0"),
-                ("Accept-Encoding", "gzip"),
-                ("Connection", "keep-alive"),
-                ("X-Device-Id", IMEI),
-                ("User-Agent", "Dalvik/2.1.0 (Linux; U; Android 9; TA-1046)"),
-            )
-        )
+def test_every_header_is_a_field():
+    # no name is trusted to be harmless: a firmware hides data in the part nobody reads
+    headers = (
+        ("Content-Length", "0"),
+        ("Accept-Encoding", "gzip"),
+        ("Connection", "keep-alive"),
+        ("Date", f"Sun, 06 Dec 2026 10:00:00 GMT {IMEI}"),
+        ("Accept-Language", f"en-US, x-{IMEI};q=0.5"),
+        ("TE", "trailers"),
+        ("X-Device-Id", IMEI),
+        ("User-Agent", "Dalvik/2.1.0 (Linux; U; Android 9; TA-1046)"),
     )
+    ex = extract_request(request(headers=headers))
     v = values(ex)
     assert v["header.x-device-id"] == [IMEI]
     assert field_at(ex, "header.x-device-id").key == "x-device-id"
-    assert "header.user-agent" in v
-    for skipped in ("host", "content-length", "accept-encoding", "connection"):
-        assert f"header.{skipped}" not in v
+    assert field_at(ex, "header.date").key == "date"
+    for name, value in headers:
+        assert any(value in found for found in v[f"header.{name.lower()}"]), name
+
+
+def test_content_type_parameters_are_read():
+    ex = extract_request(request(b"{}", f'application/json; charset=utf-8; imei="{IMEI}"'))
+    f = field_at(ex, "header.content-type|param:imei")
+    assert (f.value, f.key) == (IMEI, "imei")
+    assert field_at(ex, "header.content-type|param:charset").value == "utf-8"
+
+
+def test_header_parameters_in_a_list():
+    ex = extract_request(request(headers=(("Priority", f"u=3, i, d={IMSI}"), ("Cache-Control", "no-cache, max-age=0"))))
+    assert field_at(ex, "header.priority|param:d").value == IMSI
+    assert field_at(ex, "header.cache-control|param:max-age").value == "0"
+
+
+def test_header_name_that_looks_like_data_is_a_field_and_not_shown_in_where():
+    ex = extract_request(request(headers=(("Accept", "*/*"), (f"X-{IMEI}", "1"))))
+    assert field_at(ex, "header[1]|key").value == f"X-{IMEI}"
+    assert values(ex)["header[1]"] == ["1"]
+    assert not any(IMEI in f.where or any(IMEI in step for step in f.chain) for f in ex.fields)
+
+
+def test_host_header_equal_to_the_authority_is_read_once():
+    ex = extract_request(request(url=f"http://{IMEI}.zzhc.example/", headers=(("Host", f"{IMEI}.zzhc.example"),)))
+    assert [f.location for f in ex.fields if IMEI in f.value] == ["host.label[0]"]
+
+
+def test_host_header_other_than_the_authority_is_read():
+    # a HAR entry or an absolute-form request whose Host header names another host than its URL
+    ex = extract_request(request(url="http://h.test/", headers=(("Host", f"{IMEI}.zzhc.example"),)))
+    assert values(ex)["header.host"] == [f"{IMEI}.zzhc.example"]
+
+
+def test_proxy_authorization_credentials_are_read():
+    # mitmproxy forwards Proxy-Authorization unless its proxyauth option consumes it
+    # (tests/test_e2e_guard.py checks both on the wire)
+    ex = extract_request(request(headers=(("Proxy-Authorization", f"Bearer {IMEI}"),)))
+    assert values(ex)["header.proxy-authorization"] == [IMEI]
+
+
+def test_trailers_are_fields():
+    view = RequestView(
+        "POST", "http://h.test/", (("TE", "trailers"),), b"x", "HTTP/2.0", (("X-Imei", IMEI), (f"x-{IMSI}", "1"))
+    )
+    ex = extract_request(view)
+    assert field_at(ex, "trailer.x-imei").value == IMEI
+    assert field_at(ex, "trailer[1]|key").value == f"x-{IMSI}"
 
 
 def test_cookie_split_into_cookies():
@@ -308,7 +395,7 @@ def test_plain_text_is_one_field():
     ex = extract_request(request(text.encode(), "text/plain"))
     f = field_at(ex, "body")
     assert (f.value, f.key, f.chain) == (text, None, ())
-    assert len(ex.fields) == 1
+    assert len(body_fields(ex)) == 1
 
 
 def test_charset_honoured():
@@ -459,7 +546,7 @@ def test_base64_of_gzip_json():
 )
 def test_tokens_are_not_turned_into_garbage(token):
     ex = extract_request(request(json.dumps({"id": token}).encode(), "application/json"))
-    assert [(f.location, f.value) for f in ex.fields] == [("body|json:$.id", token)]
+    assert [(f.location, f.value) for f in body_fields(ex)] == [("body|json:$.id", token)]
     assert ex.notes == ()
 
 
@@ -728,7 +815,7 @@ NOISE = bytes((i * 167 + 13) % 256 for i in range(4096))
 @pytest.mark.parametrize("ctype", sorted(MEDIA_STARTS))
 def test_real_media_is_skipped_and_noted(ctype):
     ex = extract_request(request(MEDIA_STARTS[ctype] + NOISE, ctype))
-    assert ex.fields == ()
+    assert body_fields(ex) == ()
     assert len(ex.notes) == 1 and "media data not decoded" in ex.notes[0]
 
 
@@ -760,7 +847,7 @@ def test_real_png_text_chunks_and_trailer_are_read():
     assert field_at(ex, "body|png:iTXt:XML:com.adobe.xmp|xml:/x/sn").value == MAC
     assert field_at(ex, "body|png-trailer|json:$.iccid").value == ICCID
     clean = extract_request(request(png(), "image/png"))
-    assert clean.fields == () and len(clean.notes) == 1
+    assert body_fields(clean) == () and len(clean.notes) == 1
 
 
 def test_real_media_metadata_strings_are_read():
@@ -779,7 +866,7 @@ def test_multipart_part_labelled_image_is_read_by_content():
     )
     ex = extract_request(request(parts, "multipart/form-data; boundary=b"))
     assert field_at(ex, "body|multipart:thumb|json:$.device.imei").value == IMEI
-    assert [f.location for f in ex.fields] == ["body|multipart:thumb|json:$.device.imei"]
+    assert [f.location for f in body_fields(ex)] == ["body|multipart:thumb|json:$.device.imei"]
 
 
 def test_binary_body_keeps_printable_strings():
@@ -813,13 +900,13 @@ def test_form_name_that_looks_like_data():
 def test_padded_token_is_not_an_empty_form():
     token = "Xk3vQ9zL0pA7mB2nC5dE8fG1hJ4kR6s="  # base64 of noise, one padding character
     ex = extract_request(request(json.dumps({"t": token}).encode(), "application/json"))
-    assert [(f.location, f.value) for f in ex.fields] == [("body|json:$.t", token)]
+    assert [(f.location, f.value) for f in body_fields(ex)] == [("body|json:$.t", token)]
 
 
 def test_xml_mixed_content_and_document_order():
     body = b"<r>head<a>1111</a>mid<b k='v'>2222</b>tail</r>"
     ex = extract_request(request(body, "application/xml"))
-    assert [(f.location, f.value) for f in ex.fields] == [
+    assert [(f.location, f.value) for f in body_fields(ex)] == [
         ("body|xml:/r", "head"),
         ("body|xml:/r/a", "1111"),
         ("body|xml:/r", "mid"),
@@ -993,7 +1080,7 @@ def test_long_words_in_sentences_are_not_decoded():
         "Xk3vQ9zL0pA7mB2nC5dE8fG1hJ4kR6s, user AbCdEfGhIjKlMnOpQrStUvWx, id 550e8400-e29b-41d4-a716-446655440000"
     )
     ex = extract_request(request(text.encode(), "text/plain"))
-    assert [f.location for f in ex.fields] == ["body"]
+    assert [f.location for f in body_fields(ex)] == ["body"]
     assert ex.notes == ()
 
 

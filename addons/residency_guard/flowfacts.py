@@ -138,7 +138,13 @@ def _record_address(record: dns.ResourceRecord) -> str:
 
 
 def request_view(flow: http.HTTPFlow) -> RequestView:
-    """The request as the pipeline sees it: raw (still content-encoded) body, headers in order."""
+    """The request as the pipeline sees it, as it will be forwarded: raw (still content-encoded) body,
+    headers and trailers in order.
+
+    ``pretty_url`` names the host by the Host header (``:authority`` in HTTP/2), which is what the
+    destination reads, rather than the address connected to; mitmproxy keeps a fragment sent in the
+    request target in ``path`` and forwards it, so it is in the URL too.
+    """
     req = flow.request
     return RequestView(
         method=req.method,
@@ -146,6 +152,7 @@ def request_view(flow: http.HTTPFlow) -> RequestView:
         headers=tuple((k, v) for k, v in req.headers.items(multi=True)),
         body=req.raw_content or b"",
         http_version=req.http_version,
+        trailers=tuple((k, v) for k, v in req.trailers.items(multi=True)) if req.trailers else (),
     )
 
 

@@ -298,8 +298,11 @@ class RequestView:
     """The parts of an HTTP request the pipeline reads, free of mitmproxy types.
 
     Built from a live mitmproxy flow, a saved flow file or a HAR entry, so that the same pure pipeline
-    judges all three. ``body`` is the raw body as sent (still content-encoded); ``headers`` keeps
-    duplicates and order.
+    judges all three. Every part of it is something the destination receives, and the extract stage
+    reads them all: ``method`` is the token as sent; ``url`` names the host the request names to the
+    destination (the Host header or ``:authority``) and keeps the fragment when the request target had
+    one; ``body`` is the raw body as sent (still content-encoded); ``headers`` keeps duplicates and
+    order; ``trailers`` are the fields sent after the body (HTTP/2 and HTTP/3 only).
     """
 
     method: str
@@ -307,6 +310,7 @@ class RequestView:
     headers: tuple[tuple[str, str], ...]
     body: bytes = b""
     http_version: str | None = None
+    trailers: tuple[tuple[str, str], ...] = ()
 
     def header(self, name: str) -> str | None:
         lname = name.lower()

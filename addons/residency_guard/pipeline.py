@@ -238,12 +238,13 @@ class Inspector:
             client=Endpoint(ip=conn.client_ip, port=conn.client_port),
             device=", ".join(devices) or None,
             request=RequestInfo(
-                method=request.method,
+                # the method token and the host labels are inspected, so they can carry identifiers too
+                method=mask_text(request.method, hits),
                 url=mask_text(request.url, hits),
                 scheme=urlsplit(request.url).scheme or ("https" if conn.tls else "http"),
                 http_version=request.http_version,
             ),
-            destination=self._destination_info(destination, conn),
+            destination=self._destination_info(destination, conn, hits),
             tls=conn.tls,
             identifiers=[self._identifier_info(h) for h in hits],
             inspection=InspectionInfo(
@@ -270,17 +271,17 @@ class Inspector:
         )
 
     @staticmethod
-    def _destination_info(d: Destination, conn: ConnectionFacts) -> DestinationInfo:
+    def _destination_info(d: Destination, conn: ConnectionFacts, hits: Sequence[Hit] = ()) -> DestinationInfo:
         return DestinationInfo(
-            host=d.host,
+            host=mask_text(d.host, hits),
             ip=d.ip,
             port=d.port,
             country=d.country,
             asn=d.asn,
             org=d.org,
-            domain=d.domain,
+            domain=mask_text(d.domain, hits) if d.domain else d.domain,
             geo_source=d.geo_source,
-            sni=conn.sni,
+            sni=mask_text(conn.sni, hits) if conn.sni else conn.sni,
             name_source=conn.name_source,
             cnames=list(conn.cnames),
         )

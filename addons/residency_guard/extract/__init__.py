@@ -4,15 +4,28 @@
 ``Extraction``; anything not inspected (limits, undecodable content) is said in ``Extraction.notes``,
 which never quote input values.
 
-Places (``Field.where``):
+Every part of the request that reaches the destination is inspected: a firmware that wants to smuggle
+an identifier past the guard picks the part nobody reads, so no part is trusted to be harmless by its
+name. Places (``Field.where``):
 
+- ``method``: the method token (``X<imei>`` is as much a carrier as a query parameter).
+- ``host.label[i]``: the i-th label of the host name the request names (``<imei>.zzhc.example``); the
+  host is also judged as the destination by the locate stage, which this does not change.
+  ``userinfo``: the ``user:password@`` of the authority, when a URL has one.
 - ``path[i]``: the i-th path segment (0-based, %-unescaped); ``key=value`` pairs inside a segment
   (split on ``;`` and ``,``) add fields with the step ``param:<key>``.
 - ``query.<name>``: a query parameter; ``query`` for a bare token without ``=``; ``query[i]`` when the
   name itself looks like data (it is then emitted too, with the step ``key``).
-- ``header.<name>``: a header (lower-case name), except those in ``SKIPPED_HEADERS``; ``cookie.<name>``:
-  a cookie from a Cookie header; Authorization: the credentials after the scheme.
-- ``body``: the body. The host is not a field (the locate stage owns it).
+- ``fragment``: the URL fragment (mitmproxy forwards a ``#…`` sent in the request target as is).
+- ``header.<name>``: every header (lower-case name), standard or not, Content-Type parameters
+  included; ``header[i]`` when the name itself looks like data (``X-<imei>: 1``: the name is emitted
+  too, with the step ``key``). ``cookie.<name>``: a cookie from a Cookie header; Authorization and
+  Proxy-Authorization: the credentials after the scheme. A Host header equal to the URL's authority is
+  not read twice (its labels are ``host.label[i]``).
+- ``trailer.<name>`` / ``trailer[i]``: a trailer field after the body (HTTP/2 and HTTP/3; mitmproxy
+  12.2 refuses HTTP/1 request trailers, and drops HTTP/1 chunk extensions before any addon sees the
+  request, so neither can reach the destination).
+- ``body``: the body.
 
 Chain steps: content codings and compressed payloads (``gzip``, ``deflate``, ``br``, ``zstd``,
 ``zlib``, ``xz``, ``lzma``, ``bzip2``, and ``raw-deflate``/``br`` guessed for bytes without a signature
@@ -36,6 +49,7 @@ runs).
 
 from __future__ import annotations
 
+import ipaddress
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
@@ -47,26 +61,15 @@ if TYPE_CHECKING:
 from .sniff import shown_name
 from .walker import CODINGS, TRANSFORM_STEPS, Walker, _Stop
 
-__all__ = ["SKIPPED_HEADERS", "TRANSFORM_STEPS", "extract_request"]
+__all__ = ["TRANSFORM_STEPS", "extract_request"]
 
 _BODY_BYTES = limit_kind("max_body_bytes")  # the URL and each header are cut at the body's bound too
 
-SKIPPED_HEADERS = frozenset(
-    {
-        # hop-by-hop and framing (RFC 9110 §7.6.1): describe the connection, not the data
-        "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
-        "content-length", "content-encoding", "content-type", "expect",
-        # the destination is judged by the locate stage, not read as a value
-        "host",
-        # credentials for the proxy itself: never sent on to the destination
-        "proxy-authorization",
-        # fixed vocabularies that cannot hold an identifier
-        "accept", "accept-encoding", "accept-charset", "accept-language", "cache-control", "pragma",
-        "date", "dnt", "upgrade-insecure-requests", "priority", "sec-fetch-dest", "sec-fetch-mode",
-        "sec-fetch-site", "sec-fetch-user", "sec-ch-ua-mobile", "range", "if-modified-since",
-        "if-unmodified-since",
-    }
-)  # fmt: skip
+# Headers whose value is credentials after a scheme word (``Bearer …``, ``Basic …``). Proxy-Authorization
+# is meant for the proxy, but mitmproxy removes it only when its own ``proxyauth`` option is set (and then
+# before any addon's ``request`` hook): otherwise it is forwarded to the destination like any header.
+# Either way the headers this stage sees are the headers the destination gets.
+_CREDENTIALS = frozenset({"authorization", "proxy-authorization"})
 
 
 def extract_request(
@@ -80,9 +83,11 @@ def extract_request(
     """
     walker = Walker(limits, gate)
     try:
-        _url(walker, request.url, limits)
-        _headers(walker, request.headers, limits)
+        walker.text("method", (), None, _bounded(walker, "method", request.method, limits))
+        authority = _url(walker, request.url, limits)
+        _headers(walker, "header", request.headers, limits, authority)
         _body(walker, request, limits)
+        _headers(walker, "trailer", request.trailers, limits, None)
     except _Stop:
         pass
     except RecursionError:
@@ -92,55 +97,103 @@ def extract_request(
     return Extraction(tuple(walker.fields), tuple(walker.notes), tuple(walker.causes))
 
 
-def _url(walker: Walker, url: str, limits: Limits) -> None:
-    if len(url) > limits.max_body_bytes:
-        walker.note("url", (), f"truncated at {limits.max_body_bytes} characters of {len(url)}", _BODY_BYTES)
-        url = url[: limits.max_body_bytes]
-    # Split by hand rather than urlsplit: it raises on malformed hosts, and the host is not wanted.
+def _bounded(walker: Walker, where: str, text: str, limits: Limits) -> str:
+    """``text`` cut to the size a body may have (noted): no single part of a request is read further."""
+    if len(text) <= limits.max_body_bytes:
+        return text
+    walker.note(where, (), f"truncated at {limits.max_body_bytes} characters of {len(text)}", _BODY_BYTES)
+    return text[: limits.max_body_bytes]
+
+
+def _url(walker: Walker, url: str, limits: Limits) -> str | None:
+    """Inspect the URL's parts; return its authority (``host[:port]``), None when it has none."""
+    url = _bounded(walker, "url", url, limits)
+    # Split by hand rather than urlsplit: it raises on malformed hosts (which are data here too).
+    authority: str | None = None
     scheme_end = url.find("://", 0, 32)
     if scheme_end >= 0:
         rest = url[scheme_end + 3 :]
         cut = min((i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0), default=len(rest))
-        rest = rest[cut:]
+        authority, rest = rest[:cut], rest[cut:]
+        _authority(walker, authority)
     else:
         rest = url
-    rest = rest.partition("#")[0]
+    rest, hash_sign, fragment = rest.partition("#")
     path, _, query = rest.partition("?")
     for index, segment in enumerate(path.split("/")[1:]):
         if segment:
             _segment(walker, f"path[{index}]", segment)
     if query:
         walker.url_query("query", (), query, "")
+    if hash_sign and fragment:
+        walker.text("fragment", (), None, unquote(fragment, errors="replace"))
+    return authority
+
+
+def _authority(walker: Walker, authority: str) -> None:
+    """The userinfo and the host name's labels; an IP literal has no labels worth reading."""
+    userinfo, at, hostport = authority.rpartition("@")
+    if at and userinfo:
+        walker.text("userinfo", (), None, unquote(userinfo, errors="replace"))
+    if hostport.startswith("["):  # an IPv6 literal
+        return
+    host = hostport.rpartition(":")[0] if ":" in hostport else hostport
+    try:
+        ipaddress.ip_address(host)
+        return
+    except ValueError:
+        pass
+    for index, label in enumerate(host.split(".")):
+        if label:
+            walker.text(f"host.label[{index}]", (), None, unquote(label, errors="replace"))
 
 
 def _segment(walker: Walker, where: str, segment: str) -> None:
     walker.text(where, (), None, unquote(segment, errors="replace"))
-    if "=" not in segment:
-        return
-    for piece in segment.replace(",", ";").split(";"):
+    if "=" in segment:
+        _parameters(walker, where, segment, percent_encoded=True)
+
+
+def _parameters(walker: Walker, where: str, text: str, *, percent_encoded: bool = False) -> None:
+    """The ``name=value`` parameters in a path segment (``reg;imsi=…``) or a header value
+    (``application/json; imei=…``, ``u=3, d=…``: RFC 9110 parameters and lists), each under the step
+    ``param:<name>`` with its name as the key, so a detector has the name as context. The whole text
+    is emitted by the caller too."""
+    for piece in text.replace(",", ";").split(";"):
         name, eq, value = piece.partition("=")
-        name = unquote(name, errors="replace")
-        value = unquote(value, errors="replace")
+        name, value = name.strip(), value.strip()
+        if percent_encoded:
+            name, value = unquote(name, errors="replace"), unquote(value, errors="replace")
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            value = value[1:-1]
         if eq and name and value and shown_name(name) is not None:
             walker.text(where, ("param:" + name,), name, value)
 
 
-def _headers(walker: Walker, headers: tuple[tuple[str, str], ...], limits: Limits) -> None:
-    for index, (name, value) in enumerate(headers):
+def _headers(
+    walker: Walker, part: str, headers: tuple[tuple[str, str], ...], limits: Limits, authority: str | None
+) -> None:
+    """Header (or trailer, by ``part``) fields: each name that looks like data, and each value."""
+    for index, (raw_name, raw_value) in enumerate(headers):
+        name = _bounded(walker, f"{part}[{index}]", raw_name, limits)
         lname = name.lower()
-        if lname in SKIPPED_HEADERS or not value:
+        if shown_name(lname) is None:
+            where, key = f"{part}[{index}]", None
+            walker.emit(where, ("key",), name, None)
+        else:
+            where, key = f"{part}.{lname}", lname
+        value = _bounded(walker, f"{part}[{index}]", raw_value, limits)
+        if not value:
             continue
-        if len(value) > limits.max_body_bytes:
-            walker.note(f"header[{index}]", (), f"truncated at {limits.max_body_bytes} characters", _BODY_BYTES)
-            value = value[: limits.max_body_bytes]
-        where = f"header.{lname}" if shown_name(lname) is not None else f"header[{index}]"
         if lname == "cookie":
             _cookies(walker, value)
-        elif lname == "authorization":
+        elif lname in _CREDENTIALS:
             scheme, _, credentials = value.strip().partition(" ")
-            walker.text(where, (), lname, credentials.strip() or scheme)
-        else:
-            walker.text(where, (), lname if where != f"header[{index}]" else None, value)
+            walker.text(where, (), key, credentials.strip() or scheme)
+        elif lname == "host" and authority is not None and value.strip().lower() == authority.lower():
+            continue  # the URL's authority, already read label by label
+        elif not walker.text(where, (), key, value) and "=" in value:
+            _parameters(walker, where, value)
 
 
 def _cookies(walker: Walker, header: str) -> None:
