@@ -45,12 +45,14 @@ _MARKS = ("", VIOLATION_MARK, BLOCKED_MARK)
 
 def describe(summary: EventSummary, complete: bool = True) -> str:
     """One line saying what the guard decided, e.g.
-    ``BLOCKED violation: imei,imsi → CN (zzhc.example) · transfer.device (block): device identifiers…``."""
+    ``BLOCKED violation: imei,imsi → CN (zzhc.example) · rules transfer.device (block), cleartext (log)``.
+    The rules' reasons are left to the metadata and the event: a comment is read in a list."""
     types = ",".join(summary.types) or "no identifiers"
     parts = [f"{summary.action.upper()} {summary.verdict}: {types} → {summary.country} ({summary.host})"]
     if not complete:
         parts.append("partially inspected")
-    parts += (f"{rule} ({action}): {reason}" for rule, action, reason in summary.rules)
+    if summary.rules:
+        parts.append("rules " + ", ".join(f"{rule} ({action})" for rule, action, _ in summary.rules))
     return " · ".join(parts)
 
 
