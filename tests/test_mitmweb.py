@@ -7,6 +7,7 @@ In-process with ``taddons.context`` and ``tflow`` (the real guard, made-up flows
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import httpx
@@ -159,6 +160,32 @@ async def test_a_blocked_tcp_stream_is_marked(tctx) -> None:
     await tctx.guard.tcp_message(flow)
     assert flow.marked == BLOCKED_MARK and "imei" in flow.comment
     assert _leaks(flow) == [] and IMEI not in flow.comment
+
+
+class _Updates:
+    """Records ``update`` hooks: how mitmweb and the console learn that a flow changed outside a hook."""
+
+    def __init__(self) -> None:
+        self.flows: list[str] = []
+
+    def update(self, flows) -> None:
+        self.flows += [f.id for f in flows]
+
+
+async def test_a_flow_judged_after_forwarding_is_marked_and_redrawn(tctx) -> None:
+    """A worker process judges a body whose destination can never be blocked after the flow went on."""
+    updates = _Updates()
+    tctx.master.addons.add(updates)
+    tctx.configure(tctx.guard, guard_workers=1, guard_offload_min_bytes=0)
+    flow = _post(DE_HOST, zzhc_body())
+    await tctx.guard.request(flow)
+    assert flow.marked == ""  # forwarded before its verdict
+    for _ in range(600):
+        if flow.marked:
+            break
+        await asyncio.sleep(0.05)
+    assert flow.marked == VIOLATION_MARK and flow.comment.startswith(COMMENT_PREFIX + "LOGGED violation")
+    assert updates.flows == [flow.id]
 
 
 def _summary(verdict: str, action: str, country: str) -> EventSummary:
