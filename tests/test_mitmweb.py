@@ -266,3 +266,13 @@ def test_a_partial_inspection_says_so_in_the_comment() -> None:
     flow = tflow.tflow()
     annotate(flow, _summary("allowed", "logged", "DE"), complete=False)
     assert "partially inspected" in flow.comment and flow.metadata[METADATA_KEY]["complete"] is False
+
+
+def test_metadata_edited_in_a_flow_file_does_not_break_marking() -> None:
+    flow = tflow.tflow()
+    flow.metadata[METADATA_KEY] = {"events": "many", "verdict": None}
+    annotate(flow, _summary("violation", "blocked", "CN"))
+    assert flow.marked == BLOCKED_MARK and flow.metadata[METADATA_KEY]["events"] == 1
+    flow.metadata[METADATA_KEY] = {"events": [], "verdict": "violation", "action": "blocked"}
+    annotate(flow, _summary("allowed", "logged", "DE"))
+    assert flow.metadata[METADATA_KEY]["events"] == 1 and flow.comment.startswith(COMMENT_PREFIX)

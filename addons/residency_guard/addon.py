@@ -355,7 +355,7 @@ class ResidencyGuard:
         its 503 by then; a message must be dropped by the caller)."""
         self.counters.record(verdict)
         summary = verdict.summary
-        judged = judged or flow
+        judged = judged if judged is not None else flow
         if summary is not None and judged is not None and self.mark_flows:
             annotate(judged, summary, verdict.complete)
         if verdict.line is not None and summary is not None and not self._record(verdict.line, summary, flow):

@@ -88,18 +88,25 @@ def annotate(flow: MarkableFlow, summary: EventSummary, complete: bool = True) -
     """
     shown = flow.metadata.get(METADATA_KEY)
     if not isinstance(shown, dict) or _severity_of(shown) <= severity(summary.verdict, summary.action):
-        events = shown.get("events", 0) + 1 if isinstance(shown, dict) else 1
+        events = _events_of(shown) + 1
         shown = flow.metadata[METADATA_KEY] = summary_metadata(summary, complete, events)
         mark = _MARKS[severity(summary.verdict, summary.action)]
         if mark and flow.marked in _MARKS:
             flow.marked = mark
     else:
-        shown["events"] += 1
-    line = COMMENT_PREFIX + shown["text"]
+        shown["events"] = _events_of(shown) + 1
+    line = COMMENT_PREFIX + str(shown.get("text"))
     if shown["events"] > 1:
         line += f" ({shown['events']} events on this flow)"
     kept = [existing for existing in flow.comment.splitlines() if not existing.startswith(COMMENT_PREFIX)]
     flow.comment = "\n".join([*kept, line])
+
+
+def _events_of(shown: object) -> int:
+    """Events already shown on the flow. Metadata can come from a flow file someone edited (mitmweb
+    replays a loaded flow with it): anything but a count is taken as none."""
+    events = shown.get("events") if isinstance(shown, dict) else None
+    return events if isinstance(events, int) and events > 0 else 0
 
 
 def _severity_of(shown: dict[str, Any]) -> int:
