@@ -209,6 +209,29 @@ def running_mitmdump(tmp_path: Path, capture: Path) -> Iterator[Guard]:
 
 
 @contextmanager
+def running_script_guard(tmp_path: Path, save_to: Path, overlay: dict[str, str] = LAB_OVERLAY) -> Iterator[Guard]:
+    """Stock ``mitmdump`` with the addon loaded by ``-s`` (as a mitmweb user loads it), options set with
+    ``--set``, every flow written to ``save_to`` (``-w``)."""
+    port = free_port()
+    events = tmp_path / "events.jsonl"
+    geodb = tmp_path / "empty-geodb"
+    geodb.mkdir(exist_ok=True)
+    settings = {
+        "confdir": tmp_path / "mitmproxy",
+        "guard_events": events,
+        "guard_geo_overlay": write_overlay(tmp_path / "overlay.yaml", overlay),
+        "guard_geodb": geodb,
+        "guard_fingerprint_key": tmp_path / "fingerprint.key",
+    }
+    args = [str(GUARD_BIN.parent / "mitmdump"), "-s", str(REPO / "addons" / "residency_guard_addon.py"),
+            "--listen-host", "127.0.0.1", "--listen-port", str(port), "-w", str(save_to)]  # fmt: skip
+    for name, value in settings.items():
+        args += ["--set", f"{name}={value}"]
+    with _supervised(args, port, events, tmp_path / "mitmdump.log") as guard:
+        yield guard
+
+
+@contextmanager
 def _supervised(args: list[str], port: int, events: Path, log_path: Path) -> Iterator[Guard]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with open(log_path, "wb") as log:

@@ -18,7 +18,10 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("", "errors", "limits", "shipped", "memory", "listening", "yamlconf", "idtypes", "model")),
     ("configuration and records", ("profile", "eventlog")),
     ("stages", ("extract", "detect", "locate", "policy", "masking")),
-    ("assembly", ("pipeline", "setup", "offload", "counters", "resolve", "dnsnames", "responses", "flowfacts")),
+    (
+        "assembly",
+        ("pipeline", "setup", "offload", "counters", "resolve", "dnsnames", "responses", "flowfacts", "flowmarks"),
+    ),
     ("adapters", ("addon", "wireguard", "evidence", "dashboard", "adb", "fleet")),
     ("commands", ("commands", "cli")),
 ]

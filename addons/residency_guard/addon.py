@@ -14,13 +14,15 @@ import logging
 import socket
 import traceback
 import uuid
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from mitmproxy import addonmanager, connection, ctx, dns, exceptions, http, tcp, tls, udp
+from mitmproxy import addonmanager, command, connection, ctx, dns, exceptions, hooks, http, tcp, tls, udp
+from mitmproxy.flow import Flow
 from mitmproxy.net.dns import response_codes
 from mitmproxy.proxy import mode_specs, server_hooks
 
@@ -43,6 +45,7 @@ from .flowfacts import (
     websocket_view,
     with_resolved_name,
 )
+from .flowmarks import RECENT_EVENTS, annotate, describe_recent
 from .limits import Limits
 from .listening import deepen_listen_backlog
 from .locate import ip_or_none
@@ -79,6 +82,11 @@ _LIMIT_OPTIONS = {
 WRITER_OPTIONS = frozenset({"guard_events", "guard_events_max_bytes", "guard_fsync"})
 
 
+def _command[F: Callable[..., object]](name: str) -> Callable[[F], F]:
+    """``mitmproxy.command.command``, which is not annotated, with its type: it returns the function."""
+    return cast(Callable[[F], F], command.command(name))
+
+
 def default_events_path() -> Path:
     return Path("events") / datetime.now(UTC).strftime("session-%Y%m%dT%H%M%SZ.jsonl")
 
@@ -100,8 +108,10 @@ class ResidencyGuard:
         self.on_error = "pass"
         self.pool: InspectionPool | None = None
         self.offload_min_bytes = OFFLOAD_MIN_BYTES
-        self._pending: dict[Future[Verdict], str] = {}
+        self._pending: dict[Future[Verdict], http.HTTPFlow] = {}
         self.warnings: list[str] = []
+        self.mark_flows = True
+        self.recent: deque[EventSummary] = deque(maxlen=RECENT_EVENTS)
 
     # ------------------------------------------------------------------------------------ options
 
@@ -132,6 +142,12 @@ class ResidencyGuard:
             "pass",
             "What to do with a flow when the guard fails on it or cannot record it: pass or block.",
             choices=("pass", "block"),
+        )
+        loader.add_option(
+            "guard_mark_flows",
+            bool,
+            True,
+            "Mark and comment the flows the guard judges (mitmweb, mitmproxy console, saved flow files).",
         )
         loader.add_option(
             "guard_reveal_identifiers", bool, False, "Write full identifier values into events (default: masked only)."
@@ -192,6 +208,7 @@ class ResidencyGuard:
             self._restart_pool(opts.guard_workers)
         self.offload_min_bytes = opts.guard_offload_min_bytes
         self.on_error = opts.guard_on_error
+        self.mark_flows = opts.guard_mark_flows
         if writer is not None:
             if self.writer is not None:
                 self.writer.close()
@@ -323,6 +340,18 @@ class ResidencyGuard:
         if self.writer is not None:
             self.writer.close()
 
+    # ------------------------------------------------------------------------------------ commands
+
+    @_command("residency.stats")
+    def show_stats(self) -> str:
+        """The guard's counters since its session started (``:residency.stats`` in the console)."""
+        return self.counters.describe()
+
+    @_command("residency.events")
+    def show_events(self, count: int) -> str:
+        """The last ``count`` events the guard recorded, oldest first; identifier types only, no values."""
+        return describe_recent(list(self.recent)[-count:] if count > 0 else [])
+
     # ------------------------------------------------------------------------------------ hooks
 
     async def requestheaders(self, flow: http.HTTPFlow) -> None:
@@ -351,7 +380,7 @@ class ResidencyGuard:
                 # Forwarded now when the verdict cannot change that, unless the workers are behind:
                 # then the flow waits, so a backlog can neither grow without bound nor be lost at exit.
                 if len(self._pending) < self.pool.max_pending and not self.inspector.may_block(conn):
-                    self._judge_later(flow.id, view, conn)
+                    self._judge_later(flow, view, conn)
                     return
             verdict = await self._verdict(view, conn, offloaded)
         except Exception:
@@ -359,12 +388,16 @@ class ResidencyGuard:
             return
         self._apply(verdict, flow)
 
-    def _apply(self, verdict: Verdict, flow: http.HTTPFlow | None) -> bool:
+    def _apply(self, verdict: Verdict, flow: http.HTTPFlow | None, judged: Flow | None = None) -> bool:
         """Count, record and act on a verdict; ``flow`` is None when it was already forwarded or is not
-        an HTTP request. False when the event could not be recorded and ``--on-error block`` refuses
-        the traffic (an HTTP flow has its 503 by then; a message must be dropped by the caller)."""
+        an HTTP request. ``judged`` (default: ``flow``) is the flow to mark with the verdict. False when
+        the event could not be recorded and ``--on-error block`` refuses the traffic (an HTTP flow has
+        its 503 by then; a message must be dropped by the caller)."""
         self.counters.record(verdict)
         summary = verdict.summary
+        judged = judged if judged is not None else flow
+        if summary is not None and judged is not None and self.mark_flows:
+            annotate(judged, summary, verdict.complete)
         if verdict.line is not None and summary is not None and not self._record(verdict.line, summary, flow):
             return False
         if verdict.blocked and flow is not None:
@@ -392,22 +425,23 @@ class ResidencyGuard:
             size >= CODED_OFFLOAD_MIN_BYTES and bool(view.header("content-encoding"))
         )
 
-    def _refuses_message(self, verdict: Verdict) -> bool:
-        """Count and record a verdict on a message (WebSocket, raw stream); True when the message must
-        not be forwarded: it is blocked, or its event could not be written under ``--on-error block``."""
-        recorded = self._apply(verdict, None)
+    def _refuses_message(self, verdict: Verdict, judged: Flow) -> bool:
+        """Count and record a verdict on a message (WebSocket, raw stream) of ``judged``; True when the
+        message must not be forwarded: it is blocked, or its event could not be written under
+        ``--on-error block``."""
+        recorded = self._apply(verdict, None, judged)
         return verdict.blocked or not recorded
 
-    def _judge_later(self, flow_id: str, view: RequestView, conn: ConnectionFacts) -> None:
+    def _judge_later(self, judged: http.HTTPFlow, view: RequestView, conn: ConnectionFacts) -> None:
         assert self.pool is not None
         future = self.pool.submit(view, conn)
-        self._pending[future] = flow_id
+        self._pending[future] = judged
         loop = asyncio.get_running_loop()
         future.add_done_callback(lambda f: loop.call_soon_threadsafe(self._judged_later, f))
 
     def _judged_later(self, future: Future[Verdict]) -> None:
-        flow_id = self._pending.pop(future, None)
-        if flow_id is None:  # already handled at shutdown
+        judged = self._pending.pop(future, None)
+        if judged is None:  # already handled at shutdown
             return
         try:
             verdict = future.result()
@@ -415,11 +449,14 @@ class ResidencyGuard:
             self.counters.failed()
             log.error(
                 "residency-guard: inspection failed for flow %s (judged after forwarding)\n%s",
-                flow_id,
+                judged.id,
                 traceback.format_exc(),
             )
             return
-        self._apply(verdict, None)
+        self._apply(verdict, None, judged)
+        if verdict.summary is not None and self.mark_flows:
+            # Outside a hook: mitmweb and the console redraw a changed flow only when told.
+            ctx.master.addons.trigger(hooks.UpdateHook([judged]))
 
     async def websocket_message(self, flow: http.HTTPFlow) -> None:
         """A message the phone sends over a WebSocket is judged like a request body; a blocked one is
@@ -443,7 +480,7 @@ class ResidencyGuard:
             if self.on_error == "block":
                 message.drop()
             return
-        if self._refuses_message(verdict):
+        if self._refuses_message(verdict, flow):
             message.drop()
 
     async def tcp_message(self, flow: tcp.TCPFlow) -> None:
@@ -492,7 +529,7 @@ class ResidencyGuard:
             return
         if not stream_payload_recorded(flow.metadata, verdict.has_hits, verdict.complete):
             verdict = dataclasses.replace(verdict, line=None, summary=None)
-        if self._refuses_message(verdict):
+        if self._refuses_message(verdict, flow):
             flow.metadata[STREAM_BLOCKED] = True
             message.content = b""
 
@@ -609,7 +646,7 @@ class ResidencyGuard:
                 log.error("residency-guard: inspection failed for DNS query %s\n%s", flow.id, traceback.format_exc())
                 refused = refused or self.on_error == "block"
                 continue
-            refused = self._refuses_message(verdict) or refused
+            refused = self._refuses_message(verdict, flow) or refused
         if refused:
             flow.response = flow.request.fail(response_codes.REFUSED)
 
@@ -657,6 +694,7 @@ class ResidencyGuard:
                         flow.id, "the guard cannot record events; traffic refused (on-error=block)"
                     )
                 return False
+        self.recent.append(summary)
         _log_event(summary)
         return True
 

@@ -49,6 +49,10 @@ class Counters:
         """The guard failed on a flow, or could not record its event."""
         self.errors += 1
 
+    def describe(self) -> str:
+        """One line, named as in the stats records: ``flows=12 inspected=12 … errors=0``."""
+        return " ".join(f"{name}={value}" for name, value in vars(self).items())
+
     def snapshot(self) -> Counters:
         return Counters(**vars(self))
 
