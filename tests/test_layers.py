@@ -18,7 +18,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("", "errors", "limits", "shipped", "memory", "listening", "yamlconf", "idtypes", "model")),
     ("configuration and records", ("profile", "eventlog")),
     ("stages", ("extract", "detect", "locate", "policy", "masking")),
-    ("assembly", ("pipeline", "setup", "offload", "counters", "resolve", "responses", "flowfacts")),
+    ("assembly", ("pipeline", "redact", "setup", "offload", "counters", "resolve", "responses", "flowfacts")),
     ("adapters", ("addon", "wireguard", "evidence", "dashboard", "adb")),
     ("commands", ("commands", "cli")),
 ]
