@@ -61,6 +61,7 @@ def build_guard(
     limits: Limits = DEFAULT_LIMITS,
     reveal_identifiers: bool = False,
     engine: str = "auto",
+    redaction_key: bytes | None = None,
 ) -> GuardSetup:
     loaded_policy = load_policy(policy)
     device_profiles = tuple(load_profiles([Path(p) for p in profiles]))
@@ -79,6 +80,7 @@ def build_guard(
         fingerprinter,
         limits,
         reveal_identifiers=reveal_identifiers,
+        redaction_key=redaction_key,
     )
     return GuardSetup(inspector, device_profiles, resolver, overlay_path, tuple(warnings))
 
