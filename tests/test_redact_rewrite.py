@@ -144,3 +144,25 @@ def test_the_same_value_gets_the_same_fake_everywhere() -> None:
     assert result.request is not None
     fake = idtypes.fake("imei", IMEI, KEY)
     assert result.request.body.count(fake.encode()) == 2 and fake in result.request.url
+
+
+# ------------------------------------------------------------------------------- redacted in the evidence
+
+
+def test_evidence_formats_and_the_gate_know_redacted_events() -> None:
+    from _evidence_samples import event
+    from residency_guard.evidence.ecs import ecs_document
+    from residency_guard.evidence.gate import evaluate_gate, parse_fail_on
+    from residency_guard.evidence.ocsf import ocsf_finding
+    from residency_guard.evidence.report import summarize
+
+    redacted = event(action="redacted", flow_id="r1")
+    logged = event(action="logged", flow_id="l1")
+    finding = ocsf_finding(redacted)
+    assert (finding["disposition_id"], finding["disposition"], finding["action"]) == (99, "Redacted", "Redacted")
+    assert finding["severity_id"] == ocsf_finding(event(action="blocked"))["severity_id"]  # nothing real left
+    assert "change" in ecs_document(redacted)["event"]["type"]
+    assert summarize([redacted, logged]).redacted == 1
+    assert evaluate_gate([redacted], parse_fail_on("redact")).tripped
+    assert not evaluate_gate([logged], parse_fail_on("redact")).tripped
+    assert evaluate_gate([redacted], parse_fail_on("violation")).tripped  # the firmware still tried
