@@ -132,7 +132,7 @@ def test_connection_refusal_by_sni_domain():
     ("text", "expected"),
     [
         ("name: p\ndefault:\n  allow: [EEA]\n", ":3: default.allow[0]: 'EEA' is neither"),
-        ("name: p\ndefault:\n  action: drop\n", ":3: default.action: Input should be 'log' or 'block'"),
+        ("name: p\ndefault:\n  action: drop\n", ":3: default.action: Input should be 'log', 'block' or 'redact'"),
         ("name: p\ndefault: {}\ncategories:\n  devices: {allow: [DE]}\n", ":4: categories.devices (key)"),
         ("name: p\ndefault: {}\nexceptions:\n  - name: x\n    legal_basis: SCC\n", "exceptions[0]"),
         ("name: p\ndefault: {}\nsurprise: 1\n", ":3: surprise: Extra inputs are not permitted"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import os
 import socket
 import traceback
 import uuid
@@ -39,6 +40,7 @@ from .flowfacts import (
     dns_query_views,
     flow_connection_facts,
     peer_ip,
+    replace_request,
     request_view,
     stream_connection_facts,
     stream_view,
@@ -112,6 +114,9 @@ class ResidencyGuard:
         self.warnings: list[str] = []
         self.mark_flows = True
         self.recent: deque[EventSummary] = deque(maxlen=RECENT_EVENTS)
+        # One key for the fakes of redacted identifiers per guard process, shared with its workers, so
+        # a value gets the same fake whichever process inspects it.
+        self._redaction_key = os.urandom(32)
 
     # ------------------------------------------------------------------------------------ options
 
@@ -197,7 +202,7 @@ class ResidencyGuard:
         # Everything that can fail is built before anything is replaced, so a refused change leaves the
         # running guard as it was. mitmproxy then rolls the options back, calling ``configure`` with the
         # values already in force: comparing with them keeps that from rebuilding anything.
-        setup_kwargs = self._setup_arguments(opts)
+        setup_kwargs = {**self._setup_arguments(opts), "redaction_key": self._redaction_key}
         setup = self._build_setup(setup_kwargs) if first or setup_kwargs != self._setup_kwargs else None
         writer_options = tuple(getattr(opts, name) for name in sorted(WRITER_OPTIONS))
         writer = self._open_writer(opts) if first or writer_options != self._writer_options else None
@@ -402,6 +407,8 @@ class ResidencyGuard:
             return False
         if verdict.blocked and flow is not None:
             flow.response = block_response(summary)
+        elif verdict.rewritten is not None and flow is not None:
+            replace_request(flow, verdict.rewritten)
         return True
 
     async def _verdict(self, view: RequestView, conn: ConnectionFacts, offloaded: bool | None = None) -> Verdict:
@@ -482,6 +489,8 @@ class ResidencyGuard:
             return
         if self._refuses_message(verdict, flow):
             message.drop()
+        elif verdict.rewritten is not None:
+            message.content = verdict.rewritten.body
 
     async def tcp_message(self, flow: tcp.TCPFlow) -> None:
         """Raw TCP (a protocol mitmproxy does not parse: MQTT, vendor registration on port 9999, …)."""
@@ -532,6 +541,8 @@ class ResidencyGuard:
         if self._refuses_message(verdict, flow):
             flow.metadata[STREAM_BLOCKED] = True
             message.content = b""
+        elif verdict.rewritten is not None:
+            message.content = verdict.rewritten.body
 
     def client_connected(self, client: connection.Client) -> None:
         """Transparent and WireGuard modes know the destination as soon as the phone connects: refuse

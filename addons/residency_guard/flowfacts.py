@@ -26,6 +26,7 @@ __all__ = [
     "dns_query_views",
     "flow_connection_facts",
     "peer_ip",
+    "replace_request",
     "request_view",
     "stream_connection_facts",
     "stream_view",
@@ -154,6 +155,20 @@ def request_view(flow: http.HTTPFlow) -> RequestView:
         http_version=req.http_version,
         trailers=tuple((k, v) for k, v in req.trailers.items(multi=True)) if req.trailers else (),
     )
+
+
+def replace_request(flow: http.HTTPFlow, view: RequestView) -> None:
+    """Forward ``view`` (a rewritten ``request_view``) instead of the request received: its path and
+    query, headers and raw body. Scheme, host and port stay: the destination is what was judged."""
+    req = flow.request
+    scheme_end = view.url.find("://", 0, 32)
+    start = 0 if scheme_end < 0 else view.url.find("/", scheme_end + 3)
+    if start >= 0 and view.url != req.pretty_url:
+        req.path = view.url[start:]
+    req.headers = http.Headers(
+        [(k.encode("utf-8", "surrogateescape"), v.encode("utf-8", "surrogateescape")) for k, v in view.headers]
+    )
+    req.raw_content = view.body
 
 
 def websocket_view(flow: http.HTTPFlow, message: websocket.WebSocketMessage) -> RequestView:

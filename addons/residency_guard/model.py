@@ -159,21 +159,34 @@ class RuleHit:
 
     rule: str
     outcome: Literal["violation", "exception"]
-    action: Literal["log", "block"]
+    action: RuleAction
     reason: str
     types: tuple[str, ...] = ()
     legal_basis: str | None = None
+    fallback: Literal["log", "block"] | None = None
+    """What a ``redact`` rule does when the redaction cannot be done safely."""
+    fallback_reason: str | None = None
+    """Why a ``redact`` rule's redaction was not safe (its ``action`` is then its fallback)."""
+
+
+RuleAction = Literal["log", "block", "redact"]
+JudgedAction = Literal["logged", "blocked", "redacted"]
 
 
 @dataclass(frozen=True, slots=True)
 class Judgement:
     verdict: Literal["allowed", "violation"]
-    action: Literal["logged", "blocked"]
+    action: JudgedAction
     rules: tuple[RuleHit, ...] = field(default=())
 
     @property
     def blocked(self) -> bool:
         return self.action == "blocked"
+
+    @property
+    def redacted_types(self) -> frozenset[str]:
+        """The identifier types the judgement has redacted (rules with action ``redact``)."""
+        return frozenset(t for r in self.rules if r.action == "redact" for t in r.types)
 
 
 # ---------------------------------------------------------------------------------------------- record
@@ -244,10 +257,22 @@ class InspectionInfo(_EventModel):
 class RuleInfo(_EventModel):
     rule: str
     outcome: Literal["violation", "exception"]
-    action: Literal["log", "block"]
+    action: RuleAction
     reason: str
     types: list[str] = PydField(default_factory=list)
     legal_basis: str | None = None
+    fallback_reason: str | None = PydField(
+        default=None, description="why this rule's redaction was not safe; its action is then the rule's fallback"
+    )
+
+
+class RedactionInfo(_EventModel):
+    """One identifier replaced in flight by a same-format fake (policy action ``redact``)."""
+
+    type: str
+    chain: str = PydField(description="where it was found, e.g. 'body|base64|json:$.IMEI1'")
+    masked: str = PydField(description="the real value, masked")
+    fake_masked: str = PydField(description="the fake sent instead, masked the same way")
 
 
 def new_event_id() -> str:
@@ -287,7 +312,10 @@ class Event(_EventModel):
     policy: str
     rules: list[RuleInfo]
     verdict: Literal["allowed", "violation"]
-    action: Literal["logged", "blocked"]
+    action: JudgedAction
+    redactions: list[RedactionInfo] = PydField(
+        default_factory=list, description="identifiers replaced by fakes before the request was forwarded"
+    )
 
 
 # ---------------------------------------------------------------------------------------------- input

@@ -53,6 +53,8 @@ class Verdict:
     complete: bool
     line: bytes | None
     summary: EventSummary | None
+    rewritten: RequestView | None = None
+    """The request to forward in place of the one received (its identifiers redacted)."""
 
     @classmethod
     def of(cls, inspection: Inspection) -> Verdict:
@@ -63,6 +65,7 @@ class Verdict:
             complete=inspection.extraction.complete,
             line=render_line(inspection.event) if inspection.event is not None else None,
             summary=EventSummary.of(inspection.event) if inspection.event is not None else None,
+            rewritten=inspection.rewritten,
         )
 
 

@@ -8,6 +8,7 @@ writing the event are left to the caller.
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,13 +33,15 @@ from .model import (
     InspectionInfo,
     Judgement,
     NameSource,
+    RedactionInfo,
     RequestInfo,
     RequestView,
     RuleHit,
     RuleInfo,
     new_event_id,
 )
-from .policy import LoadedPolicy, judge, judge_connection, judge_query, may_block, refuses_name
+from .policy import LoadedPolicy, fall_back, judge, judge_connection, judge_query, may_block, refuses_name
+from .redact import Redaction, redact
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,8 @@ class Inspection:
     judgement: Judgement
     event: Event | None
     """None when there is nothing to record: no identifiers, and the request was fully inspected."""
+    rewritten: RequestView | None = None
+    """The request to forward instead of the one received, when the judgement redacted it."""
 
 
 class EventSummary(NamedTuple):
@@ -140,6 +145,7 @@ class Inspector:
         limits: Limits = DEFAULT_LIMITS,
         reveal_identifiers: bool = False,
         guard_name: str | None = None,
+        redaction_key: bytes | None = None,
     ):
         self.policy = policy
         self.guard_name = guard_name
@@ -148,6 +154,9 @@ class Inspector:
         self.fingerprinter = fingerprinter
         self.limits = limits
         self.reveal_identifiers = reveal_identifiers
+        # Keys the fakes of redacted identifiers: one per session (worker processes are given the
+        # session's), never stored, so a fake cannot be traced back to its value afterwards.
+        self.redaction_key = redaction_key or os.urandom(32)
 
     def locate(self, conn: ConnectionFacts) -> Destination:
         return self.locator.locate(conn.host, conn.server_ip, conn.server_port)
@@ -157,10 +166,27 @@ class Inspector:
         hits = tuple(self.detector.detect(extraction.fields, client_ip=conn.client_ip))
         destination = self.locate(conn)
         judgement = judge(hits, destination, conn.tls, self.policy, extraction.uninspected)
+        redaction = None
+        if judgement.action == "redacted":
+            redaction = self._redact(request, extraction, hits, judgement, conn)
+            if redaction.request is None:
+                judgement = fall_back(judgement, redaction.refused or "redaction not possible")
         event = None
         if hits or not extraction.complete:
-            event = self._event(request, conn, destination, extraction, hits, judgement)
-        return Inspection(extraction, hits, destination, judgement, event)
+            event = self._event(request, conn, destination, extraction, hits, judgement, redaction)
+        rewritten = redaction.request if redaction is not None else None
+        return Inspection(extraction, hits, destination, judgement, event, rewritten)
+
+    def _redact(
+        self, request: RequestView, extraction: Extraction, hits: Sequence[Hit], judgement: Judgement,
+        conn: ConnectionFacts,
+    ) -> Redaction:  # fmt: skip
+        if not extraction.complete:
+            # What was not inspected may hold the values too: nothing would prove them gone.
+            return Redaction(None, refused="the request was not fully inspected, so a rewrite cannot be proved")
+        return redact(
+            request, hits, judgement.redacted_types, self.redaction_key, self.detector, self.limits, conn.client_ip
+        )
 
     def inspect_dns(self, query: DnsQueryView, conn: ConnectionFacts) -> Inspection:
         """Judge a DNS query by what its name carries (``policy.judge_query`` says how). ``conn.host``
@@ -227,6 +253,7 @@ class Inspector:
         extraction: Extraction,
         hits: Sequence[Hit],
         judgement: Judgement,
+        redaction: Redaction | None = None,
     ) -> Event:
         devices = sorted({h.device for h in hits if h.device})
         return Event(
@@ -254,6 +281,7 @@ class Inspector:
             rules=[_rule_info(r) for r in judgement.rules],
             verdict=judgement.verdict,
             action=judgement.action,
+            redactions=_redaction_infos(redaction) if judgement.action == "redacted" else [],
         )
 
     def _identifier_info(self, hit: Hit) -> IdentifierInfo:
@@ -295,4 +323,19 @@ def _rule_info(r: RuleHit) -> RuleInfo:
         reason=r.reason,
         types=list(r.types),
         legal_basis=r.legal_basis,
+        fallback_reason=r.fallback_reason,
     )
+
+
+def _redaction_infos(redaction: Redaction | None) -> list[RedactionInfo]:
+    if redaction is None:
+        return []
+    return [
+        RedactionInfo(
+            type=r.hit.type,
+            chain=r.hit.location,
+            masked=mask(r.hit.type, r.hit.value),
+            fake_masked=mask(r.hit.type, r.fake),
+        )  # fmt: skip
+        for r in redaction.replacements
+    ]

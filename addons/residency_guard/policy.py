@@ -12,17 +12,29 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .model import CATEGORIES, CATEGORY_OF, UNKNOWN_COUNTRY, Category, Destination, Hit, Judgement, RuleHit
+from .model import (
+    CATEGORIES,
+    CATEGORY_OF,
+    UNKNOWN_COUNTRY,
+    Category,
+    Destination,
+    Hit,
+    JudgedAction,
+    Judgement,
+    RuleHit,
+)
 from .shipped import policy_path
 from .yamlconf import FieldPathError, load_model
 
 Action = Literal["log", "block"]
+TransferAction = Literal["log", "block", "redact"]
+"""``redact``: the identifiers are replaced in flight by same-format fakes and the request is forwarded."""
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
@@ -49,7 +61,10 @@ class CategoryRule(_PolicyModel):
         default_factory=list,
         description="countries or group names; when given (and 'allow' is empty) every other country is allowed",
     )
-    action: Action = "block"
+    action: TransferAction = "block"
+    fallback: Action = Field(
+        default="block", description="what 'redact' does when a redaction cannot be done safely (hash, signature)"
+    )
     reason: str | None = Field(default=None, description="shown in events and the 451 answer")
 
     @model_validator(mode="after")
@@ -236,10 +251,7 @@ def judge(
         rules.append(rule)
     if not rules:
         return Judgement("allowed", "logged")
-    violations = [r for r in rules if r.outcome == "violation"]
-    verdict: Literal["allowed", "violation"] = "violation" if violations else "allowed"
-    action: Literal["logged", "blocked"] = "blocked" if any(r.action == "block" for r in violations) else "logged"
-    return Judgement(verdict, action, tuple(rules))
+    return _judgement(rules)
 
 
 def uninspected_rule(
@@ -304,7 +316,10 @@ def _transfer_rules(hits: Sequence[Hit], destination: Destination, tls: bool, po
                 continue
             rule = p.rule_for(category)
             reason = rule.reason or f"{category} identifiers may not be sent to {country}"
-            rules.append(RuleHit(f"transfer.{category}", "violation", rule.action, reason, tuple(types)))
+            fallback = rule.fallback if rule.action == "redact" else None
+            rules.append(
+                RuleHit(f"transfer.{category}", "violation", rule.action, reason, tuple(types), None, fallback)
+            )
 
     if not tls and p.cleartext.enabled:
         all_types = tuple(t for ts in types_by_category.values() for t in ts)
@@ -312,12 +327,31 @@ def _transfer_rules(hits: Sequence[Hit], destination: Destination, tls: bool, po
     return rules
 
 
+def _judgement(rules: Sequence[RuleHit]) -> Judgement:
+    """The verdict and action of the rules that fired: a block wins, then a redaction, else a log."""
+    violations = [r for r in rules if r.outcome == "violation"]
+    verdict: Literal["allowed", "violation"] = "violation" if violations else "allowed"
+    actions = {r.action for r in violations}
+    action: JudgedAction = "blocked" if "block" in actions else "redacted" if "redact" in actions else "logged"
+    return Judgement(verdict, action, tuple(rules))
+
+
+def fall_back(judgement: Judgement, reason: str) -> Judgement:
+    """``judgement`` with every ``redact`` rule turned into its fallback, saying why. Pure."""
+    rules = [
+        replace(r, action=r.fallback or "block", fallback_reason=reason) if r.action == "redact" else r
+        for r in judgement.rules
+    ]
+    return _judgement(rules)
+
+
 def may_block(destination: Destination, tls: bool, policy: LoadedPolicy) -> bool:
-    """Whether any identifiers at all, sent to ``destination``, could get a request blocked. Pure.
+    """Whether any identifiers at all, sent to ``destination``, could get a request blocked (or redacted,
+    which changes it as much). Pure.
 
     False means the judgement cannot change what happens to the request, so it may be forwarded
     before it is judged. For every set of hits, and whatever could not be inspected,
-    ``judge(...).blocked`` implies this is True (the ``uninspected`` rule fires only where it is).
+    ``judge(...).action != "logged"`` implies this is True (the ``uninspected`` rule fires only where it is).
     """
     p = policy.policy
     if not tls and p.cleartext.enabled and p.cleartext.action == "block":
@@ -325,7 +359,7 @@ def may_block(destination: Destination, tls: bool, policy: LoadedPolicy) -> bool
     if destination.country == UNKNOWN_COUNTRY:
         return p.unknown_country.action == "block"
     for category in CATEGORIES:
-        if policy.permits(category, destination.country) or p.rule_for(category).action != "block":
+        if policy.permits(category, destination.country) or p.rule_for(category).action == "log":
             continue
         if _matching_exception(p.exceptions, destination, category) is None:
             return True

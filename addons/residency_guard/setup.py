@@ -64,6 +64,7 @@ def build_guard(
     reveal_identifiers: bool = False,
     engine: str = "auto",
     guard_name: str | None = None,
+    redaction_key: bytes | None = None,
 ) -> GuardSetup:
     loaded_policy = load_policy(policy)
     device_profiles = tuple(load_profiles([Path(p) for p in profiles]))
@@ -84,6 +85,7 @@ def build_guard(
         reveal_identifiers=reveal_identifiers,
         # Replay and the live guard alike: every event says which machine judged it.
         guard_name=guard_name or socket.gethostname(),
+        redaction_key=redaction_key,
     )
     return GuardSetup(inspector, device_profiles, resolver, overlay_path, tuple(warnings))
 

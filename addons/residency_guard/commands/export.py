@@ -123,8 +123,10 @@ def run(args: argparse.Namespace) -> int:
     events = [e for s in sessions for e in s.events]
     violations = sum(e.verdict == "violation" for e in events)
     blocked = sum(e.action == "blocked" for e in events)
+    redacted = sum(e.action == "redacted" for e in events)
     if args.output != "-":
-        note(NAME, f"{len(events)} events, {violations} violations, {blocked} blocked → {args.output}")
+        shown = f", {redacted} redacted" if redacted else ""
+        note(NAME, f"{len(events)} events, {violations} violations, {blocked} blocked{shown} → {args.output}")
     return report_gate(NAME, evaluate_gate(events, args.fail_on, baseline), args.fail_on)
 
 

@@ -162,6 +162,8 @@ FEED_COLUMNS = ("time", "device / client", "types", "host", "ctry", "rule", "act
 def verdict_style(event: Event) -> str:
     if event.action == "blocked":
         return "bold magenta"
+    if event.action == "redacted":  # a violation whose identifiers were replaced by fakes in flight
+        return "yellow"
     if event.verdict == "violation":
         return "red"
     return "green"

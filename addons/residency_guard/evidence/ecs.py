@@ -75,7 +75,7 @@ def _event_fields(event: Event) -> dict[str, Any]:
     return {
         "kind": "alert" if event.verdict == "violation" else "event",
         "category": ["network"],
-        "type": ["connection", "denied" if blocked else "allowed"],
+        "type": ["connection", "denied" if blocked else "allowed", *(["change"] if event.action == "redacted" else [])],
         "action": f"{event.event_type}-{event.action}",
         "outcome": "failure" if blocked else "success",
         "module": "residency_guard",

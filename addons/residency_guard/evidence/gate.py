@@ -17,11 +17,13 @@ every event of the session, not only at the events a report includes.
 
     expression := "none" | term ("," term)*        comma = OR
     term       := atom ("+" atom)*                 plus  = AND (the same finding must match every atom)
-    atom       := "violation" | "block" | "introduced"      (introduced: diff only)
+    atom       := "violation" | "block" | "redact" | "introduced"      (introduced: diff only)
                 | "rule:" NAME | "type:" IDTYPE | "country:" CC | "domain:" DOMAIN
 
 - ``violation`` — any finding (an event judged a violation, blocked or not);
 - ``block`` — a finding of an event whose request was blocked;
+- ``redact`` — a finding of an event whose identifiers were replaced by fakes in flight (still a
+  ``violation``: the firmware tried to send them);
 - ``introduced`` (``diff``) — a finding whose (rule, type, destination) OLD did not have;
 - ``rule:NAME`` — the rule that fired is NAME (exact);
 - ``type:IDTYPE`` — the identifier type is IDTYPE (one of ``IDENTIFIER_TYPES``);
@@ -63,7 +65,7 @@ EXIT_STATUS_HELP = (
 
 FAIL_ON_HELP = (
     "when to exit 3: 'none', or terms joined by ',' (OR), each term atoms joined by '+' (AND, on the "
-    "same finding): violation, block, rule:NAME, type:IDTYPE, country:CC, domain:DOMAIN; "
+    "same finding): violation, block, redact, rule:NAME, type:IDTYPE, country:CC, domain:DOMAIN; "
     "e.g. 'type:imei+country:CN,block'"
 )
 
@@ -160,6 +162,8 @@ def _bare(word: str) -> Predicate | None:
         return lambda f, c: True
     if word == "block":
         return lambda f, c: f.event.action == "blocked"
+    if word == "redact":
+        return lambda f, c: f.event.action == "redacted"
     if word == "introduced":
         return lambda f, c: f.key not in c.old_keys
     return None
@@ -200,7 +204,7 @@ def _atom(atom: str, words: Collection[str]) -> Predicate:
     return predicate
 
 
-def parse_fail_on(text: str, words: Collection[str] = ("violation", "block")) -> GateExpression:
+def parse_fail_on(text: str, words: Collection[str] = ("violation", "block", "redact")) -> GateExpression:
     """Parse a ``--fail-on`` expression; ``GateExpressionError`` says which term is wrong and why."""
     source = text.strip()
     if source == "none":
@@ -285,7 +289,7 @@ def gate_tripped(events: Iterable[Event], fail_on: str | GateExpression) -> bool
 def add_fail_on_argument(parser: argparse.ArgumentParser, default: str = "none") -> None:
     parser.add_argument(
         "--fail-on",
-        type=fail_on_type(("violation", "block")),
+        type=fail_on_type(("violation", "block", "redact")),
         default=parse_fail_on(default),
         metavar="EXPR",
         help=f"{FAIL_ON_HELP} (default: {default})",

@@ -325,6 +325,7 @@ def _summary_section(report: Report) -> str:
         ("events", s.events, ""),
         ("violations", s.violations, "bad" if s.violations else "good"),
         ("blocked", s.blocked, ""),
+        ("redacted", s.redacted, ""),
         ("destinations", len(s.by_domain), ""),
         ("countries", len([c for c in s.by_country if c != UNKNOWN_COUNTRY]), ""),
         ("partially inspected", s.partially_inspected, ""),

@@ -11,7 +11,8 @@ Mapping (OCSF 1.3.0, class ``data_security_finding``, ``class_uid`` 2006, catego
   ``<session_id>:<flow_id>`` (the flow id alone without a session record), ``finding_info.title``
   names the identifier types, country and destination, ``finding_info.types`` the rules that fired.
 - ``severity_id`` 4 (High) when the identifiers left (the guard logged the violation), 3 (Medium) when
-  the guard blocked the request; ``disposition_id`` / ``action_id`` say Blocked/Denied or Allowed.
+  the guard blocked the request or redacted it (fakes sent in place of the identifiers);
+  ``disposition_id`` / ``action_id`` say Blocked/Denied, Allowed, or 99 (Other) named Redacted.
 - ``data_security``: ``data_lifecycle_state_id`` 2 (Data in-Transit), ``detection_system_id`` 5 (Secure
   Web Gateway: an inline proxy), ``category_id`` 1 (Personal), ``detection_pattern`` the identifier
   types, ``policy`` the residency policy.
@@ -118,8 +119,8 @@ def ocsf_finding(
     if not reveal_identifiers:
         event = mask_event(event)
     time = epoch_ms(event.timestamp)
-    blocked = event.action == "blocked"
-    severity = SEVERITY_MEDIUM if blocked else SEVERITY_HIGH
+    kept_back = event.action in ("blocked", "redacted")  # the real identifiers never reached the server
+    severity = SEVERITY_MEDIUM if kept_back else SEVERITY_HIGH
     doc: dict[str, Any] = {
         "activity_id": ACTIVITY_CREATE,
         "activity_name": "Create",
@@ -136,10 +137,7 @@ def ocsf_finding(
         "status": "New",
         "is_alert": True,
         "confidence_id": _confidence_id(event),
-        "disposition_id": 2 if blocked else 1,
-        "disposition": "Blocked" if blocked else "Allowed",
-        "action_id": 2 if blocked else 1,
-        "action": "Denied" if blocked else "Allowed",
+        **_disposition(event.action),
         "message": _title(event),
         "metadata": {
             "version": OCSF_VERSION,
@@ -158,6 +156,16 @@ def ocsf_finding(
         "unmapped": {"residency_guard": _unmapped(event, session)},
     }
     return dict(drop_empty(doc))
+
+
+def _disposition(action: str) -> dict[str, Any]:
+    """OCSF disposition and action; a redaction (forwarded with fakes) has no enum value of its own, so
+    it is 99, Other, named."""
+    if action == "blocked":
+        return {"disposition_id": 2, "disposition": "Blocked", "action_id": 2, "action": "Denied"}
+    if action == "redacted":
+        return {"disposition_id": 99, "disposition": "Redacted", "action_id": 99, "action": "Redacted"}
+    return {"disposition_id": 1, "disposition": "Allowed", "action_id": 1, "action": "Allowed"}
 
 
 def _unmapped(event: Event, session: SessionRecord | None) -> dict[str, Any]:

@@ -67,6 +67,7 @@ class ReportSummary(_ReportModel):
     events: int
     violations: int
     blocked: int
+    redacted: int = Field(default=0, description="events whose identifiers were replaced by fakes in flight")
     partially_inspected: int
     by_verdict: dict[str, int]
     by_action: dict[str, int]
@@ -122,6 +123,7 @@ def summarize(events: list[Event], stats: StatsRecord | None = None) -> ReportSu
         events=len(events),
         violations=sum(e.verdict == "violation" for e in events),
         blocked=sum(e.action == "blocked" for e in events),
+        redacted=sum(e.action == "redacted" for e in events),
         partially_inspected=sum(not e.inspection.complete for e in events),
         by_verdict=_counts(e.verdict for e in events),
         by_action=_counts(e.action for e in events),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from ._common import Keys, generic_mask
+from ._common import HEX, Keys, distinct_fake, generic_mask, keyed_fill
 
 NAME = "ad_id"
 CATEGORY = "online"
@@ -34,3 +34,18 @@ def spellings(value: str) -> list[str]:
 
 def mask(value: str) -> str:
     return generic_mask(value)
+
+
+def fake(value: str, key: bytes) -> str:
+    """What ``mask`` shows kept, the other hex digits keyed but for the UUID's version and variant
+    digits, so a version-4 advertising ID stays a version-4 UUID."""
+    if len(value) != 36:
+        raise ValueError("an advertising ID fake needs the UUID form")
+
+    def draw(attempt: int) -> str:
+        out = list(keyed_fill(value, range(len(value)), HEX, key, NAME, attempt))
+        for i in (0, 1, 8, 13, 14, 18, 19, 23, 34, 35):  # mask's edges, dashes, version, variant
+            out[i] = value[i]
+        return "".join(out)
+
+    return distinct_fake(value, PLACEHOLDERS, draw)

@@ -4,7 +4,7 @@ IMS ``utran-cell-id-3gpp``). 0, -1 and Integer.MAX_VALUE mean "unavailable"."""
 
 from __future__ import annotations
 
-from ._common import Keys, generic_mask
+from ._common import Keys, generic_fake, generic_mask
 
 NAME = "cell_id"
 CATEGORY = "location"
@@ -22,3 +22,8 @@ def spellings(value: str) -> list[str]:
 
 def mask(value: str) -> str:
     return generic_mask(value)
+
+
+def fake(value: str, key: bytes) -> str:
+    """What ``mask`` shows kept, every other letter or digit keyed in its own class."""
+    return generic_fake(value, key, NAME, PLACEHOLDERS)

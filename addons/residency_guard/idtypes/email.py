@@ -10,6 +10,8 @@ NAME = "email"
 CATEGORY = "online"
 KEYS = Keys(("email", "mail"), ())
 PLACEHOLDERS: frozenset[str] = frozenset()
+NO_FAKE = "no safe fake address: another mailbox at the same domain may belong to somebody"
+"""Why this type has no ``fake``: redacting it falls back to the rule's fallback action."""
 _EMAIL = re.compile(r"^[a-z0-9._%+\-]{1,64}@[a-z0-9\-]{1,63}(?:\.[a-z0-9\-]{1,63})*\.[a-z]{2,24}$")
 
 

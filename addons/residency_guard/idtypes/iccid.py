@@ -5,8 +5,9 @@ padded with a trailing ``F``. Real cards sometimes fail Luhn, so it is not requi
 from __future__ import annotations
 
 import phonenumbers
+from stdnum import luhn
 
-from ._common import SEPARATORS, Keys, generic_mask
+from ._common import DIGITS, SEPARATORS, Keys, distinct_fake, generic_mask, keyed_fill
 
 NAME = "iccid"
 CATEGORY = "subscriber"
@@ -61,3 +62,18 @@ def mask(value: str) -> str:
         return generic_mask(value)
     keep = prefix_length(value)
     return value[:keep] + "*" * (len(value) - keep)
+
+
+def fake(value: str, key: bytes) -> str:
+    """Country and issuer kept (what ``mask`` shows), the account keyed; a Luhn-valid ICCID gets a
+    Luhn-valid fake, one that fails Luhn (real cards do) a fake that may too."""
+    if not value.isdigit() or not 18 <= len(value) <= 20:
+        raise ValueError("an ICCID fake needs its 18-20 digits")
+    keep = prefix_length(value)
+    checked = luhn.is_valid(value)
+
+    def draw(attempt: int) -> str:
+        account = keyed_fill(value, range(keep, len(value)), DIGITS, key, NAME, attempt)
+        return account[:-1] + luhn.calc_check_digit(account[:-1]) if checked else account
+
+    return distinct_fake(value, PLACEHOLDERS, draw)

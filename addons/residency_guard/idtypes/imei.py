@@ -7,9 +7,10 @@ Also the 16-digit IMEISV (no check digit, a 2-digit software version instead of 
 from __future__ import annotations
 
 from stdnum import imei as std_imei
+from stdnum import luhn
 from stdnum.exceptions import ValidationError
 
-from ._common import SEPARATORS, Keys, generic_mask
+from ._common import DIGITS, SEPARATORS, Keys, distinct_fake, generic_mask, keyed_fill
 
 NAME = "imei"
 CATEGORY = "device"
@@ -48,3 +49,19 @@ def mask(value: str) -> str:
     if len(value) == 15 and value.isdigit():
         return value[:8] + "*" * 6 + value[14:]
     return generic_mask(value)
+
+
+def fake(value: str, key: bytes) -> str:
+    """The TAC and the check digit kept (what ``mask`` shows), five serial digits keyed, the sixth chosen
+    so that the Luhn check digit is still right."""
+    if len(value) != 15 or not value.isdigit():
+        raise ValueError("an IMEI fake needs the 15-digit form")
+
+    def draw(attempt: int) -> str | None:
+        serial = keyed_fill(value[:13], range(8, 13), DIGITS, key, NAME, attempt)
+        for last in DIGITS:
+            if luhn.calc_check_digit(serial + last) == value[14]:
+                return serial + last + value[14]
+        return None
+
+    return distinct_fake(value, PLACEHOLDERS, draw)

@@ -7,7 +7,7 @@ from functools import lru_cache
 from stdnum import imsi as std_imsi
 from stdnum.exceptions import ValidationError
 
-from ._common import SEPARATORS, Keys, generic_mask
+from ._common import SEPARATORS, Keys, generic_mask, shaped_fake
 
 NAME = "imsi"
 CATEGORY = "subscriber"
@@ -57,3 +57,11 @@ def mask(value: str) -> str:
     except Exception:  # unknown operator: keep only the country code
         keep = 3
     return value[:keep] + "*" * (len(value) - keep)
+
+
+def fake(value: str, key: bytes) -> str:
+    """MCC + MNC kept (the operator, what ``mask`` shows), the MSIN keyed."""
+    if not value.isdigit() or not 14 <= len(value) <= 15:
+        raise ValueError("an IMSI fake needs the 14-15 digit form")
+    keep = len(mask(value)) - mask(value).count("*")
+    return shaped_fake(value, key, NAME, keep=keep, placeholders=PLACEHOLDERS)

@@ -16,6 +16,11 @@ LAT_KEYS = Keys(("latitude",), ("lat", "la"))
 LON_KEYS = Keys(("longitude",), ("lon", "lng", "long", "lo"))
 """A latitude and a longitude under sibling keys are paired into one position."""
 PLACEHOLDERS = frozenset({"0,0", "0.0,0.0"})
+NO_FAKE = (
+    "no safe fake position: any other coordinates are someone's place, and a position is also read from "
+    "sibling fields and other notations a rewrite of its text would miss"
+)
+"""Why this type has no ``fake``: redacting it falls back to the rule's fallback action."""
 
 
 def spellings(value: str) -> list[str]:

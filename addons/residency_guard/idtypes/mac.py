@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ._common import Keys, mac_mask, mac_spellings, mac_to_colon
+from ._common import Keys, mac_fake, mac_mask, mac_spellings, mac_to_colon
 
 NAME = "mac"
 CATEGORY = "device"
@@ -38,3 +38,8 @@ def spellings(value: str) -> list[str]:
 def mask(value: str) -> str:
     """The OUI (first three bytes) names the vendor."""
     return mac_mask(value)
+
+
+def fake(value: str, key: bytes) -> str:
+    """The OUI kept (the vendor, what ``mask`` shows), the three device bytes keyed."""
+    return mac_fake(value, key, NAME, PLACEHOLDERS)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._common import Keys, case_spellings, generic_mask
+from ._common import Keys, case_spellings, generic_mask, shaped_fake
 
 NAME = "meid"
 CATEGORY = "device"
@@ -26,3 +26,10 @@ def spellings(value: str) -> list[str]:
 def mask(value: str) -> str:
     """The manufacturer code (first 8 hex digits) names the maker, the rest the phone."""
     return value[:8] + "*" * (len(value) - 8) if len(value) in (14, 18) else generic_mask(value)
+
+
+def fake(value: str, key: bytes) -> str:
+    """The manufacturer code kept (what ``mask`` shows), the serial keyed in the same notation."""
+    if len(value) not in (14, 18):
+        raise ValueError("a MEID fake needs its 14 hex or 18 decimal digits")
+    return shaped_fake(value, key, NAME, keep=8, placeholders=PLACEHOLDERS)

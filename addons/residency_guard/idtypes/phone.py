@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import phonenumbers
 
-from ._common import Keys, generic_mask
+from ._common import DIGITS, Keys, distinct_fake, generic_mask, keyed_fill
 
 NAME = "phone"
 CATEGORY = "subscriber"
@@ -55,3 +55,25 @@ def mask(value: str) -> str:
         return generic_mask(value)
     national = str(num.national_number)
     return f"+{num.country_code}" + "*" * max(0, len(national) - 2) + national[-2:]
+
+
+def fake(value: str, key: bytes) -> str:
+    """The country code and the last two digits kept (what ``mask`` shows), the digits between keyed
+    until they form a valid number of the same kind (mobile stays mobile) in the same country."""
+    try:
+        real = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        raise ValueError("a phone fake needs an E.164 number") from None
+    keep = 1 + len(str(real.country_code))
+    kind = phonenumbers.number_type(real)
+
+    def draw(attempt: int) -> str | None:
+        candidate = keyed_fill(value, range(keep, len(value) - 2), DIGITS, key, NAME, attempt)
+        try:
+            num = phonenumbers.parse(candidate, None)
+        except phonenumbers.NumberParseException:
+            return None
+        valid = phonenumbers.is_valid_number(num) and phonenumbers.number_type(num) == kind
+        return candidate if valid else None
+
+    return distinct_fake(value, PLACEHOLDERS, draw)

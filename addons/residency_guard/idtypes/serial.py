@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ._common import Keys, case_spellings, generic_mask
+from ._common import Keys, case_spellings, generic_fake, generic_mask
 
 NAME = "serial"
 CATEGORY = "device"
@@ -31,3 +31,8 @@ def spellings(value: str) -> list[str]:
 
 def mask(value: str) -> str:
     return generic_mask(value)
+
+
+def fake(value: str, key: bytes) -> str:
+    """What ``mask`` shows kept, every other letter or digit keyed in its own class."""
+    return generic_fake(value, key, NAME, PLACEHOLDERS)

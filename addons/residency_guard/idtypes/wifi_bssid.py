@@ -4,7 +4,7 @@ geolocation databases (scan lists, ``bssid`` keys, IMS ``i-wlan-node-id``)."""
 from __future__ import annotations
 
 from . import mac
-from ._common import Keys, mac_mask, mac_spellings
+from ._common import Keys, mac_fake, mac_mask, mac_spellings
 
 NAME = "wifi_bssid"
 CATEGORY = "location"
@@ -22,3 +22,8 @@ def spellings(value: str) -> list[str]:
 
 def mask(value: str) -> str:
     return mac_mask(value)
+
+
+def fake(value: str, key: bytes) -> str:
+    """As a device MAC's: the OUI kept, the rest keyed."""
+    return mac_fake(value, key, NAME, PLACEHOLDERS)
