@@ -18,7 +18,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("", "errors", "limits", "shipped", "memory", "listening", "yamlconf", "idtypes", "model", "durations")),
     ("configuration and records", ("profile", "eventlog")),
     ("stages", ("extract", "detect", "locate", "policy", "masking")),
-    ("assembly", ("pipeline", "setup", "offload", "counters", "resolve", "responses", "flowfacts")),
+    ("assembly", ("pipeline", "setup", "offload", "counters", "resolve", "responses", "flowfacts", "volume")),
     ("adapters", ("addon", "wireguard", "evidence", "dashboard", "adb", "fleet")),
     ("commands", ("commands", "cli")),
 ]

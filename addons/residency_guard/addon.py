@@ -230,6 +230,8 @@ class ResidencyGuard:
             "residency-guard %s: policy %s, %d profile(s)", __version__, setup.inspector.policy.name,
             len(setup.profiles),
         )  # fmt: skip
+        if (volume := setup.inspector.volume) is not None:
+            log.info("residency-guard: %d volume rule(s), %s", len(volume.scopes), volume.counts.counted_by)
 
     def _restart_pool(self, workers: int) -> None:
         if self.pool is not None:
@@ -348,7 +350,8 @@ class ResidencyGuard:
         # Every body this large goes, without a trigger scan first: the scan would cost the proxy about
         # what inspecting a benign body costs, the hand-over a fraction of it (make bench). A content-coded
         # body goes sooner: what it decodes to, not its size on the wire, is what inspecting it costs.
-        if self.pool is None:
+        # Volume rules count in this process: a worker's counters would see only its share of the flows.
+        if self.pool is None or self.inspector.volume is not None:
             return False
         size = len(view.body)
         return size >= self.offload_min_bytes or (
