@@ -49,6 +49,7 @@ from .resolve import PinnedResolver
 from .responses import block_response, error_response
 from .setup import DEFAULT_KEY_FILE, GuardSetup, build_guard
 from .shipped import DEFAULT_POLICY
+from .volume import VolumeCounts
 
 log = logging.getLogger("residency_guard")
 
@@ -93,6 +94,8 @@ class ResidencyGuard:
         self.offload_min_bytes = OFFLOAD_MIN_BYTES
         self._pending: dict[Future[Verdict], str] = {}
         self.warnings: list[str] = []
+        self.volume_counts: VolumeCounts | None = None
+        self._volume_db: str | None = None
 
     # ------------------------------------------------------------------------------------ options
 
@@ -129,6 +132,9 @@ class ResidencyGuard:
         )
         loader.add_option("guard_fingerprint_key", str, str(DEFAULT_KEY_FILE), "Key file for identifier fingerprints.")
         loader.add_option("guard_name", str, socket.gethostname(), "Name of this guard, recorded in every event.")
+        loader.add_option(
+            "guard_db", str, "", "Fleet database (postgresql://…) keeping the volume rules' counters (default: local)."
+        )
         # Integers, not floats: mitmproxy's --set cannot parse float options.
         loader.add_option(
             "guard_stats_interval_ms", int, 2000, "Milliseconds between stats records in the events file."
@@ -173,7 +179,9 @@ class ResidencyGuard:
         # running guard as it was. mitmproxy then rolls the options back, calling ``configure`` with the
         # values already in force: comparing with them keeps that from rebuilding anything.
         setup_kwargs = self._setup_arguments(opts)
-        setup = self._build_setup(setup_kwargs) if first or setup_kwargs != self._setup_kwargs else None
+        db_changed = opts.guard_db != self._volume_db
+        rebuild = first or setup_kwargs != self._setup_kwargs or db_changed
+        setup = self._build_setup(setup_kwargs, self._volume_counts(opts) if db_changed else None) if rebuild else None
         writer_options = tuple(getattr(opts, name) for name in sorted(WRITER_OPTIONS))
         writer = self._open_writer(opts) if first or writer_options != self._writer_options else None
         if setup is not None:
@@ -210,10 +218,20 @@ class ResidencyGuard:
         )
         return kwargs
 
-    @staticmethod
-    def _build_setup(kwargs: dict[str, Any]) -> GuardSetup:
+    def _volume_counts(self, opts: Any) -> VolumeCounts | None:
+        """The fleet's volume counters when ``guard_db`` names the fleet database (else counted locally)."""
+        if self.volume_counts is not None:
+            self.volume_counts.close()
+        self.volume_counts, self._volume_db = None, opts.guard_db
+        if opts.guard_db:
+            from .fleet.volume import FleetCounts
+
+            self.volume_counts = FleetCounts(opts.guard_db, opts.guard_name or socket.gethostname())
+        return self.volume_counts
+
+    def _build_setup(self, kwargs: dict[str, Any], volume_counts: VolumeCounts | None = None) -> GuardSetup:
         try:
-            return build_guard(**kwargs)
+            return build_guard(**kwargs, volume_counts=volume_counts or self.volume_counts)
         except ConfigError as e:
             raise exceptions.OptionsError(str(e)) from None
 
@@ -301,6 +319,8 @@ class ResidencyGuard:
         self._write_stats()
         if self.writer is not None:
             self.writer.close()
+        if self.volume_counts is not None:
+            self.volume_counts.close()
 
     # ------------------------------------------------------------------------------------ hooks
 

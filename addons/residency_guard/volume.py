@@ -45,6 +45,10 @@ class VolumeCounts(Protocol):
     counted_by: str
     """How the count was made, for the evidence: 'counted locally by this guard' or the fleet's."""
 
+    def watch(self, key: str, window_s: float) -> None:
+        """Keep the count of ``key`` over ``window_s`` (before any request needs it)."""
+        ...
+
     def count_with(self, key: str, subject: str, window_s: float, now: float) -> int:
         """The distinct subjects seen within ``window_s`` before ``now``, ``subject`` included."""
         ...
@@ -67,6 +71,9 @@ class LocalCounts:
         self.max_subjects = max_subjects
         self._seen: dict[str, OrderedDict[str, float]] = {}
         self._windows: dict[str, float] = {}
+
+    def watch(self, key: str, window_s: float) -> None:
+        self._windows[key] = window_s
 
     def count_with(self, key: str, subject: str, window_s: float, now: float) -> int:
         self._windows[key] = window_s
@@ -108,6 +115,8 @@ class VolumeJudge:
         self.counts = counts
         self.fingerprinter = fingerprinter
         self.clock = clock
+        for scope in self.scopes:
+            counts.watch(scope.key, scope.rule.window_seconds)
 
     def may_block(self, destination: Destination) -> bool:
         """Whether a volume rule could block a request to ``destination`` (then it is judged first)."""
