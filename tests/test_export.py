@@ -217,10 +217,12 @@ def test_input_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "no session 'nope' (sessions: s1)" in capsys.readouterr().err
     assert run_export(tmp_path, "-o", tmp_path / "r.json") == EXIT_INPUT
 
-    for argv in (["--format", "xml"], ["--fail-on", "anything"], []):
+    for argv in (["--format", "xml"], ["--fail-on", "anything"]):
         with pytest.raises(SystemExit) as exc:
-            run_export(*([good] if argv else []), *argv)
+            run_export(good, *argv)
         assert exc.value.code == EXIT_INPUT
+    assert run_export() == EXIT_INPUT  # neither an events file nor --db
+    assert "give either an events file or --db" in capsys.readouterr().err
 
 
 def test_torn_last_line_is_reported_not_fatal(

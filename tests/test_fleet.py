@@ -122,7 +122,8 @@ def test_migrations_are_versioned_and_applied_once(cluster: PostgresCluster) -> 
     assert first == [m.version for m in store.migrations()] and first[0] == 1
     assert second == []
     with psycopg.connect(db) as conn:
-        assert conn.execute("SELECT version, name FROM schema_migrations").fetchall() == [(1, "events")]
+        applied = conn.execute("SELECT version, name FROM schema_migrations ORDER BY version").fetchall()
+        assert applied == [(1, "events"), (2, "volume")]
         indexed = {r[0] for r in conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'events'")}
     assert {"events_pkey", "events_ts", "events_guard_ts", "events_types"} <= indexed
 

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "addons" / "residency_guard"
 # Lowest first. A module belongs to the first layer with a prefix of its dotted name (without the
 # package name); anything unlisted fails the test, so a new module has to be placed.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("base", ("", "errors", "limits", "shipped", "memory", "listening", "yamlconf", "idtypes", "model")),
+    ("base", ("", "errors", "limits", "shipped", "memory", "listening", "yamlconf", "idtypes", "model", "durations")),
     ("configuration and records", ("profile", "eventlog")),
     ("stages", ("extract", "detect", "locate", "policy", "masking")),
     (
@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "responses",
             "flowfacts",
             "flowmarks",
+            "volume",
         ),
     ),
     ("adapters", ("addon", "wireguard", "evidence", "dashboard", "adb", "fleet")),

@@ -60,6 +60,7 @@ from .resolve import PinnedResolver
 from .responses import block_response, error_response
 from .setup import DEFAULT_KEY_FILE, GuardSetup, build_guard
 from .shipped import DEFAULT_POLICY
+from .volume import VolumeCounts
 
 log = logging.getLogger("residency_guard")
 
@@ -117,6 +118,8 @@ class ResidencyGuard:
         # One key for the fakes of redacted identifiers per guard process, shared with its workers, so
         # a value gets the same fake whichever process inspects it.
         self._redaction_key = os.urandom(32)
+        self.volume_counts: VolumeCounts | None = None
+        self._volume_db: str | None = None
 
     # ------------------------------------------------------------------------------------ options
 
@@ -159,6 +162,9 @@ class ResidencyGuard:
         )
         loader.add_option("guard_fingerprint_key", str, str(DEFAULT_KEY_FILE), "Key file for identifier fingerprints.")
         loader.add_option("guard_name", str, socket.gethostname(), "Name of this guard, recorded in every event.")
+        loader.add_option(
+            "guard_db", str, "", "Fleet database (postgresql://…) keeping the volume rules' counters (default: local)."
+        )
         # Integers, not floats: mitmproxy's --set cannot parse float options.
         loader.add_option(
             "guard_stats_interval_ms", int, 2000, "Milliseconds between stats records in the events file."
@@ -203,7 +209,9 @@ class ResidencyGuard:
         # running guard as it was. mitmproxy then rolls the options back, calling ``configure`` with the
         # values already in force: comparing with them keeps that from rebuilding anything.
         setup_kwargs = {**self._setup_arguments(opts), "redaction_key": self._redaction_key}
-        setup = self._build_setup(setup_kwargs) if first or setup_kwargs != self._setup_kwargs else None
+        db_changed = opts.guard_db != self._volume_db
+        rebuild = first or setup_kwargs != self._setup_kwargs or db_changed
+        setup = self._build_setup(setup_kwargs, self._volume_counts(opts) if db_changed else None) if rebuild else None
         writer_options = tuple(getattr(opts, name) for name in sorted(WRITER_OPTIONS))
         writer = self._open_writer(opts) if first or writer_options != self._writer_options else None
         if setup is not None:
@@ -243,10 +251,20 @@ class ResidencyGuard:
         )
         return kwargs
 
-    @staticmethod
-    def _build_setup(kwargs: dict[str, Any]) -> GuardSetup:
+    def _volume_counts(self, opts: Any) -> VolumeCounts | None:
+        """The fleet's volume counters when ``guard_db`` names the fleet database (else counted locally)."""
+        if self.volume_counts is not None:
+            self.volume_counts.close()
+        self.volume_counts, self._volume_db = None, opts.guard_db
+        if opts.guard_db:
+            from .fleet.volume import FleetCounts
+
+            self.volume_counts = FleetCounts(opts.guard_db, opts.guard_name or socket.gethostname())
+        return self.volume_counts
+
+    def _build_setup(self, kwargs: dict[str, Any], volume_counts: VolumeCounts | None = None) -> GuardSetup:
         try:
-            return build_guard(**kwargs)
+            return build_guard(**kwargs, volume_counts=volume_counts or self.volume_counts)
         except ConfigError as e:
             raise exceptions.OptionsError(str(e)) from None
 
@@ -263,6 +281,8 @@ class ResidencyGuard:
             "residency-guard %s: policy %s, %d profile(s)", __version__, setup.inspector.policy.name,
             len(setup.profiles),
         )  # fmt: skip
+        if (volume := setup.inspector.volume) is not None:
+            log.info("residency-guard: %d volume rule(s), %s", len(volume.scopes), volume.counts.counted_by)
 
     def _restart_pool(self, workers: int) -> None:
         if self.pool is not None:
@@ -344,6 +364,8 @@ class ResidencyGuard:
         self._write_stats()
         if self.writer is not None:
             self.writer.close()
+        if self.volume_counts is not None:
+            self.volume_counts.close()
 
     # ------------------------------------------------------------------------------------ commands
 
@@ -425,7 +447,8 @@ class ResidencyGuard:
         # Every body this large goes, without a trigger scan first: the scan would cost the proxy about
         # what inspecting a benign body costs, the hand-over a fraction of it (make bench). A content-coded
         # body goes sooner: what it decodes to, not its size on the wire, is what inspecting it costs.
-        if self.pool is None:
+        # Volume rules count in this process: a worker's counters would see only its share of the flows.
+        if self.pool is None or self.inspector.volume is not None:
             return False
         size = len(view.body)
         return size >= self.offload_min_bytes or (

@@ -42,6 +42,7 @@ from .model import (
 )
 from .policy import LoadedPolicy, fall_back, judge, judge_connection, judge_query, may_block, refuses_name
 from .redact import Redaction, redact
+from .volume import VolumeJudge
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,8 +147,11 @@ class Inspector:
         reveal_identifiers: bool = False,
         guard_name: str | None = None,
         redaction_key: bytes | None = None,
+        volume: VolumeJudge | None = None,
     ):
         self.policy = policy
+        self.volume = volume
+        """The policy's volume rules and their counters; None when it has none."""
         self.guard_name = guard_name
         self.locator = locator
         self.detector = detector
@@ -166,6 +170,8 @@ class Inspector:
         hits = tuple(self.detector.detect(extraction.fields, client_ip=conn.client_ip))
         destination = self.locate(conn)
         judgement = judge(hits, destination, conn.tls, self.policy, extraction.uninspected)
+        if self.volume is not None:
+            judgement = self.volume.apply(judgement, hits, destination)
         redaction = None
         if judgement.action == "redacted":
             redaction = self._redact(request, extraction, hits, judgement, conn)
@@ -206,7 +212,9 @@ class Inspector:
 
     def may_block(self, conn: ConnectionFacts) -> bool:
         """Whether this request's judgement could block it; if not, it may be judged after forwarding."""
-        return may_block(self.locate(conn), conn.tls, self.policy)
+        destination = self.locate(conn)
+        volume_may_block = self.volume is not None and self.volume.may_block(destination)
+        return volume_may_block or may_block(destination, conn.tls, self.policy)
 
     def check_connection(self, conn: ConnectionFacts) -> tuple[Destination, RuleHit | None]:
         """Judge a connection before any payload: the refusing rule, if the policy refuses it outright."""

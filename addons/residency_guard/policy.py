@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .durations import parse_duration
 from .model import (
     CATEGORIES,
     CATEGORY_OF,
@@ -133,6 +134,65 @@ class RefuseRule(_PolicyModel):
     reason: str = "destination refused by policy before any data was sent"
 
 
+class VolumeRule(_PolicyModel):
+    """A threshold on how many distinct subjects' identifiers reached a group of countries in a window.
+
+    Some rules cannot be judged per request: 28 CFR 202 restricts *bulk* transfers, more than 100 000
+    US persons' identifiers (1 000 devices' precise geolocation) over the preceding 12 months. Each
+    request carrying a selected identifier to one of ``countries`` adds its subject to the rule's count
+    (``volume``: kept by this guard, or shared by the fleet through ``--db``); once the count is above
+    ``threshold`` the rule fires with ``action``. A blocked request adds nothing: it was not sent.
+    """
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    categories: list[Category] = Field(default_factory=list, description="identifier categories counted")
+    types: list[str] = Field(
+        default_factory=list, description="identifier types counted (with or instead of categories)"
+    )
+    countries: list[str] = Field(min_length=1, description="destination countries or group names")
+    distinct: Literal["device"] = Field(
+        default="device",
+        description="what is counted: devices, each by the fingerprint of its most stable identifier in the request",
+    )
+    window: str = Field(description="how far back a subject counts, e.g. 365d (s, m, h, d, w)")
+    threshold: int = Field(ge=0, description="the rule fires once more than this many distinct subjects are counted")
+    action: Action = "block"
+    reason: str | None = Field(default=None, description="shown in events and the 451 answer")
+    legal_basis: str | None = Field(default=None, description="the provision the threshold comes from")
+
+    @field_validator("window")
+    @classmethod
+    def _window_is_a_duration(cls, window: str) -> str:
+        parse_duration(window)
+        return window
+
+    @field_validator("types")
+    @classmethod
+    def _known_types(cls, types: list[str]) -> list[str]:
+        for j, t in enumerate(types):
+            if t not in CATEGORY_OF:
+                raise FieldPathError((j,), f"{t!r} is not an identifier type ({', '.join(CATEGORY_OF)})")
+        return types
+
+    @model_validator(mode="after")
+    def _selects_something(self) -> VolumeRule:
+        if not self.categories and not self.types:
+            raise ValueError("a volume rule needs 'categories' or 'types' to say which identifiers it counts")
+        return self
+
+    @property
+    def window_seconds(self) -> float:
+        return parse_duration(self.window).total_seconds()
+
+    def counted_types(self, hits: Sequence[Hit]) -> tuple[str, ...]:
+        """The types of ``hits`` this rule counts, in order of appearance."""
+        out: list[str] = []
+        for hit in hits:
+            if (hit.type in self.types or hit.category in self.categories) and hit.type not in out:
+                out.append(hit.type)
+        return tuple(out)
+
+
 class Policy(_PolicyModel):
     name: str = Field(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9._-]*$")
     description: str | None = None
@@ -144,6 +204,9 @@ class Policy(_PolicyModel):
     unknown_country: UnknownCountryRule = Field(default_factory=UnknownCountryRule)
     uninspected: UninspectedRule = Field(default_factory=UninspectedRule)
     refuse: RefuseRule = Field(default_factory=RefuseRule)
+    volume: list[VolumeRule] = Field(
+        default_factory=list, description="thresholds on distinct subjects over a window (counted across requests)"
+    )
 
     @field_validator("country_groups")
     @classmethod
@@ -166,6 +229,12 @@ class Policy(_PolicyModel):
             self._expand(exc.countries, ("exceptions", i, "countries"))
         self._expand(self.refuse.countries, ("refuse", "countries"))
         self._expand(self.refuse.not_in, ("refuse", "not_in"))
+        names = set()
+        for i, vol in enumerate(self.volume):
+            self._expand(vol.countries, ("volume", i, "countries"))
+            if vol.name in names:
+                raise FieldPathError(("volume", i, "name"), f"two volume rules are named {vol.name!r}")
+            names.add(vol.name)
         return self
 
     def _expand(self, items: Sequence[str], where: tuple[str | int, ...], seen: tuple[str, ...] = ()) -> frozenset[str]:
@@ -426,3 +495,49 @@ def judge_query(hits: Sequence[Hit], destination: Destination, policy: LoadedPol
     types = tuple(dict.fromkeys(h.type for h in hits))
     refused = RuleHit("refuse", "violation", "block", policy.policy.refuse.reason, types)
     return Judgement("violation", "blocked", (*judgement.rules, refused))
+
+
+# ---------------------------------------------------------------------------------------------- volume
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeScope:
+    """A volume rule with its countries resolved; ``key`` names its counter (shared by every guard)."""
+
+    rule: VolumeRule
+    countries: frozenset[str]
+    key: str
+
+    def counts(self, hits: Sequence[Hit], destination: Destination) -> tuple[str, ...]:
+        """The identifier types of this request the rule counts; empty when it does not apply."""
+        if destination.country not in self.countries:
+            return ()
+        return self.rule.counted_types(hits)
+
+
+def volume_scopes(policy: LoadedPolicy) -> tuple[VolumeScope, ...]:
+    p = policy.policy
+    return tuple(
+        VolumeScope(rule, p._expand(rule.countries, ("volume", i, "countries")), f"{p.name}/{rule.name}")
+        for i, rule in enumerate(p.volume)
+    )
+
+
+def judge_volume(scope: VolumeScope, types: Sequence[str], count: int, counted_by: str) -> RuleHit | None:
+    """The rule hit when ``count`` distinct subjects (this request's included) cross the threshold. Pure.
+
+    ``counted_by`` says whose count it is (this guard's alone, or the fleet's), so the evidence shows it.
+    """
+    rule = scope.rule
+    if count <= rule.threshold:
+        return None
+    reason = rule.reason or f"bulk transfer: more than {rule.threshold} distinct devices"
+    reason = f"{reason} ({count} distinct devices in {rule.window}, {counted_by})"
+    return RuleHit(f"volume.{rule.name}", "violation", rule.action, reason, tuple(types), rule.legal_basis)
+
+
+def with_rules(judgement: Judgement, extra: Sequence[RuleHit]) -> Judgement:
+    """``judgement`` with more rule hits, its verdict and action recomputed. Pure."""
+    if not extra:
+        return judgement
+    return _judgement((*judgement.rules, *extra))

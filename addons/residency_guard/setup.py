@@ -22,6 +22,7 @@ from .pipeline import Inspector, utc_now
 from .policy import load_policy
 from .profile import DeviceProfile, load_profiles
 from .shipped import DEFAULT_POLICY, USER_DIR, default_geodb_dir
+from .volume import LocalCounts, VolumeCounts, VolumeJudge
 
 DEFAULT_KEY_FILE = USER_DIR / "fingerprint.key"
 
@@ -65,7 +66,10 @@ def build_guard(
     engine: str = "auto",
     guard_name: str | None = None,
     redaction_key: bytes | None = None,
+    volume_counts: VolumeCounts | None = None,
 ) -> GuardSetup:
+    """The guard its configuration describes; ``volume_counts`` are the fleet's counters (``--db``), else
+    the policy's volume rules are counted locally."""
     loaded_policy = load_policy(policy)
     device_profiles = tuple(load_profiles([Path(p) for p in profiles]))
     overlay_path = Path(geo_overlay) if geo_overlay else None
@@ -86,6 +90,11 @@ def build_guard(
         # Replay and the live guard alike: every event says which machine judged it.
         guard_name=guard_name or socket.gethostname(),
         redaction_key=redaction_key,
+        volume=(
+            VolumeJudge(loaded_policy, volume_counts or LocalCounts(), fingerprinter)
+            if loaded_policy.policy.volume
+            else None
+        ),
     )
     return GuardSetup(inspector, device_profiles, resolver, overlay_path, tuple(warnings))
 

@@ -6,6 +6,9 @@ run: exit 3 when NEW has a violation (rule + identifier type + destination) that
 ``--fail-on`` takes the expressions of ``export`` (``evidence.gate``) over NEW's findings, plus the
 atom ``introduced`` (``introduced+country:CN``: a violation new in NEW, to China). ``--baseline``
 accepts findings of NEW: they are marked ``baselined`` in the text and do not trip the gate.
+
+With ``--db postgresql://…`` (and its filters) NEW is the fleet database's selection instead of a file:
+a lab's baseline run against what every guard saw since, say, ``--since 7d``.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ from ..evidence.gate import (
 )
 from ..evidence.html import render_diff_html
 from ..evidence.sessions import EvidenceError
-from ..evidence.sources import Evidence, load_evidence
+from ..evidence.sources import Evidence, events_evidence, load_evidence
+from .fleet_source import add_db_arguments, filters_given, fleet_events_file, fleet_label
 
 NAME = "diff"
 
@@ -49,7 +53,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "entry accepts them), or a baseline entry expired",
     )
     parser.add_argument("old", type=Path, metavar="OLD", help="baseline events file or report")
-    parser.add_argument("new", type=Path, metavar="NEW", help="events file or report to compare")
+    parser.add_argument(
+        "new",
+        type=Path,
+        nargs="?",
+        metavar="NEW",
+        help="events file or report to compare; or --db (the fleet's events)",
+    )
     parser.add_argument(
         "--format", choices=("text", "json", "html"), default=None, help="output format (default: text)"
     )
@@ -64,6 +74,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         f"findings, where 'introduced' is one more atom: {FAIL_ON_HELP} (default: none)",
     )
     add_baseline_argument(parser)
+    add_db_arguments(parser, what="NEW")
     parser.set_defaults(func=run)
     return parser
 
@@ -74,10 +85,20 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as e:
         error(NAME, str(e))
         return EXIT_INPUT
+    if (args.new is None) == (args.db is None):
+        error(NAME, "give NEW (an events file or report) or --db postgresql://…, not both")
+        return EXIT_INPUT
+    if args.db is None and filters_given(args):
+        error(NAME, "--guard, --device, --build, --since and --until select from --db")
+        return EXIT_INPUT
     with warnings_to_stderr(NAME):
         try:
             old = load_evidence(args.old)
-            new = load_evidence(args.new)
+            new = (
+                load_evidence(args.new)
+                if args.db is None
+                else events_evidence(fleet_events_file(args), fleet_label(args))
+            )
         except EvidenceError as e:
             error(NAME, str(e))
             return EXIT_INPUT

@@ -9,6 +9,10 @@ JUnit: JUnit XML, one testcase per (rule × destination), one testsuite per sess
 HTML: one self-contained page per session, like JSON (``evidence.html``): metadata, summary, a world map
 of destinations, destination and identifier tables, every violation with where it was found.
 
+With ``--db postgresql://…`` the events come from the fleet database instead (``collect`` fills it),
+selected by ``--guard``/``--device``/``--build``/``--since``/``--until``: every guard's events as one
+session, ordered by time then event id, so the same formats and gate apply to the whole fleet.
+
 The gate (``--fail-on``, ``--baseline``; see ``evidence.gate``) looks at every event of the selected
 sessions, whatever the format.
 """
@@ -40,6 +44,7 @@ from ..evidence.junit import junit_document
 from ..evidence.ocsf import ocsf_finding
 from ..evidence.report import build_report
 from ..evidence.sessions import EventsFile, EvidenceError, Session, load_sessions
+from .fleet_source import add_db_arguments, filters_given, fleet_events_file
 
 NAME = "export"
 FORMATS = ("json", "ecs", "ocsf", "junit", "html")
@@ -57,7 +62,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "self-contained HTML page per session (world map, destination tables, every violation).",
         epilog=EXIT_STATUS_HELP,
     )
-    parser.add_argument("events", type=Path, metavar="EVENTS", help="events file (rotated files are read too)")
+    parser.add_argument(
+        "events", type=Path, nargs="?", metavar="EVENTS", help="events file (rotated files are read too); or --db"
+    )
     parser.add_argument("-o", "--output", default="-", metavar="FILE", help="output file ('-' = stdout, the default)")
     parser.add_argument(
         "--all", action="store_true", help="include every event, not only violations (json and ecs only)"
@@ -73,6 +80,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "(json, ecs, ocsf, html; junit never shows them; default: masked values only)",
     )
     add_fail_on_argument(parser)
+    add_db_arguments(parser, what="the events")
     parser.set_defaults(func=run)
     return parser
 
@@ -83,21 +91,34 @@ def _session_output(output: str, session: Session, index: int, fmt: str = "json"
     return str(path.with_name(f"{path.stem}.{label}{path.suffix or '.' + fmt}"))
 
 
-def _select(args: argparse.Namespace) -> tuple[EventsFile, list[Session]] | None:
+def _load(args: argparse.Namespace) -> EventsFile | None:
+    """The events file, or the fleet database's selection (one session holding every guard's events)."""
+    if (args.events is None) == (args.db is None):
+        error(NAME, "give either an events file or --db postgresql://…")
+        return None
+    if args.db is None and filters_given(args):
+        error(NAME, "--guard, --device, --build, --since and --until select from --db")
+        return None
     with warnings_to_stderr(NAME):
         try:
-            loaded = load_sessions(args.events)
+            return load_sessions(args.events) if args.db is None else fleet_events_file(args)
         except EvidenceError as e:
             error(NAME, str(e))
             return None
+
+
+def _select(args: argparse.Namespace) -> tuple[EventsFile, list[Session]] | None:
+    loaded = _load(args)
+    if loaded is None:
+        return None
     sessions = loaded.sessions or [Session()]
     if not loaded.sessions:
-        note(NAME, f"{args.events}: no records; exporting an empty session")
+        note(NAME, f"{loaded.path}: no records; exporting an empty session")
     if args.session is not None:
         sessions = [s for s in sessions if s.session_id == args.session]
         if not sessions:
             known = ", ".join(str(s.session_id) for s in loaded.sessions) or "none"
-            error(NAME, f"{args.events}: no session {args.session!r} (sessions: {known})")
+            error(NAME, f"{loaded.path}: no session {args.session!r} (sessions: {known})")
             return None
     return loaded, sessions
 
@@ -141,7 +162,7 @@ def _write(args: argparse.Namespace, loaded: EventsFile, sessions: list[Session]
     elif len(sessions) == 1:
         write_output(args.output, partial(_write_report, session=sessions[0], loaded=loaded, args=args))
     elif args.output == "-":
-        error(NAME, f"{args.events} holds {len(sessions)} sessions: give -o FILE (one file each) or --session ID")
+        error(NAME, f"{loaded.path} holds {len(sessions)} sessions: give -o FILE (one file each) or --session ID")
         return False
     else:
         for index, session in enumerate(sessions, start=1):

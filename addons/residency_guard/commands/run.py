@@ -100,6 +100,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="also publish every event to this NATS JetStream server (the events file stays the source of truth; "
         "a backlog is replayed from it after an outage)",
     )
+    p.add_argument(
+        "--db",
+        default=None,
+        metavar="postgresql://…",
+        help="keep the policy's volume rules' counters in this fleet database, shared by every guard using it "
+        "(default: counted by this guard alone, in memory)",
+    )
     p.add_argument("--no-dashboard", action="store_true", help="headless: log lines instead of the dashboard")
     p.add_argument(
         "--set", dest="mitm_set", action="append", default=[], metavar="OPTION=VALUE", help="set any mitmproxy option"
@@ -159,6 +166,7 @@ def _guard_options(args: argparse.Namespace, events: Path) -> dict[str, object]:
         "guard_engine": args.engine,
         **({"guard_fingerprint_key": str(args.fingerprint_key)} if args.fingerprint_key else {}),
         **({"guard_name": args.guard_name} if args.guard_name else {}),
+        **({"guard_db": args.db} if args.db else {}),
     }
 
 

@@ -13,7 +13,9 @@ same process and event loop)::
   awaitable. The app then waits up to ``shutdown_timeout`` seconds for ``background`` to finish before
   cancelling it. Without ``shutdown`` the worker is cancelled.
 * The app only reads ``events_path`` (following it through rotation and truncation, see ``follow``);
-  the guard writes it. The file may not exist yet when the app starts.
+  the guard writes it. The file may not exist yet when the app starts. ``source`` replaces the file by
+  another ``RecordSource`` (``dashboard --db``: the fleet database, polled), made with the app's warning
+  callback; ``events_path`` then only labels it.
 
 Display: totals and rates, identifier types, destination countries with bars, a feed of recent events
 (newest first, capped at ``table_rows``), and a session line with policy, profiles and geo database.
@@ -42,7 +44,7 @@ from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
 
 from ..model import Event
 from . import render
-from .follow import EventFollower
+from .follow import EventFollower, RecordSource
 from .state import VERDICT_FILTERS, DashboardState, FeedFilter
 
 BackgroundFactory = Callable[[], Coroutine[Any, Any, Any]]
@@ -128,10 +130,11 @@ class DashboardApp(App[int]):
 
     def __init__(
         self,
-        events_path: Path,
+        events_path: Path | str,
         background: BackgroundFactory | None = None,
         shutdown: Shutdown | None = None,
         *,
+        source: Callable[[Callable[[str], None]], RecordSource] | None = None,
         title: str = "residency-guard",
         poll_interval: float = 0.2,
         feed_size: int = 500,
@@ -141,14 +144,18 @@ class DashboardApp(App[int]):
         clock: Callable[[], float] = time.time,
     ) -> None:
         super().__init__()
-        self.events_path = Path(events_path)
+        self.events_path = events_path
         self.title = title
         self.poll_interval = poll_interval
         self.table_rows = min(table_rows, feed_size)  # every row shown can still be opened
         self.shutdown_timeout = shutdown_timeout
         self.clock = clock  # "now" for the rates; a fixed one makes screenshots reproducible
         self.state = DashboardState(feed_size=feed_size)
-        self.follower = EventFollower(self.events_path, max_records=batch_records, on_warning=self._on_follow_warning)
+        self.follower: RecordSource = (
+            source(self._on_follow_warning)
+            if source is not None
+            else EventFollower(Path(events_path), max_records=batch_records, on_warning=self._on_follow_warning)
+        )
         self.filter = FeedFilter()
         self.paused = False
         self.pending = 0  # events accepted while paused

@@ -28,7 +28,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Self
+from typing import IO, Any, Protocol, Self
 
 import orjson
 
@@ -37,6 +37,20 @@ from ..eventlog import TornLineWarning, session_files
 RECORD_START = b'{"'
 MAX_RECOVERY_ATTEMPTS = 32
 MAX_PATH_CHANGES_PER_POLL = 8
+
+
+class RecordSource(Protocol):
+    """What the dashboard reads records from: ``EventFollower`` (a file), or the fleet database's poller."""
+
+    max_records: int
+    skipped: int
+
+    @property
+    def waiting(self) -> bool: ...
+
+    def poll(self) -> list[dict[str, Any]]: ...
+
+    def close(self) -> None: ...
 
 
 def _warn(message: str) -> None:

@@ -48,7 +48,8 @@ class Session:
 class EventsFile:
     """Everything read from one events file (with its rotated predecessors)."""
 
-    path: Path
+    path: Path | str
+    """The file, or the fleet database and the query that selected the events (``--db``)."""
     sessions: list[Session]
     files: list[FileDigest]
     skipped: list[str]

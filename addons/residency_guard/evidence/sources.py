@@ -10,7 +10,7 @@ import orjson
 
 from ..model import Event
 from .report import Report, ReportMetadata, session_metadata
-from .sessions import EvidenceError, load_sessions, validate_record
+from .sessions import EventsFile, EvidenceError, load_sessions, validate_record
 
 
 @dataclass
@@ -21,7 +21,8 @@ class Evidence:
     allowed transfers are then unknown, not absent.
     """
 
-    source: Path
+    source: Path | str
+    """The file, or the fleet database and the query (``diff --db``)."""
     kind: Literal["events", "report"]
     events: list[Event]
     complete: bool
@@ -40,6 +41,18 @@ def _looks_like_events_file(path: Path) -> bool:
     return isinstance(obj, dict) and "event_type" in obj
 
 
+def events_evidence(loaded: EventsFile, source: Path | str) -> Evidence:
+    """Evidence from events read already: an events file, or the fleet database (``diff --db``)."""
+    return Evidence(
+        source=source,
+        kind="events",
+        events=[e for s in loaded.sessions for e in s.events],
+        complete=True,
+        session_ids=[s.session_id for s in loaded.sessions],
+        metadata=[session_metadata(s, loaded, include_all=True) for s in loaded.sessions],
+    )
+
+
 def load_evidence(path: Path) -> Evidence:
     """An events file or a report produced by ``export`` (format json), told apart by content."""
     path = Path(path)
@@ -48,15 +61,7 @@ def load_evidence(path: Path) -> Evidence:
     except OSError as e:
         raise EvidenceError(f"{path}: cannot read: {e.strerror or e}") from e
     if is_events:
-        loaded = load_sessions(path)
-        return Evidence(
-            source=path,
-            kind="events",
-            events=[e for s in loaded.sessions for e in s.events],
-            complete=True,
-            session_ids=[s.session_id for s in loaded.sessions],
-            metadata=[session_metadata(s, loaded, include_all=True) for s in loaded.sessions],
-        )
+        return events_evidence(load_sessions(path), path)
     try:
         data = orjson.loads(path.read_bytes())
     except (OSError, orjson.JSONDecodeError) as e:
