@@ -12,11 +12,10 @@ def test_dashboard_subcommand_is_registered_with_its_options(tmp_path) -> None:
     assert args.events == tmp_path / "e.jsonl" and args.feed_size == 50 and args.poll_interval == 0.2
 
 
-def test_events_option_is_required(capsys) -> None:
-    with pytest.raises(SystemExit) as exc:
-        build_parser().parse_args(["dashboard"])
-    assert exc.value.code == 2
-    assert "--events" in capsys.readouterr().err
+def test_a_source_is_required(capsys) -> None:
+    args = build_parser().parse_args(["dashboard"])
+    assert args.func(args) == 2
+    assert "--events FILE or --db" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

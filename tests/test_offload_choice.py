@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from residency_guard.addon import ResidencyGuard
 from residency_guard.model import RequestView
 from residency_guard.offload import CODED_OFFLOAD_MIN_BYTES, OFFLOAD_MIN_BYTES
@@ -9,7 +11,7 @@ from residency_guard.offload import CODED_OFFLOAD_MIN_BYTES, OFFLOAD_MIN_BYTES
 
 def _guard(with_pool: bool = True) -> ResidencyGuard:
     guard = ResidencyGuard()
-    guard.inspector = object()  # type: ignore[assignment]  # only its presence is asked
+    guard.inspector = SimpleNamespace(volume=None)  # type: ignore[assignment]  # only its presence (and no volume rule) is asked
     guard.pool = object() if with_pool else None  # type: ignore[assignment]
     return guard
 
