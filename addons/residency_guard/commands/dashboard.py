@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .fleet_source import add_db_arguments, event_query, filters_given, fleet_label
+from .fleet_source import add_db_arguments, event_query, fleet_label, source_error
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -31,20 +31,14 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run(args: argparse.Namespace) -> int:
-    if (args.events is None) == (args.db is None):
-        print("residency-guard dashboard: give either --events FILE or --db postgresql://…", file=sys.stderr)
+    if (problem := source_error(args, args.events, "either --events FILE")) is not None:
+        print(f"residency-guard dashboard: {problem}", file=sys.stderr)
         return 2
     if args.feed_size < 1 or args.poll_interval <= 0:
         print("residency-guard dashboard: --feed-size and --poll-interval must be positive", file=sys.stderr)
         return 2
     if args.db is not None:
         return _run_on_database(args)
-    if filters_given(args):
-        print(
-            "residency-guard dashboard: --guard, --device, --build, --since and --until select from --db",
-            file=sys.stderr,
-        )
-        return 2
     from ..dashboard.app import DashboardApp
 
     path: Path = args.events

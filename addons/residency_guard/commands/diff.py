@@ -38,7 +38,7 @@ from ..evidence.gate import (
 from ..evidence.html import render_diff_html
 from ..evidence.sessions import EvidenceError
 from ..evidence.sources import Evidence, events_evidence, load_evidence
-from .fleet_source import add_db_arguments, filters_given, fleet_events_file, fleet_label
+from .fleet_source import add_db_arguments, fleet_events_file, fleet_label, source_error
 
 NAME = "diff"
 
@@ -85,11 +85,8 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as e:
         error(NAME, str(e))
         return EXIT_INPUT
-    if (args.new is None) == (args.db is None):
-        error(NAME, "give NEW (an events file or report) or --db postgresql://…, not both")
-        return EXIT_INPUT
-    if args.db is None and filters_given(args):
-        error(NAME, "--guard, --device, --build, --since and --until select from --db")
+    if (problem := source_error(args, args.new, "NEW (an events file or report)")) is not None:
+        error(NAME, problem)
         return EXIT_INPUT
     with warnings_to_stderr(NAME):
         try:

@@ -44,7 +44,7 @@ from ..evidence.junit import junit_document
 from ..evidence.ocsf import ocsf_finding
 from ..evidence.report import build_report
 from ..evidence.sessions import EventsFile, EvidenceError, Session, load_sessions
-from .fleet_source import add_db_arguments, filters_given, fleet_events_file
+from .fleet_source import add_db_arguments, fleet_events_file, source_error
 
 NAME = "export"
 FORMATS = ("json", "ecs", "ocsf", "junit", "html")
@@ -93,11 +93,8 @@ def _session_output(output: str, session: Session, index: int, fmt: str = "json"
 
 def _load(args: argparse.Namespace) -> EventsFile | None:
     """The events file, or the fleet database's selection (one session holding every guard's events)."""
-    if (args.events is None) == (args.db is None):
-        error(NAME, "give either an events file or --db postgresql://…")
-        return None
-    if args.db is None and filters_given(args):
-        error(NAME, "--guard, --device, --build, --since and --until select from --db")
+    if (problem := source_error(args, args.events, "either an events file")) is not None:
+        error(NAME, problem)
         return None
     with warnings_to_stderr(NAME):
         try:

@@ -42,6 +42,16 @@ def filters_given(args: argparse.Namespace) -> bool:
     return bool(args.guard or args.device or args.build or args.since or args.until)
 
 
+def source_error(args: argparse.Namespace, file: object, file_words: str) -> str | None:
+    """Why the command's source is wrong, or None: exactly one of ``file`` (the command's events file
+    argument, named by ``file_words`` in the message) and ``--db``, and the fleet filters only with ``--db``."""
+    if (file is None) == (args.db is None):
+        return f"give {file_words} or --db postgresql://…"
+    if args.db is None and filters_given(args):
+        return "--guard, --device, --build, --since and --until select from --db"
+    return None
+
+
 def event_query(args: argparse.Namespace) -> EventQuery:
     from ..fleet.query import EventQuery
 

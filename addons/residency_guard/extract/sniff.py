@@ -40,9 +40,6 @@ BCD_MAX_BYTES = 256
 random data eight BCD bytes in a row occur by chance, and with the IMEI checks behind them 3 in 20 000
 random 256-byte payloads still yield an "IMEI" (0.13 % at 1 KB)."""
 
-GZIP_MAGIC = b"\x1f\x8b"
-ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-
 
 def base64_bytes(text: str) -> bytes | None:
     """Decode standard, URL-safe, unpadded or line-wrapped base64; None when ``text`` is not base64."""
