@@ -371,3 +371,24 @@ def test_request_view_carries_trailers_fragment_and_the_host_header():
     assert view.url.endswith("/reg#imei=352099001761481")
     assert "//352099001761481.zzhc.example" in view.url
     assert request_view(tflow.tflow()).trailers == ()
+
+
+@pytest.mark.parametrize(
+    ("request_host", "host_header", "expect_host", "expect_ip"),
+    [
+        ("cn.zzhc.example", "mirror.example.de", "cn.zzhc.example", None),  # absolute form / CONNECT target
+        ("192.0.2.10", "zzhc.vnet.cn", "zzhc.vnet.cn", "192.0.2.10"),  # transparent: the original destination
+    ],
+)
+def test_the_destination_is_what_mitmproxy_connects_to_not_the_host_header(
+    request_host: str, host_header: str, expect_host: str, expect_ip: str | None
+) -> None:
+    """mitmproxy connects to ``request.host``; the Host header only names an address it is given."""
+    from residency_guard.flowfacts import flow_connection_facts
+
+    flow = tflow.tflow()
+    flow.request.host = request_host
+    flow.request.headers["Host"] = host_header
+    flow.server_conn.address = flow.server_conn.peername = None
+    facts = flow_connection_facts(flow)
+    assert (facts.host, facts.server_ip) == (expect_host, expect_ip)

@@ -186,14 +186,19 @@ def websocket_view(flow: http.HTTPFlow, message: websocket.WebSocketMessage) -> 
 def flow_connection_facts(flow: http.HTTPFlow) -> ConnectionFacts:
     """What a flow says about its connection; ``server_ip`` is None when only a host name is known."""
     server = flow.server_conn
-    host = flow.request.pretty_host
+    # mitmproxy connects to request.host (the request line's authority, the CONNECT target, or the
+    # original destination), never to the Host header: a Host header naming another server must not
+    # choose what is judged. The Host header names the destination only when request.host is an address.
+    connected_to = flow.request.host
+    connected_ip = ip_or_none(connected_to)
+    host = flow.request.pretty_host if connected_ip else connected_to
     return connection_facts(
         flow.id,
         flow.client_conn,
         host=host,
         # The peer actually connected to; else, in transparent and WireGuard modes, the original
-        # destination; else the host, when it is an address.
-        server_ip=peer_ip(server.peername) or peer_ip(server.address) or ip_or_none(host),
+        # destination; else the address the request line names.
+        server_ip=peer_ip(server.peername) or peer_ip(server.address) or connected_ip,
         server_port=flow.request.port,
         tls=flow.request.scheme == "https",
         sni=server.sni,
