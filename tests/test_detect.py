@@ -133,6 +133,19 @@ def test_mac_placeholders_broadcast_multicast_ignored(det, value):
     assert det.detect([F(value, "wifiMac")]) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("trailers, x-a4:50:46:0f:1e:2d", True),  # a label and a hyphen before: not part of a longer run
+        ("dev:A4-50-46-0F-1E-2D", True),
+        ("ab-a4-50-46-0f-1e-2d", False),  # seven hex pairs: which six are the MAC is unknowable
+        ("fe80::a4:50:46:0f:1e:2d", False),  # an IPv6 address's groups
+    ],
+)
+def test_a_mac_starts_where_a_run_of_hex_pairs_starts(det, text, found):
+    assert (MAC in {h.value for h in det.detect([F(text, "te")])}) is found
+
+
 def test_bssid_in_wifi_scan_object(det):
     fields = [
         Field("body", ("json:$.wifiAccessPoints[0].macAddress",), "3c:28:6d:01:02:03", "macAddress"),
@@ -689,6 +702,22 @@ def test_a_value_named_a_look_alike_is_one_everywhere_in_the_request(det):
     order = "642017312379405"  # 15 digits, MCC/MNC of an operational network: an IMSI by format alone
     assert one(det.detect([Field("path[2]", (), order, None)]), "imsi")
     assert det.detect([Field("path[2]", (), order, None), Field("query", (), order, "invoiceNumber")]) == []
+
+
+@pytest.mark.parametrize(
+    ("where", "key", "value"),
+    [
+        ("header.date", "date", f"Sun, 06 Dec 2026 10:00:00 GMT {IMEI}"),
+        ("header.range", "bytes", f"0-{IMEI}"),
+        ("header.accept", "id", IMEI),
+    ],
+)
+def test_words_of_a_standard_http_field_are_its_grammar_not_a_look_alike(det, where, key, value):
+    """A key naming a look-alike (date, bytes, id) lowers a format score in app data; inside a field
+    the HTTP stack writes, the same word is the field's grammar, which never holds an IMEI."""
+    assert one(det.detect([Field(where, (), value, key)]), "imei").value == IMEI
+    assert det.detect([Field("body", ("json:$.x",), value, key)]) == []
+    assert det.detect([Field("header.x-request-date", (), value, key)]) == []
 
 
 def test_a_network_realm_is_never_a_mailbox(det):

@@ -430,7 +430,6 @@ CASES_PARTS = [
         "parts-accept-imei",
         _header("Accept", f"application/vnd.dev+json; id={IMEI_GSMA}", "imei", IMEI_GSMA),
         cls=PARTS,
-        known_gap=True,
     ),
     case(
         "parts-accept-language-imei",
@@ -446,9 +445,8 @@ CASES_PARTS = [
         "parts-date-imei",
         _header("Date", f"Sun, 06 Dec 2026 10:00:00 GMT {IMEI_ZZHC}", "imei", IMEI_ZZHC),
         cls=PARTS,
-        known_gap=True,
     ),
-    case("parts-range-imei", _header("Range", f"bytes=0-{IMEI_GSMA}", "imei", IMEI_GSMA), cls=PARTS, known_gap=True),
+    case("parts-range-imei", _header("Range", f"bytes=0-{IMEI_GSMA}", "imei", IMEI_GSMA), cls=PARTS),
     case(
         "parts-if-modified-since-iccid",
         _header("If-Modified-Since", f"{ICCID_ZZHC}", "iccid", ICCID_ZZHC),
@@ -461,7 +459,7 @@ CASES_PARTS = [
         cls=PARTS,
     ),
     case("parts-expect-imei", _header("Expect", f"dev={IMEI_ZZHC}", "imei", IMEI_ZZHC), cls=PARTS),
-    case("parts-te-mac", _header("TE", f"trailers, x-{MAC_GOOGLE}", "mac", MAC_GOOGLE), cls=PARTS, known_gap=True),
+    case("parts-te-mac", _header("TE", f"trailers, x-{MAC_GOOGLE}", "mac", MAC_GOOGLE), cls=PARTS),
     case("parts-upgrade-imei", _header("Upgrade", f"dev/{IMEI_GSMA}", "imei", IMEI_GSMA), cls=PARTS),
     case(
         "parts-proxy-authorization-imei",

@@ -100,6 +100,30 @@ _NEGATIVE_SUBSTRINGS = (
 )
 _NEGATIVE_WHOLE = ("ts", "t", "id", "rid", "ean", "upc", "gtin", "seq", "pid", "uid", "tid", "iat", "exp", "nbf", "v")
 
+# HTTP fields whose value the HTTP stack writes in a grammar of its own (RFC 9110/9111/9218 and the
+# common fetch metadata): the words in them (``Date``, ``bytes=``, a media type's parameter names) are the
+# grammar's, not an app's claim that a number is an order, a time or a byte count, and a conforming value
+# never holds an identifier-length number. So look-alike (negative) context is not taken from them: a
+# number there is judged by its own format. Fields an app fills with its own data (Referer and Origin
+# URLs, User-Agent text, cookies, credentials, ETags and the conditionals quoting them, X-… fields) keep
+# their context.
+STANDARD_HTTP_FIELDS = frozenset(
+    {
+        "accept", "accept-charset", "accept-encoding", "accept-language", "accept-ranges", "cache-control",
+        "connection", "content-encoding", "content-language", "content-length", "content-range",
+        "content-type", "date", "dnt", "expect", "if-modified-since", "if-unmodified-since", "keep-alive",
+        "max-forwards", "pragma", "priority", "range", "sec-fetch-dest", "sec-fetch-mode", "sec-fetch-site",
+        "sec-fetch-user", "te", "trailer", "transfer-encoding", "upgrade", "upgrade-insecure-requests", "via",
+    }
+)  # fmt: skip
+
+
+def in_standard_http_field(where: str) -> bool:
+    """``where`` (the extractor's ``header.<name>`` / ``trailer.<name>``) is one of STANDARD_HTTP_FIELDS."""
+    part, _, name = where.partition(".")
+    return part in ("header", "trailer") and name in STANDARD_HTTP_FIELDS
+
+
 # Keys whose value the detector reads on a *sibling's* behalf (detect.triggers keeps them for that reason).
 COUNTRY_CODE_KEYS = frozenset(
     {"countrycode", "cc", "dialcode", "callingcode", "phonecountrycode", "countrycallingcode"}
@@ -170,6 +194,9 @@ class KeyContext:
     @property
     def empty(self) -> bool:
         return not self.key
+
+    def without_look_alike(self) -> KeyContext:
+        return KeyContext(self.key, self.positive, False) if self.negative else self
 
 
 def _marker_tables() -> tuple[ahocorasick.Automaton, dict[str, frozenset[str]]]:

@@ -14,6 +14,7 @@ from .context import (
     NAME_KEYS,
     VALUE_KEYS,
     KeyContext,
+    in_standard_http_field,
     key_context,
     normalize_key,
     path_is_cell,
@@ -146,7 +147,9 @@ class Detector:
                 for hit in self._field_hits(f, roles[f.key], objects, field_spans.get(i)):
                     best.add(hit)
         self._structure_hits(fields, roles, objects, best)
-        look_alikes = look_alike_values(fields, lambda key: roles[key].ctx)
+        look_alikes = look_alike_values(
+            (f for f in fields if not in_standard_http_field(f.where)), lambda key: roles[key].ctx
+        )
         hits = [
             self._attribute(h, objects, client_device)
             for h in best.hits.values()
@@ -163,6 +166,8 @@ class Detector:
                 Hit(t, v, f.where, f.chain, method, float(conf), key) for t, v, conf, method, key in bcd_imeis(f.value)
             ]
         ctx = roles.ctx
+        if in_standard_http_field(f.where):
+            ctx = ctx.without_look_alike()
         parent = parent_of(f)
         if not ctx.positive and roles.value_of_pair:
             ctx = _named_by_sibling(f, objects.siblings(parent)) or ctx

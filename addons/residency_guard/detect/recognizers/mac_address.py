@@ -42,7 +42,7 @@ COLON = CandidateRecognizer(
     name="MAC address", yields=("mac", "wifi_bssid"), module=sys.modules[__name__],
     triggers=(Trigger("mac", rb"[0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}",
                       "hex", (b"xx:xx:xx:xx:xx:xx",), exact=True),),
-    group="mac", pattern=rf"(?<![0-9A-Fa-f:-]){_H}{{2}}(?P<mac_sep>[:-]){_H}{{2}}(?:(?P=mac_sep){_H}{{2}}){{4}}(?!{_H}|[:-]{_H})",
+    group="mac", pattern=rf"(?<![0-9A-Fa-f])(?<![0-9A-Fa-f:][:-]){_H}{{2}}(?P<mac_sep>[:-]){_H}{{2}}(?:(?P=mac_sep){_H}{{2}}){{4}}(?!{_H}|[:-]{_H})",
     classify=_classify,
 )  # fmt: skip
 CISCO = CandidateRecognizer(
