@@ -119,6 +119,18 @@ def test_a_query_with_identifiers_under_a_refused_domain_is_refused_and_a_plain_
     assert not judge_query([], _destination("www.example.cn"), policy).blocked
 
 
+def test_a_query_name_that_could_not_be_read_fails_closed_where_the_policy_says() -> None:
+    """No identifier found, but a label was past a limit: the ``uninspected`` rule decides, as for a
+    request, wherever an identifier would have been blocked."""
+    destination = _destination("x.reg.example.cn")
+    causes = ("decoder:dns",)
+    strict = _policy(unknown_country={"action": "block"}, uninspected={"action": "block"})
+    judgement = judge_query([], destination, strict, causes)
+    assert judgement.blocked and [r.rule for r in judgement.rules] == ["uninspected"]
+    assert not judge_query([], destination, _policy(unknown_country={"action": "block"}), causes).blocked
+    assert not judge_query([], destination, _policy(uninspected={"action": "block"}), causes).blocked
+
+
 # ---------------------------------------------------------------------------------------------- answers
 
 
@@ -242,11 +254,13 @@ async def test_an_identifier_in_any_question_refuses_the_whole_query(tctx) -> No
 
 
 async def test_a_hostile_query_name_is_judged_without_crashing(tctx) -> None:
+    """lab-strict fails closed: a name cut at its limit is refused although nothing was found in it."""
     flow = _query("." * 300 + "x" * 2000, "\u00e9" * 100)
     await tctx.guard.dns_request(flow)
-    assert flow.response is None  # nothing found: forwarded (an over-long name is noted)
+    assert flow.response is not None and flow.response.response_code == response_codes.REFUSED
     events = _events(tctx)
     assert events and all(not e["inspection"]["complete"] for e in events)
+    assert any(r["rule"] == "uninspected" for e in events for r in e["rules"])
 
 
 async def test_a_connection_to_a_resolved_address_is_judged_under_its_name(tctx) -> None:

@@ -201,7 +201,7 @@ class Inspector:
         extraction = extract_dns_query(query, self.limits, self.detector.triggers)
         hits = without_joined_repeats(self.detector.detect(extraction.fields, client_ip=conn.client_ip))
         destination = self.locator.locate(query.name.rstrip("."), None, conn.server_port)
-        judgement = judge_query(hits, destination, self.policy)
+        judgement = judge_query(hits, destination, self.policy, extraction.uninspected)
         event = None
         if hits or not extraction.complete:
             # The name is the payload: the event shows it with the labels that carried identifiers masked.

@@ -479,7 +479,9 @@ def _host_in_domain(host: str, domain: str) -> bool:
     return host == domain or host.endswith("." + domain)
 
 
-def judge_query(hits: Sequence[Hit], destination: Destination, policy: LoadedPolicy) -> Judgement:
+def judge_query(
+    hits: Sequence[Hit], destination: Destination, policy: LoadedPolicy, uninspected: Sequence[str] = ()
+) -> Judgement:
     """Decide a DNS query whose name carries ``hits``. Pure.
 
     Where a query's data ends up is unknowable: the phone's resolver passes the name up a chain of
@@ -487,9 +489,11 @@ def judge_query(hits: Sequence[Hit], destination: Destination, policy: LoadedPol
     a cleartext transfer to ``destination`` (the queried name and its registrable domain, with the
     country the locate stage gave it: ``unknown`` unless something maps it), so ``unknown_country`` and
     ``cleartext`` decide it; and a name under ``refuse.domains`` is refused outright, as a connection to
-    it would be. A query without identifiers is never judged here: a lookup alone sends nothing.
+    it would be. A query without identifiers is never judged here: a lookup alone sends nothing, unless
+    part of its name could not be read (``uninspected``, as in ``judge``: a label past a limit or whose
+    decoding failed), where the ``uninspected`` rule applies as it would to a request.
     """
-    judgement = judge(hits, destination, False, policy)
+    judgement = judge(hits, destination, False, policy, uninspected)
     if not hits or not refuses_name(destination.host, policy):
         return judgement
     types = tuple(dict.fromkeys(h.type for h in hits))
