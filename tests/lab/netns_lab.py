@@ -4,6 +4,7 @@
     10.66.0.2 ── veth ── 10.66.0.1 ("Wi-Fi")   203.0.113.1 ── veth ── 203.0.113.2
                           guard (transparent)    (uplink, NAT)          192.0.2.10     (CN by overlay)
                           scripts/lab-ap.sh rules                       198.51.100.10  (DE by overlay)
+                          resolver 127.0.0.1:5335 (behind the guard's reverse:dns listener)
 
 Only documentation ranges (and the private phone subnet inside the namespaces) are used, and no namespace
 has a route to the host, so nothing leaves the machine. Names carry the test process id so parallel runs
@@ -35,6 +36,10 @@ AP_UPLINK_ADDR = "203.0.113.1"
 SERVER_UPLINK_ADDR = "203.0.113.2"
 CN_ORIGIN = "192.0.2.10"
 DE_ORIGIN = "198.51.100.10"
+# The lab's resolver, on the AP's loopback (lab-ap.sh's --resolver-port default): the guard's DNS listener
+# forwards to it, and the AP's rules drop anything the phone sends to that port directly.
+RESOLVER_ADDR, RESOLVER_PORT = "127.0.0.1", 5335
+DEFAULT_GUARD_DNS_PORT = 8053  # lab-ap.sh's --dns-port default
 
 
 def sh(*args: str, check: bool = True, timeout: float = 20) -> subprocess.CompletedProcess:
@@ -132,17 +137,18 @@ def in_netns[T](netns: str, fn: Callable[[], T], timeout: float = 30) -> T:
     return outcome["value"]  # type: ignore[return-value]
 
 
-def listening(pid: int, port: int) -> bool:
-    """Whether process ``pid`` (any namespace) has a TCP socket listening on ``port``."""
-    want = f":{port:04X}"
-    for table in ("tcp", "tcp6"):
+def listening(pid: int, port: int, protocol: str = "tcp") -> bool:
+    """Whether process ``pid``'s namespace has a socket listening on ``port``: TCP in LISTEN, or
+    (``protocol="udp"``) a bound, unconnected UDP socket."""
+    want, state = f":{port:04X}", {"tcp": "0A", "udp": "07"}[protocol]
+    for table in (protocol, f"{protocol}6"):
         try:
             lines = Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]
         except OSError:
             return False
         for line in lines:
             fields = line.split()
-            if fields[1].endswith(want) and fields[3] == "0A":
+            if fields[1].endswith(want) and fields[3] == state:
                 return True
     return False
 
@@ -232,17 +238,26 @@ class Lab:
         # forwarded traffic work only through the AP's masquerade rule, which the test thereby checks.
         sh("ip", "-n", self.server, "route", "add", "default", "via", AP_UPLINK_ADDR)
 
-    def apply_ap_rules(self, port: int, state_dir: Path, backend: str | None = None, redirect: str = "web") -> str:
+    def apply_ap_rules(
+        self,
+        port: int,
+        state_dir: Path,
+        backend: str | None = None,
+        redirect: str = "web",
+        dns_port: int = DEFAULT_GUARD_DNS_PORT,
+    ) -> str:
         """Apply the lab access point's own firewall rules in the ap namespace; returns the ruleset.
 
         ``backend`` defaults to what the script itself picks: nft when installed, else iptables;
-        ``redirect`` is the script's ``--redirect`` (``web``: TCP 80/443, ``all``: every TCP port).
+        ``redirect`` is the script's ``--redirect`` (``web``: TCP 80/443, ``all``: every TCP port);
+        ``dns_port`` its ``--dns-port``, the guard's DNS listener that the phone's port 53 goes to.
         """
         backend = backend or default_backend()
         sh(
             "ip", "netns", "exec", self.ap, "bash", str(LAB_AP),
             "--wifi", self.wifi_if, "--uplink", self.uplink_if, "--subnet", PHONE_SUBNET,
-            "--port", str(port), "--state-dir", str(state_dir), "--backend", backend, "--redirect", redirect, "rules",
+            "--port", str(port), "--dns-port", str(dns_port), "--resolver-port", str(RESOLVER_PORT),
+            "--state-dir", str(state_dir), "--backend", backend, "--redirect", redirect, "rules",
         )  # fmt: skip
         if backend == "nft":
             return sh("ip", "netns", "exec", self.ap, "nft", "list", "ruleset").stdout
