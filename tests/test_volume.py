@@ -127,6 +127,29 @@ def test_one_device_is_one_subject_whatever_else_the_request_carries() -> None:
     assert judged(vj, loaded, imei(1)).action == "logged"  # the IMEI names the same device: still one
 
 
+@pytest.mark.parametrize("action", ["block", "log"])
+def test_an_unread_request_fails_closed_once_a_blocking_volume_rule_is_past_its_threshold(action: str) -> None:
+    """Per request, the policy only logs: the ``uninspected`` rule fires where a volume rule would block a
+    device not counted yet, so only past the threshold, and only for a rule that blocks."""
+    loaded = LoadedPolicy.of(loaded_with_uninspected_block(policy(action=action)))
+    vj = VolumeJudge(loaded, LocalCounts(), FP, Clock())
+    causes = ("limit:max_body_bytes",)
+
+    def unread(country: str = "CN") -> Judgement:
+        return vj.apply(judge((), dest(country), True, loaded, causes), (), dest(country), causes)
+
+    assert not unread().rules  # nobody counted yet: an identifier in the unread part would be logged
+    for n in range(2):
+        assert not judged(vj, loaded, imei(n)).blocked
+    assert unread().blocked == (action == "block")
+    assert [r.rule for r in unread().rules] == (["uninspected"] if action == "block" else [])
+    assert not unread("DE").rules
+
+
+def loaded_with_uninspected_block(loaded: LoadedPolicy) -> Policy:
+    return Policy.model_validate(loaded.policy.model_dump() | {"uninspected": {"action": "block"}})
+
+
 def test_local_counts_are_bounded() -> None:
     counts = LocalCounts(max_subjects=3)
     for i in range(10):

@@ -171,7 +171,7 @@ class Inspector:
         destination = self.locate(conn)
         judgement = judge(hits, destination, conn.tls, self.policy, extraction.uninspected)
         if self.volume is not None:
-            judgement = self.volume.apply(judgement, hits, destination)
+            judgement = self.volume.apply(judgement, hits, destination, extraction.uninspected)
         redaction = None
         if judgement.action == "redacted":
             redaction = self._redact(request, extraction, hits, judgement, conn)

@@ -345,6 +345,11 @@ def uninspected_rule(
     """
     if not causes or not may_block(destination, tls, policy):
         return None
+    return uninspected_hit(causes, policy)
+
+
+def uninspected_hit(causes: Sequence[str], policy: LoadedPolicy) -> RuleHit:
+    """The ``uninspected`` rule's hit, naming ``causes``; where it applies is the caller's to say. Pure."""
     rule = policy.policy.uninspected
     return RuleHit("uninspected", "violation", rule.action, f"{rule.reason} ({', '.join(causes)})")
 

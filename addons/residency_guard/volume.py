@@ -21,7 +21,7 @@ from typing import Protocol
 
 from .masking import Fingerprinter
 from .model import Destination, Hit, Judgement, RuleHit
-from .policy import LoadedPolicy, VolumeScope, judge_volume, volume_scopes, with_rules
+from .policy import LoadedPolicy, VolumeScope, judge_volume, uninspected_hit, volume_scopes, with_rules
 
 # Most stable first: hardware identifiers, then the SIM, then resettable and shared ones.
 SUBJECT_PREFERENCE = (
@@ -29,6 +29,8 @@ SUBJECT_PREFERENCE = (
     "cell_id", "location",
 )  # fmt: skip
 _RANK = {t: i for i, t in enumerate(SUBJECT_PREFERENCE)}
+UNREAD_SUBJECT = "unread"
+"""The device an unread part of a request might name: one not counted yet (no fingerprint is this)."""
 
 
 def subject_of(hits: Sequence[Hit], fingerprinter: Fingerprinter) -> str | None:
@@ -111,6 +113,7 @@ class VolumeJudge:
         fingerprinter: Fingerprinter,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        self.policy = policy
         self.scopes = volume_scopes(policy)
         self.counts = counts
         self.fingerprinter = fingerprinter
@@ -122,14 +125,20 @@ class VolumeJudge:
         """Whether a volume rule could block a request to ``destination`` (then it is judged first)."""
         return any(s.rule.action == "block" and destination.country in s.countries for s in self.scopes)
 
-    def apply(self, judgement: Judgement, hits: Sequence[Hit], destination: Destination) -> Judgement:
+    def apply(
+        self, judgement: Judgement, hits: Sequence[Hit], destination: Destination, uninspected: Sequence[str] = ()
+    ) -> Judgement:
+        """``judgement`` with the volume rules' hits; ``uninspected`` (the request's fail-closed causes)
+        adds the ``uninspected`` rule where a volume rule, at its threshold, would block a new device."""
+        now = self.clock()
+        if uninspected and not any(r.rule == "uninspected" for r in judgement.rules):
+            judgement = with_rules(judgement, self._unread(uninspected, destination, now))
         applicable: list[tuple[VolumeScope, tuple[str, ...]]] = [
             (scope, types) for scope in self.scopes if (types := scope.counts(hits, destination))
         ]
         subject = subject_of(hits, self.fingerprinter)
         if not applicable or subject is None:
             return judgement
-        now = self.clock()
         fired: list[RuleHit] = []
         for scope, types in applicable:
             count = self.counts.count_with(scope.key, subject, scope.rule.window_seconds, now)
@@ -140,6 +149,17 @@ class VolumeJudge:
             for scope, _ in applicable:
                 self.counts.record(scope.key, subject, now)
         return result
+
+    def _unread(self, causes: Sequence[str], destination: Destination, now: float) -> list[RuleHit]:
+        """Failing closed under a volume rule: the unread part may name a device not counted yet, which
+        a blocking rule past its threshold would block; below it, an identifier would only be logged."""
+        for scope in self.scopes:
+            if scope.rule.action != "block" or destination.country not in scope.countries:
+                continue
+            count = self.counts.count_with(scope.key, UNREAD_SUBJECT, scope.rule.window_seconds, now)
+            if judge_volume(scope, (), count, self.counts.counted_by) is not None:
+                return [uninspected_hit(causes, self.policy)]
+        return []
 
     def close(self) -> None:
         self.counts.close()
