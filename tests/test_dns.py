@@ -253,6 +253,24 @@ async def test_an_identifier_in_any_question_refuses_the_whole_query(tctx) -> No
     assert event["destination"]["host"] == "{imei}.example.test"
 
 
+@pytest.mark.parametrize(
+    ("domains", "action"), [("", "logged"), ("domains:\n  - {domain: vnet.cn, country: CN}\n", "blocked")]
+)
+async def test_a_query_to_a_domain_the_overlay_places_is_judged_in_its_country(tctx, tmp_path, domains, action) -> None:
+    """gdpr-eea logs identifiers to an unknown country and blocks them to CN: a query name's country is
+    unknown unless the lab's overlay says where the domain is."""
+    overlay = tmp_path / "named.yaml"
+    overlay.write_text(f"networks:\n  - {{network: {CN}/32, country: NO}}\n{domains}")
+    policy = str(REPO / "policies" / "gdpr-eea.yaml")
+    tctx.configure(tctx.guard, guard_policy=policy, guard_geo_overlay=str(overlay))
+    flow = _query(f"{IMEI}.reg.zzhc.vnet.cn")
+    await tctx.guard.dns_request(flow)
+    [event] = _events(tctx)
+    assert event["action"] == action
+    assert (flow.response is not None) == (action == "blocked")
+    assert event["destination"]["country"] == ("CN" if domains else "unknown")
+
+
 async def test_a_hostile_query_name_is_judged_without_crashing(tctx) -> None:
     """lab-strict fails closed: a name cut at its limit is refused although nothing was found in it."""
     flow = _query("." * 300 + "x" * 2000, "\u00e9" * 100)

@@ -321,7 +321,11 @@ def test_broken_overlay_names_file_field_line_reason(
         ("", "file is empty"),
         ("networks: [\n", ":2: invalid YAML"),
         ("- 1\n- 2\n", "(top level)"),
-        ("nets: []\n", "networks"),
+        ("nets: []\n", "nets: Extra inputs are not permitted"),
+        ("{}\n", "needs 'networks' (CIDR → country) or 'domains'"),
+        ("domains:\n  - {domain: 'https://vnet.cn/', country: CN}\n", "domains[0].domain: must be a domain name"),
+        ("domains:\n  - {domain: 192.0.2.1, country: CN}\n", "list it under networks"),
+        ("domains:\n  - {domain: vnet.cn, country: CN}\n  - {domain: VNET.cn., country: HK}\n", "already listed"),
     ],
 )
 def test_unusable_overlay_file(tmp_path: Path, text: str, expected: str) -> None:
@@ -329,6 +333,24 @@ def test_unusable_overlay_file(tmp_path: Path, text: str, expected: str) -> None
     with pytest.raises(ConfigError) as caught:
         GeoOverlay.load(path)
     assert str(path) in str(caught.value) and expected in str(caught.value)
+
+
+def test_overlay_domains_name_the_country_of_a_destination_known_by_name_alone(tmp_path: Path) -> None:
+    """A DNS query's name has no address: the lab's domain entry is what is known of it; an address,
+    when there is one, is judged by the address, whatever the name."""
+    overlay = GeoOverlay.load(
+        write(
+            tmp_path,
+            "domains:\n  - {domain: vnet.cn, country: cn, org: China Telecom}\n  - {domain: zzhc.vnet.cn, country: HK}\n",
+        )
+    )
+    assert overlay.lookup_name("reg.zzhc.vnet.cn.") == GeoAnswer("HK", None, None)
+    assert overlay.lookup_name("WWW.vnet.CN") == GeoAnswer("CN", None, "China Telecom")
+    assert overlay.lookup_name("notvnet.cn") is None
+    locator = Locator(None, overlay)
+    by_name = locator.locate("352099001761481.reg.vnet.cn", None, 53)
+    assert (by_name.country, by_name.geo_source, by_name.org) == ("CN", "overlay", "China Telecom")
+    assert locator.locate("www.vnet.cn", "198.51.100.7", 443).country == "unknown"
 
 
 def test_missing_overlay_file(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ the way httpx lets tests swap its transport. Opening files happens once, up fron
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,7 +25,7 @@ import geoip2.errors
 import geoip2.models
 import maxminddb
 import tldextract
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .errors import ConfigError
 from .model import UNKNOWN_COUNTRY, Destination
@@ -336,24 +337,68 @@ class OverlayEntry(BaseModel):
     @field_validator("country", mode="before")
     @classmethod
     def _parse_country(cls, value: object) -> str:
-        code = value.strip() if isinstance(value, str) else ""
-        if len(code) != 2 or not (code.isascii() and code.isalpha()):
-            raise ValueError("must be a two-letter ISO 3166-1 alpha-2 country code, e.g. NO or CN")
-        return code.upper()
+        return _country_code(value)
+
+
+def _country_code(value: object) -> str:
+    code = value.strip() if isinstance(value, str) else ""
+    if len(code) != 2 or not (code.isascii() and code.isalpha()):
+        raise ValueError("must be a two-letter ISO 3166-1 alpha-2 country code, e.g. NO or CN")
+    return code.upper()
+
+
+class OverlayDomain(BaseModel):
+    """One name the lab knows the country of, for destinations known by name alone (a DNS query's
+    name): ``domain`` and every name under it. An address, when there is one, is judged by the address."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    domain: str
+    country: str
+    org: str | None = None
+
+    @field_validator("domain", mode="before")
+    @classmethod
+    def _parse_domain(cls, value: object) -> str:
+        name = value.strip().rstrip(".").lower() if isinstance(value, str) else ""
+        labels = name.split(".")
+        if not name or len(name) > 253 or not all(_DNS_LABEL.fullmatch(label) for label in labels):
+            raise ValueError("must be a domain name, e.g. vnet.cn or zzhc.vnet.cn (no scheme, port or path)")
+        if _try_parse_ip(name) is not None:
+            raise ValueError("is an address; list it under networks as a /32 or /128")
+        return name
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _parse_country(cls, value: object) -> str:
+        return _country_code(value)
+
+
+_DNS_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
 
 
 class _OverlayFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    networks: list[OverlayEntry]
+    networks: list[OverlayEntry] = Field(default_factory=list)
+    domains: list[OverlayDomain] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _says_something(self) -> _OverlayFile:
+        if not self.model_fields_set & {"networks", "domains"}:
+            raise ValueError("needs 'networks' (CIDR → country) or 'domains' (name → country)")
+        return self
 
 
 class GeoOverlay:
     """Lab networks file: CIDR → country (and optionally ASN/org). The longest matching prefix wins."""
 
-    def __init__(self, entries: Sequence[OverlayEntry], source: Path | None = None) -> None:
+    def __init__(
+        self, entries: Sequence[OverlayEntry], source: Path | None = None, domains: Sequence[OverlayDomain] = ()
+    ) -> None:
         self.entries: tuple[OverlayEntry, ...] = tuple(entries)
         self.source = source
+        self.domains = {d.domain: d for d in domains}
         # Per address family: prefix length → {network address as int → entry}, longest prefix first.
         self._tables: dict[int, list[tuple[int, dict[int, OverlayEntry]]]] = {}
         by_len: dict[int, dict[int, dict[int, OverlayEntry]]] = {4: {}, 6: {}}
@@ -368,17 +413,21 @@ class GeoOverlay:
     def load(cls, path: Path) -> GeoOverlay:
         path = Path(path)
         parsed, _, lines = load_model(path, _OverlayFile, "geo overlay")
-        seen: dict[ipaddress.IPv4Network | ipaddress.IPv6Network, int] = {}
-        for i, entry in enumerate(parsed.networks):
-            first = seen.setdefault(entry.network, i)
-            if first != i:
-                line = lines.get(("networks", i, "network")) or lines.get(("networks", i))
-                where = f"{path}:{line}" if line else str(path)
-                raise ConfigError(
-                    f"invalid geo overlay file {path}\n  {where}: networks[{i}].network: "
-                    f"{entry.network} is already listed as networks[{first}]"
-                )
-        return cls(parsed.networks, source=path)
+        for section, field, keys in (
+            ("networks", "network", [e.network for e in parsed.networks]),
+            ("domains", "domain", [d.domain for d in parsed.domains]),
+        ):
+            seen: dict[object, int] = {}
+            for i, key in enumerate(keys):
+                first = seen.setdefault(key, i)
+                if first != i:
+                    line = lines.get((section, i, field)) or lines.get((section, i))
+                    where = f"{path}:{line}" if line else str(path)
+                    raise ConfigError(
+                        f"invalid geo overlay file {path}\n  {where}: {section}[{i}].{field}: "
+                        f"{key} is already listed as {section}[{first}]"
+                    )
+        return cls(parsed.networks, source=path, domains=parsed.domains)
 
     def lookup(self, ip: str) -> GeoAnswer | None:
         addr = _try_parse_ip(ip)
@@ -388,6 +437,15 @@ class GeoOverlay:
         if entry is None:
             return None
         return GeoAnswer(entry.country, entry.asn, entry.org)
+
+    def lookup_name(self, host: str) -> GeoAnswer | None:
+        """The entry for ``host`` or the closest domain above it (``a.zzhc.vnet.cn`` under ``vnet.cn``)."""
+        labels = host.strip().rstrip(".").lower().split(".")
+        for i in range(len(labels)):
+            entry = self.domains.get(".".join(labels[i:]))
+            if entry is not None:
+                return GeoAnswer(entry.country, None, entry.org)
+        return None
 
     def _match(self, addr: IPAddress) -> OverlayEntry | None:
         value = int(addr)
@@ -400,7 +458,7 @@ class GeoOverlay:
         return None
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self.entries) + len(self.domains)
 
 
 # ---------------------------------------------------------------------------------------------- domain
@@ -468,6 +526,9 @@ class Locator:
                 else:
                     asn = asn if asn is not None else geo.asn
                     org = org if org is not None else geo.org
+        elif self.overlay is not None and (named := self.overlay.lookup_name(host_text)) is not None:
+            # Known by name alone (a DNS query's name): what the lab says of the domain is all there is.
+            country, org, source = named.country, named.org, "overlay"
         return Destination(
             host=host_text,
             ip=ip_text,
