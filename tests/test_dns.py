@@ -271,6 +271,30 @@ async def test_a_query_to_a_domain_the_overlay_places_is_judged_in_its_country(t
     assert event["destination"]["country"] == ("CN" if domains else "unknown")
 
 
+async def test_identifiers_in_names_from_a_dns_answer_are_masked_in_later_events(tctx) -> None:
+    """gdpr-eea logs a query carrying the IMEI (its country is unknown), so the phone gets its answer,
+    and a tracker's CNAME echoes the serial back: the later request's event shows both names masked."""
+    tctx.configure(tctx.guard, guard_policy=str(REPO / "policies" / "gdpr-eea.yaml"))
+    asked, alias = f"{IMEI}.reg.zzhc.vnet.cn", f"{IMEI}.edge.tracker.test"
+    answer = _answer_flow(
+        asked, [dns.ResourceRecord.CNAME(asked, alias), dns.ResourceRecord.A(alias, IPv4Address(CN), ttl=60)]
+    )
+    answer.client_conn.peername = ("10.66.0.23", 5353)
+    tctx.guard.dns_response(answer)
+    flow = tflow.tflow()
+    flow.request.host, flow.request.port, flow.request.path = CN, 80, "/reg"
+    flow.request.query["imei"] = IMEI
+    flow.client_conn.peername = ("10.66.0.23", 40000)
+    flow.server_conn.peername = (CN, 80)
+    await tctx.guard.request(flow)
+    [event] = _events(tctx)
+    destination = event["destination"]
+    assert destination["name_source"] == "dns"
+    assert destination["host"] == "{imei}.reg.zzhc.vnet.cn"
+    assert destination["cnames"] == ["{imei}.edge.tracker.test"]
+    assert IMEI not in Path(tctx.options.guard_events).read_text()
+
+
 async def test_a_hostile_query_name_is_judged_without_crashing(tctx) -> None:
     """lab-strict fails closed: a name cut at its limit is refused although nothing was found in it."""
     flow = _query("." * 300 + "x" * 2000, "\u00e9" * 100)

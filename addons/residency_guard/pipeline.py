@@ -19,7 +19,7 @@ from .detect import Detector
 from .extract import extract_request
 from .extract.dnsname import extract_dns_query, mask_query_name, without_joined_repeats
 from .limits import DEFAULT_LIMITS, Limits, fails_closed
-from .locate import Locator, ip_or_none
+from .locate import Locator, ip_or_none, registrable_domain
 from .masking import Fingerprinter, mask, mask_text
 from .model import (
     Destination,
@@ -306,10 +306,10 @@ class Inspector:
             value=hit.value if self.reveal_identifiers else None,
         )
 
-    @staticmethod
-    def _destination_info(d: Destination, conn: ConnectionFacts, hits: Sequence[Hit] = ()) -> DestinationInfo:
+    def _destination_info(self, d: Destination, conn: ConnectionFacts, hits: Sequence[Hit] = ()) -> DestinationInfo:
+        host = mask_text(self._shown_name(d.host) if conn.name_source == "dns" else d.host, hits)
         return DestinationInfo(
-            host=mask_text(d.host, hits),
+            host=host,
             ip=d.ip,
             port=d.port,
             country=d.country,
@@ -319,8 +319,17 @@ class Inspector:
             geo_source=d.geo_source,
             sni=mask_text(conn.sni, hits) if conn.sni else conn.sni,
             name_source=conn.name_source,
-            cnames=list(conn.cnames),
+            cnames=[self._shown_name(name) for name in conn.cnames],
         )
+
+    def _shown_name(self, name: str) -> str:
+        """A name from a DNS answer as events show it: labels holding identifiers masked, as a query's
+        are. The phone's own query may have carried one (a policy that only logs lets it be answered),
+        and a tracker's CNAME may echo one back; neither is in this request's hits."""
+        query = DnsQueryView(name=name, qtype="A", domain=registrable_domain(name))
+        extraction = extract_dns_query(query, self.limits, self.detector.triggers)
+        hits = without_joined_repeats(self.detector.detect(extraction.fields))
+        return mask_query_name(query, hits) if hits else name
 
 
 def _rule_info(r: RuleHit) -> RuleInfo:
