@@ -549,3 +549,30 @@ def test_odd_dns_flows_are_replayed_without_crashing(tmp_path: Path) -> None:
     questions = 1 + 1 + 0 + 41 + 1
     assert (stats["flows"], stats["inspected"]) == (questions + 1, questions + 1)
     assert (stats["violations"], stats["blocked"], stats["errors"]) == (3, 3, 0)
+
+
+def test_a_raw_tcp_payload_is_named_by_the_answer_valid_when_it_was_sent(tmp_path: Path) -> None:
+    """As live, each payload is named when it is sent: the URL and destination carry the name while the
+    answer is valid, the address once its TTL has run out on the capture's clock."""
+    from ipaddress import IPv4Address
+
+    from mitmproxy import dns, tcp
+    from mitmproxy.test import tflow
+
+    from guard_harness import mqtt_connect
+
+    answer = [dns.ResourceRecord.A("mirror.lab.test", IPv4Address(DE_HOST), ttl=60)]
+    stream = tflow.ttcpflow(messages=[tcp.TCPMessage(True, mqtt_connect(IMEI), T0 + 1),
+                                      tcp.TCPMessage(True, mqtt_connect(IMEI), T0 + 90)])  # fmt: skip
+    stream.timestamp_created = T0 + 1
+    stream.client_conn.peername = PHONE
+    stream.server_conn.address = stream.server_conn.peername = (DE_HOST, 1883)
+    stream.server_conn.sni, stream.server_conn.tls = None, False
+    capture = write_flows(tmp_path / "c.mitm", dns_flow("mirror.lab.test", answers=answer), stream)
+    events = tmp_path / "e.jsonl"
+    assert run_replay(capture, *_dns_args(tmp_path), "--events", events) == EXIT_OK
+    got = [(e["request"]["url"], e["destination"]["name_source"], e["action"]) for e in judged(events)]
+    assert got == [
+        ("tcp://mirror.lab.test:1883/", "dns", "logged"),
+        (f"tcp://{DE_HOST}:1883/", "address", "logged"),
+    ]
