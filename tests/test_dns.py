@@ -207,6 +207,19 @@ def test_a_zero_ttl_still_names_the_connection_that_follows_and_the_latest_answe
     assert names.name_for("c", "192.0.2.1") is None
 
 
+def test_an_answer_names_nothing_sent_before_it() -> None:
+    """A replay's clock reads the capture's times, and a flow file holds a connection from when it
+    ended: an answer read first must not name a connection the phone made before it asked."""
+    clock = _Clock()
+    clock.now = 1000.0
+    names = ResolvedNames(clock=clock)
+    names.remember("c", "later.test", (), [("192.0.2.1", 60)])
+    clock.now = 999.0
+    assert names.name_for("c", "192.0.2.1") is None
+    clock.now = 1000.0
+    assert names.name_for("c", "192.0.2.1") == ResolvedName("later.test")
+
+
 def test_the_memory_is_bounded_and_forgets_the_oldest_answers_first() -> None:
     names = ResolvedNames(max_names=3)
     for i in range(5):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from mitmproxy.net.dns import response_codes
 
 from guard_harness import REPO, ZZHC_HEADERS, origin_server, running_guard, write_overlay, zzhc_body
 from residency_guard.commands import replay
@@ -326,3 +327,252 @@ def test_replay_gate_expressions_and_baseline(tmp_path: Path, capsys: pytest.Cap
     assert "baselined: transfer.device: imei → 127.0.0.4 (CN)" in err
     assert "warning: baseline entry #2 (refuse: any type → country RU) matched no finding" in err
     assert IMEI not in err
+
+
+# ----------------------------------------------------------------------------------------------- DNS
+
+DNS_POLICY = """\
+name: dns-test
+country_groups:
+  EEA: {countries: [DE, NO]}
+default: {allow: [EEA], action: block}
+cleartext: {action: log}
+unknown_country: {action: block}
+"""
+PHONE = ("10.66.0.23", 40000)
+T0 = 1_740_823_200.0  # 2025-03-01 10:00 UTC: the capture's own clock, not the replay's
+
+
+def _dns_policy(tmp_path: Path) -> Path:
+    policy = tmp_path / "dns-test.yaml"
+    policy.write_text(DNS_POLICY)
+    return policy
+
+
+def _dns_args(tmp_path: Path) -> list[str | Path]:
+    args = _geo_args(tmp_path)
+    args[1] = _dns_policy(tmp_path)
+    return args
+
+
+def dns_flow(*names: str, answers: list | None = None, at: float = T0, client: tuple[str, int] = PHONE):
+    """A DNS flow as mitmdump saves it: the phone's query and, when ``answers`` is given, the response."""
+    from mitmproxy import dns
+    from mitmproxy.net.dns import types
+    from mitmproxy.test import tflow
+
+    query = dns.DNSMessage(
+        id=7, query=True, op_code=0, authoritative_answer=False, truncation=False, recursion_desired=True,
+        recursion_available=False, reserved=0, response_code=0,
+        questions=[dns.Question(name, types.A, 1) for name in names], answers=[], authorities=[], additionals=[],
+        timestamp=at,
+    )  # fmt: skip
+    response = False
+    if answers is not None:
+        response = query.succeed(answers)
+        response.timestamp = at + 0.02
+    flow = tflow.tdnsflow(req=query, resp=response)
+    flow.client_conn.peername = client
+    return flow
+
+
+def http_flow(host: str, port: int, *, at: float, client: tuple[str, int] = PHONE):
+    """A plain-HTTP POST of the ZZHC registration to an IP-literal host, no SNI, as mitmdump saves it."""
+    from mitmproxy import http
+    from mitmproxy.test import tflow, tutils
+
+    headers = http.Headers(host=f"{host}:{port}", **{k.replace("-", "_"): v for k, v in ZZHC_HEADERS.items()})
+    request = tutils.treq(host=host, port=port, method=b"POST", path=b"/", headers=headers, content=zzhc_body(),
+                          timestamp_start=at, timestamp_end=at + 0.01)  # fmt: skip
+    flow = tflow.tflow(req=request, resp=True)
+    flow.timestamp_created = at
+    flow.client_conn.peername = client
+    flow.server_conn.address = flow.server_conn.peername = (host, port)
+    flow.server_conn.sni = None
+    return flow
+
+
+def write_flows(path: Path, *flows) -> Path:
+    from mitmproxy import io
+
+    with open(path, "wb") as fh:
+        writer = io.FlowWriter(fh)
+        for flow in flows:
+            writer.add(flow)
+    return path
+
+
+def zzhc_answer(ttl: int = 60):
+    from ipaddress import IPv4Address
+
+    from mitmproxy import dns
+
+    return [dns.ResourceRecord.A("zzhc.vnet.cn", IPv4Address(CN_HOST), ttl=ttl)]
+
+
+@pytest.mark.e2e
+def test_replay_of_a_live_dns_capture_gives_the_live_events_and_stats(tmp_path: Path) -> None:
+    """A guard in regular and reverse:dns mode saves its flows; replaying them gives the events it wrote
+    (the refused query with the IMEI in its name, the IP-literal request named by the phone's answer)
+    and the same counts. The only resolver is the test's own, on loopback."""
+    from guard_harness import dns_query, dns_upstream, free_port
+
+    capture = tmp_path / "capture.mitm"
+    dns_port = free_port()
+    with (
+        dns_upstream("127.0.0.1", {"zzhc.vnet.cn": [("A", CN_HOST)]}) as upstream,
+        origin_server(CN_HOST) as origin,
+    ):
+        mode = f"reverse:dns://127.0.0.1:{upstream.port}@{dns_port}"
+        extra = ["--mode", "regular", "--mode", mode, "--set", f"save_stream_file={capture}"]
+        with running_guard(tmp_path, overlay=OVERLAY, policy=_dns_policy(tmp_path), extra_args=extra) as guard:
+            for _ in range(60):  # the DNS listener may come up after the HTTP one the harness waits for
+                try:
+                    answer = dns_query(dns_port, "zzhc.vnet.cn", timeout=0.3)
+                    break
+                except TimeoutError:
+                    continue
+            assert [str(r.ipv4_address) for r in answer.answers] == [CN_HOST]
+            assert dns_query(dns_port, f"{IMEI}.reg.vnet.cn").response_code == response_codes.REFUSED
+            with httpx.Client(proxy=guard.proxy_url, timeout=10, trust_env=False) as client:
+                url = f"http://{CN_HOST}:{origin.port}/"
+                assert client.post(url, content=zzhc_body(), headers=ZZHC_HEADERS).status_code == 451
+            guard.wait_for_events(2)
+        records = guard.records()
+    assert all(IMEI not in name for name in upstream.asked) and origin.received == []
+    live = [r for r in records if r["event_type"] in ("transfer", "connection")]
+    got = [(e["request"]["method"], e["destination"]["name_source"]) for e in live]
+    assert got == [("QUERY", "host"), ("POST", "dns")]
+
+    events = tmp_path / "replayed.jsonl"
+    assert run_replay(capture, *_dns_args(tmp_path), "--events", events) == EXIT_OK
+    replayed = judged(events)
+    assert [comparable(e) for e in replayed] == [comparable(e) for e in live]
+    query, post = replayed
+    assert (query["verdict"], query["action"]) == ("violation", "blocked")
+    assert query["destination"]["host"] == "{imei}.reg.vnet.cn"
+    assert [i["type"] for i in query["identifiers"]] == ["imei"]
+    assert (post["destination"]["host"], post["destination"]["name_source"]) == ("zzhc.vnet.cn", "dns")
+    assert IMEI not in events.read_text()
+    counts = ("flows", "inspected", "with_identifiers", "violations", "blocked", "partial", "errors")
+    live_stats = [r for r in records if r["event_type"] == "stats"][-1]
+    replay_stats = [r for r in read_events(events) if r["event_type"] == "stats"][-1]
+    assert [replay_stats[c] for c in counts] == [live_stats[c] for c in counts]
+    assert replay_stats["flows"] >= 3  # every question asked, and the request
+
+
+def test_a_query_name_carrying_an_imei_is_a_violation_recorded_masked(tmp_path: Path) -> None:
+    capture = write_flows(tmp_path / "c.mitm", dns_flow(f"{IMEI}.reg.vnet.cn", answers=[]))
+    events = tmp_path / "e.jsonl"
+    assert run_replay(capture, *_dns_args(tmp_path), "--events", events, "--fail-on", "violation") == EXIT_GATE
+    (event,) = judged(events)
+    assert (event["event_type"], event["verdict"], event["action"]) == ("transfer", "violation", "blocked")
+    assert (event["request"]["scheme"], event["request"]["method"]) == ("dns", "QUERY")
+    assert event["destination"]["host"] == "{imei}.reg.vnet.cn" and event["destination"]["country"] == "unknown"
+    assert [(i["type"], i["chain"]) for i in event["identifiers"]] == [("imei", "qname[0]")]
+    assert event["client"]["ip"] == PHONE[0]
+    assert IMEI not in events.read_text()
+    stats = list(read_events(events))[-1]
+    counts = ("flows", "inspected", "with_identifiers", "violations", "blocked", "partial", "errors")
+    assert [stats[c] for c in counts] == [1, 1, 1, 1, 1, 0, 0]
+
+
+ANSWERED = dns_flow("zzhc.vnet.cn", answers=zzhc_answer(ttl=60), at=T0)
+
+
+@pytest.mark.parametrize(
+    ("flows", "named"),
+    [
+        ((ANSWERED, http_flow(CN_HOST, 8000, at=T0 + 1)), ("zzhc.vnet.cn", "dns")),
+        ((http_flow(CN_HOST, 8000, at=T0 + 1),), (CN_HOST, "address")),
+        # the answer's TTL ran out by the capture's clock, not by the replay's
+        ((ANSWERED, http_flow(CN_HOST, 8000, at=T0 + 61)), (CN_HOST, "address")),
+        # saved when it ended, after the answer, but sent before the phone asked
+        ((ANSWERED, http_flow(CN_HOST, 8000, at=T0 - 1)), (CN_HOST, "address")),
+        # another phone asked
+        ((ANSWERED, http_flow(CN_HOST, 8000, at=T0 + 1, client=("10.66.0.24", 40000))), (CN_HOST, "address")),
+    ],
+    ids=["answered", "not-asked", "expired", "sent-before-the-answer", "other-client"],
+)
+def test_a_replayed_answer_names_a_later_connection_to_its_address(tmp_path: Path, flows, named) -> None:
+    capture = write_flows(tmp_path / "c.mitm", *flows)
+    events = tmp_path / "e.jsonl"
+    assert run_replay(capture, *_dns_args(tmp_path), "--events", events) == EXIT_OK
+    (event,) = judged(events)
+    destination = event["destination"]
+    assert event["request"]["method"] == "POST" and event["action"] == "blocked"
+    assert (destination["host"], destination["name_source"]) == named
+    assert (destination["ip"], destination["country"]) == (CN_HOST, "CN")
+    if named[1] == "dns":
+        assert destination["domain"] == "vnet.cn"
+
+
+def test_a_cname_chain_of_a_replayed_answer_is_recorded(tmp_path: Path) -> None:
+    from mitmproxy import dns
+
+    chain = [dns.ResourceRecord.CNAME("zzhc.vnet.cn", "edge.vnet.cn"), *zzhc_answer()]
+    chain[1] = dns.ResourceRecord.A("edge.vnet.cn", chain[1].ipv4_address)
+    capture = write_flows(
+        tmp_path / "c.mitm", dns_flow("zzhc.vnet.cn", answers=chain), http_flow(CN_HOST, 80, at=T0 + 1)
+    )
+    events = tmp_path / "e.jsonl"
+    run_replay(capture, *_dns_args(tmp_path), "--events", events)
+    (event,) = judged(events)
+    assert (event["destination"]["host"], event["destination"]["cnames"]) == ("zzhc.vnet.cn", ["edge.vnet.cn"])
+
+
+def test_odd_dns_flows_are_replayed_without_crashing(tmp_path: Path) -> None:
+    """No response (the query timed out), an error, no question at all, many questions in one query,
+    and an answer whose A record is not an address: each question judged once, nothing named wrongly."""
+    from mitmproxy import dns
+    from mitmproxy.net.dns import types
+    from mitmproxy.test import tflow
+
+    unanswered = dns_flow(f"{IMEI}.reg.vnet.cn")
+    failed = dns_flow("mirror.lab.test")
+    failed.error = tflow.terr("timed out")
+    empty = dns_flow()
+    many = dns_flow(*[f"n{i}.shop.test" for i in range(40)], f"{IMEI}.x.shop.test", answers=zzhc_answer())
+    bogus = dns_flow("zzhc.vnet.cn", answers=[dns.ResourceRecord("zzhc.vnet.cn", types.A, 1, 60, b"\x01")])
+    capture = write_flows(
+        tmp_path / "c.mitm", unanswered, failed, empty, many, bogus, http_flow(CN_HOST, 8000, at=T0 + 1)
+    )
+    events = tmp_path / "e.jsonl"
+    assert run_replay(capture, *_dns_args(tmp_path), "--events", events) == EXIT_OK
+    got = [(e["request"]["method"], e["destination"]["host"], e["destination"]["name_source"]) for e in judged(events)]
+    assert got == [
+        ("QUERY", "{imei}.reg.vnet.cn", "host"),
+        ("QUERY", "{imei}.x.shop.test", "host"),
+        ("POST", CN_HOST, "address"),  # neither the many-question answer nor the bogus one names it
+    ]
+    stats = list(read_events(events))[-1]
+    questions = 1 + 1 + 0 + 41 + 1
+    assert (stats["flows"], stats["inspected"]) == (questions + 1, questions + 1)
+    assert (stats["violations"], stats["blocked"], stats["errors"]) == (3, 3, 0)
+
+
+def test_a_raw_tcp_payload_is_named_by_the_answer_valid_when_it_was_sent(tmp_path: Path) -> None:
+    """As live, each payload is named when it is sent: the URL and destination carry the name while the
+    answer is valid, the address once its TTL has run out on the capture's clock."""
+    from ipaddress import IPv4Address
+
+    from mitmproxy import dns, tcp
+    from mitmproxy.test import tflow
+
+    from guard_harness import mqtt_connect
+
+    answer = [dns.ResourceRecord.A("mirror.lab.test", IPv4Address(DE_HOST), ttl=60)]
+    stream = tflow.ttcpflow(messages=[tcp.TCPMessage(True, mqtt_connect(IMEI), T0 + 1),
+                                      tcp.TCPMessage(True, mqtt_connect(IMEI), T0 + 90)])  # fmt: skip
+    stream.timestamp_created = T0 + 1
+    stream.client_conn.peername = PHONE
+    stream.server_conn.address = stream.server_conn.peername = (DE_HOST, 1883)
+    stream.server_conn.sni, stream.server_conn.tls = None, False
+    capture = write_flows(tmp_path / "c.mitm", dns_flow("mirror.lab.test", answers=answer), stream)
+    events = tmp_path / "e.jsonl"
+    assert run_replay(capture, *_dns_args(tmp_path), "--events", events) == EXIT_OK
+    got = [(e["request"]["url"], e["destination"]["name_source"], e["action"]) for e in judged(events)]
+    assert got == [
+        ("tcp://mirror.lab.test:1883/", "dns", "logged"),
+        (f"tcp://{DE_HOST}:1883/", "address", "logged"),
+    ]

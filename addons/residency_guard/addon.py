@@ -35,11 +35,11 @@ from .eventlog import EventLogError, EventWriter, render_line
 from .flowfacts import (
     client_connection_facts,
     connection_facts,
-    dns_answer,
     dns_connection_facts,
     dns_query_views,
     flow_connection_facts,
     peer_ip,
+    remember_dns_answer,
     replace_request,
     request_view,
     stream_connection_facts,
@@ -687,16 +687,10 @@ class ResidencyGuard:
     def dns_response(self, flow: dns.DNSFlow) -> None:
         """Remember which addresses the phone was given for a name, so that a connection to one of them
         is recorded under that name (``dnsnames``)."""
-        client = peer_ip(flow.client_conn.peername)
-        if client is None or flow.response is None:
-            return
         try:
-            answer = dns_answer(flow)
+            remember_dns_answer(flow, self.names)
         except Exception:
             log.error("residency-guard: reading DNS answer %s failed\n%s", flow.id, traceback.format_exc())
-            return
-        if answer is not None:
-            self.names.remember(client, *answer)
 
     # ------------------------------------------------------------------------------------ helpers
 

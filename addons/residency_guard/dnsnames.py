@@ -11,6 +11,10 @@ Bounded and TTL-respecting: an entry lives as long as the answer's TTL (at least
 a TTL of 0 still means the phone connects right after it asked; at most ``MAX_TTL_SECONDS``), and the
 least recently answered entries go first beyond ``MAX_NAMES``. When several names resolve to one
 address (a CDN), the latest answer to that client wins: it is the name the phone is about to use.
+
+The clock is injectable: ``replay`` reads the times a capture recorded, and a flow file holds a flow
+from when it ended, so an answer may be read before a connection made earlier. An answer names only
+what came after it (live, with a monotonic clock, everything does).
 """
 
 from __future__ import annotations
@@ -48,7 +52,8 @@ class ResolvedNames:
         self.min_ttl = min_ttl
         self.max_ttl = max_ttl
         self._clock = clock
-        self._entries: OrderedDict[tuple[str, str], tuple[ResolvedName, float]] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, str], tuple[ResolvedName, float, float]] = OrderedDict()
+        """(client, address) → (name, answered at, expires at)."""
 
     def remember(
         self, client_ip: str, name: str, cnames: Iterable[str], addresses: Iterable[tuple[str, float]]
@@ -59,21 +64,23 @@ class ResolvedNames:
         for ip, ttl in addresses:
             key = (client_ip, ip)
             self._entries.pop(key, None)
-            self._entries[key] = (resolved, now + min(max(ttl, self.min_ttl), self.max_ttl))
+            self._entries[key] = (resolved, now, now + min(max(ttl, self.min_ttl), self.max_ttl))
             while len(self._entries) > self.max_names:
                 self._entries.popitem(last=False)
 
     def name_for(self, client_ip: str | None, ip: str | None) -> ResolvedName | None:
-        """The name ``client_ip`` last resolved to ``ip``, while its answer is still valid."""
+        """The name ``client_ip`` last resolved to ``ip``, once answered and while the answer is valid."""
         if client_ip is None or ip is None:
             return None
         entry = self._entries.get((client_ip, ip))
         if entry is None:
             return None
-        if entry[1] <= self._clock():
+        resolved, answered_at, expires_at = entry
+        now = self._clock()
+        if expires_at <= now:
             del self._entries[(client_ip, ip)]
             return None
-        return entry[0]
+        return resolved if answered_at <= now else None
 
     def __len__(self) -> int:
         return len(self._entries)

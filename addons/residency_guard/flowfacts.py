@@ -26,6 +26,7 @@ __all__ = [
     "dns_query_views",
     "flow_connection_facts",
     "peer_ip",
+    "remember_dns_answer",
     "replace_request",
     "request_view",
     "stream_connection_facts",
@@ -122,6 +123,16 @@ def dns_answer(flow: dns.DNSFlow) -> tuple[str, tuple[str, ...], list[tuple[str,
         if r.type in (dns_types.A, dns_types.AAAA) and (address := ip_or_none(_record_address(r))) is not None
     ]
     return question.name, tuple(chain), addresses
+
+
+def remember_dns_answer(flow: dns.DNSFlow, names: ResolvedNames) -> None:
+    """Remember which addresses the phone was given for a name (``dnsnames``), if it was given any."""
+    client = peer_ip(flow.client_conn.peername)
+    if client is None or flow.response is None:
+        return
+    answer = dns_answer(flow)
+    if answer is not None:
+        names.remember(client, *answer)
 
 
 def _alias(record: dns.ResourceRecord) -> str | None:

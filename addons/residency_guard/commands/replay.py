@@ -4,7 +4,9 @@ Reads a mitmproxy flow file (``mitmdump -w``, or ``residency-guard run --set sav
 HAR file, runs every request through ``pipeline.Inspector`` (extract → detect → locate → judge, the
 code the proxy runs) and writes the events file a live session would have written: a ``session``
 record (mode ``replay``), one event per judged request, a final ``stats`` record. Nothing is sent
-anywhere and no name is resolved (see ``evidence.capture``).
+anywhere and no name is resolved (see ``evidence.capture``). A flow file's DNS queries are judged by
+their names (``Inspector.inspect_dns``), and their answers name the later connections to an address
+they gave, as live.
 
 Connection-level refusals are checked once per recorded connection, before its first request when it
 was TLS (the live guard refuses at connect time, before any request is read) and after a plain-HTTP
@@ -33,7 +35,7 @@ from ..model import Event, SessionRecord, StatsCounts, StatsRecord
 
 if TYPE_CHECKING:
     from ..evidence.capture import CapturedRequest
-    from ..pipeline import Inspector
+    from ..pipeline import Inspection, Inspector
 
 NAME = "replay"
 
@@ -94,8 +96,9 @@ def build_inspector(args: argparse.Namespace) -> tuple[Inspector, SessionRecord]
 def replay(
     capture: Path, inspector: Inspector, writer: EventWriter, session: SessionRecord
 ) -> tuple[list[Event], StatsRecord]:
-    """Judge every request of ``capture``; append events to ``writer``; returns them and the final stats."""
-    from ..evidence.capture import read_capture
+    """Judge every request and DNS question of ``capture``; append events to ``writer``; returns them and
+    the final stats."""
+    from ..evidence.capture import CapturedQuery, read_capture
     from ..pipeline import STREAM_BLOCKED, stream_payload_recorded, utc_now
 
     events: list[Event] = []
@@ -119,17 +122,8 @@ def replay(
             events.append(event)
         return refused
 
-    streams: dict[str, dict[str, object]] = {}  # raw TCP/UDP connection id → what it remembers between payloads
-
-    for item in read_capture(capture):
-        # TLS and raw streams connect upstream before the first payload, so a refusal comes first.
-        if (item.conn.tls or item.raw_stream) and check_connection(item):
-            continue
-        stream = streams.setdefault(item.connection_id, {}) if item.raw_stream else None
-        if stream is not None and stream.get(STREAM_BLOCKED):
-            continue  # live, nothing after a blocked payload is forwarded
-        counters["flows"] += 1
-        result = inspector.inspect(item.view, item.conn)
+    def record(result: Inspection, stream: dict[str, object] | None) -> bool:
+        """Count an inspection as the live guard does and append its event; True when it is blocked."""
         counters["inspected"] += 1
         counters["with_identifiers"] += bool(result.hits)
         counters["partial"] += not result.extraction.complete
@@ -140,8 +134,24 @@ def replay(
             counters["violations"] += result.judgement.verdict == "violation"
             writer.append(result.event)
             events.append(result.event)
-        if result.judgement.blocked:
-            counters["blocked"] += 1
+        counters["blocked"] += result.judgement.blocked
+        return result.judgement.blocked
+
+    streams: dict[str, dict[str, object]] = {}  # raw TCP/UDP connection id → what it remembers between payloads
+
+    for item in read_capture(capture):
+        if isinstance(item, CapturedQuery):  # judged by its name; the resolver is no connection to check
+            counters["flows"] += 1
+            record(inspector.inspect_dns(item.query, item.conn), None)
+            continue
+        # TLS and raw streams connect upstream before the first payload, so a refusal comes first.
+        if (item.conn.tls or item.raw_stream) and check_connection(item):
+            continue
+        stream = streams.setdefault(item.connection_id, {}) if item.raw_stream else None
+        if stream is not None and stream.get(STREAM_BLOCKED):
+            continue  # live, nothing after a blocked payload is forwarded
+        counters["flows"] += 1
+        if record(inspector.inspect(item.view, item.conn), stream):
             if stream is not None:
                 stream[STREAM_BLOCKED] = True
         elif not item.conn.tls:

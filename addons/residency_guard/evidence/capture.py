@@ -1,8 +1,12 @@
-"""Saved traffic for ``replay``: mitmproxy flow files and HAR files, as (RequestView, ConnectionFacts).
+"""Saved traffic for ``replay``: mitmproxy flow files and HAR files, as (RequestView, ConnectionFacts),
+and the DNS queries of a flow file as (DnsQueryView, ConnectionFacts).
 
 Nothing is resolved: a replay judges the address the capture recorded (a flow's server peer, a HAR
 entry's ``serverIPAddress``) or, when there is none, the host alone (an IP-literal host is its own
 address). Resolving today would judge where the name points now, not where the phone's data went.
+What the capture's own DNS answers told the phone names a later connection that knows only an address,
+as it does live (``dnsnames``), by the times the capture recorded: an answer's TTL runs out as it did
+for the phone, however fast the replay reads.
 
 HAR bodies are stored decoded (``postData.text``); when the request declared a ``Content-Encoding`` the
 body is encoded again so the pipeline sees the request as it was sent, exactly as it does live.
@@ -14,14 +18,18 @@ import base64
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 import orjson
 
+from ..dnsnames import ResolvedNames
 from ..locate import ip_or_none
-from ..model import RequestView
+from ..model import DnsQueryView, RequestView
 from ..pipeline import ConnectionFacts, name_source_of
+
+if TYPE_CHECKING:
+    from mitmproxy.flow import Flow
 
 MAX_HAR_BYTES = 512 << 20
 """A HAR is one JSON document read whole; past this it is refused instead of exhausting memory."""
@@ -41,36 +49,87 @@ class CapturedRequest:
     """A payload of a raw TCP/UDP connection: judged as the guard judges those live (see the addon)."""
 
 
+@dataclass(frozen=True, slots=True)
+class CapturedQuery:
+    """One question of a DNS query the phone sent: judged by its name (``Inspector.inspect_dns``), as
+    live. The resolver it went to is no destination, so there is no connection to check."""
+
+    query: DnsQueryView
+    conn: ConnectionFacts
+
+
+type Captured = CapturedRequest | CapturedQuery
+
+
 # ----------------------------------------------------------------------------------------- mitmproxy
 
 
-def flow_requests(path: Path) -> Iterator[CapturedRequest]:
-    """What the phone sent, in recorded order: HTTP requests, its WebSocket messages, and its raw TCP
-    and UDP payloads, from a mitmproxy flow file (``mitmdump -w``)."""
-    from mitmproxy import http, io, tcp, udp
+class RecordedTime:
+    """The clock of a replay's ``ResolvedNames``: the time the capture recorded for what is being read."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def flow_requests(path: Path) -> Iterator[Captured]:
+    """What the phone sent, in recorded order: HTTP requests, its WebSocket messages, its raw TCP and
+    UDP payloads and its DNS questions, from a mitmproxy flow file (``mitmdump -w``)."""
+    from mitmproxy import io
     from mitmproxy.exceptions import FlowReadException
 
-    from ..flowfacts import flow_connection_facts, request_view, stream_connection_facts, stream_view, websocket_view
-
+    clock = RecordedTime()
+    names = ResolvedNames(clock=clock)
     try:
         with open(path, "rb") as fh:
             for flow in io.FlowReader(fh).stream():
-                connection_id = f"mitm-{flow.server_conn.id}"
-                if isinstance(flow, http.HTTPFlow):
-                    facts = flow_connection_facts(flow)
-                    yield CapturedRequest(request_view(flow), facts, connection_id)
-                    for message in flow.websocket.messages if flow.websocket else ():
-                        if message.from_client:
-                            yield CapturedRequest(websocket_view(flow, message), facts, connection_id)
-                elif isinstance(flow, (tcp.TCPFlow, udp.UDPFlow)):
-                    facts = stream_connection_facts(flow)
-                    for payload in flow.messages:
-                        if payload.from_client:
-                            yield CapturedRequest(stream_view(flow, payload), facts, connection_id, raw_stream=True)
+                yield from _flow_items(flow, names, clock)
     except FlowReadException as e:
         raise CaptureError(f"{path}: not a readable mitmproxy flow file: {e}") from e
     except (ValueError, KeyError, TypeError) as e:
         raise CaptureError(f"{path}: corrupt flow file: {e}") from e
+
+
+def _flow_items(flow: Flow, names: ResolvedNames, clock: RecordedTime) -> Iterator[Captured]:
+    """One flow's items, each named by the DNS answers read before it at the time it was sent; a DNS
+    flow's answer is remembered after its questions are judged."""
+    from mitmproxy import dns, http, tcp, udp
+
+    from ..flowfacts import (
+        dns_connection_facts,
+        dns_query_views,
+        flow_connection_facts,
+        remember_dns_answer,
+        request_view,
+        stream_connection_facts,
+        stream_view,
+        websocket_view,
+        with_resolved_name,
+    )
+
+    connection_id = f"mitm-{flow.server_conn.id}"
+    clock.now = flow.timestamp_created
+    if isinstance(flow, http.HTTPFlow):
+        yield CapturedRequest(request_view(flow), with_resolved_name(flow_connection_facts(flow), names), connection_id)
+        for message in flow.websocket.messages if flow.websocket else ():
+            if message.from_client:
+                clock.now = message.timestamp
+                facts = with_resolved_name(flow_connection_facts(flow), names)
+                yield CapturedRequest(websocket_view(flow, message), facts, connection_id)
+    elif isinstance(flow, (tcp.TCPFlow, udp.UDPFlow)):
+        for payload in flow.messages:
+            if payload.from_client:
+                clock.now = payload.timestamp
+                facts = with_resolved_name(stream_connection_facts(flow), names)
+                yield CapturedRequest(stream_view(flow, payload, facts.host), facts, connection_id, raw_stream=True)
+    elif isinstance(flow, dns.DNSFlow):
+        for query in dns_query_views(flow):
+            yield CapturedQuery(query, dns_connection_facts(flow, query))
+        if flow.response is not None:
+            clock.now = flow.response.timestamp or flow.timestamp_created
+            remember_dns_answer(flow, names)
 
 
 # ----------------------------------------------------------------------------------------------- HAR
@@ -159,8 +218,8 @@ def _har_body(post: dict[str, Any] | None, headers: tuple[tuple[str, str], ...])
     return body
 
 
-def read_capture(path: Path) -> Iterator[CapturedRequest]:
-    """Requests of a HAR or mitmproxy flow file, told apart by content."""
+def read_capture(path: Path) -> Iterator[Captured]:
+    """Requests (and a flow file's DNS questions) of a HAR or mitmproxy flow file, told apart by content."""
     path = Path(path)
     try:
         har = looks_like_har(path)
