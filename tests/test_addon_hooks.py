@@ -77,6 +77,24 @@ async def test_identifiers_to_a_blocked_country_get_451_and_an_event_on_disk(tct
     assert (c.flows, c.inspected, c.with_identifiers, c.violations, c.blocked) == (1, 1, 1, 1, 1)
 
 
+async def test_a_redacted_request_is_forwarded_rewritten_and_counted_as_redacted(tctx, tmp_path: Path) -> None:
+    policy = tmp_path / "redact.yaml"
+    policy.write_text(
+        "name: redact-test\ncountry_groups:\n  EEA: {countries: [DE, NO]}\n"
+        "default: {allow: [EEA], action: log}\ncategories:\n  device: {allow: [EEA], action: redact}\n"
+        "cleartext: {action: log}\n"
+    )
+    tctx.configure(tctx.guard, guard_policy=str(policy))
+    flow = _post(CN, b'{"imei": "%s"}' % IMEI.encode())
+    await tctx.guard.request(flow)
+    assert flow.response is None and IMEI not in flow.request.text
+    (event,) = _records(tctx, "transfer")
+    assert event["action"] == "redacted"
+    c = tctx.guard.counters
+    assert (c.violations, c.blocked, c.redacted) == (1, 0, 1)
+    assert "redacted=1" in c.describe()
+
+
 async def test_identifiers_to_an_allowed_country_are_forwarded_and_logged(tctx) -> None:
     flow = _post(DE, zzhc_body())
     await tctx.guard.request(flow)

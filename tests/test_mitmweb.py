@@ -215,12 +215,12 @@ def test_a_violation_after_an_allowed_event_marks_the_flow() -> None:
 async def test_residency_stats_counts_what_the_guard_judged(tctx) -> None:
     commands = tctx.master.commands
     assert commands.execute("residency.stats") == (
-        "flows=0 inspected=0 with_identifiers=0 violations=0 blocked=0 partial=0 errors=0"
+        "flows=0 inspected=0 with_identifiers=0 violations=0 blocked=0 redacted=0 partial=0 errors=0"
     )
     await tctx.guard.request(_post(CN_HOST, zzhc_body()))
     await tctx.guard.request(_post(CN_HOST, b"{}"))
     assert commands.execute("residency.stats") == (
-        "flows=2 inspected=2 with_identifiers=1 violations=1 blocked=1 partial=0 errors=0"
+        "flows=2 inspected=2 with_identifiers=1 violations=1 blocked=1 redacted=0 partial=0 errors=0"
     )
 
 

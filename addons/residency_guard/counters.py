@@ -18,6 +18,7 @@ class Counters:
     with_identifiers: int = 0
     violations: int = 0
     blocked: int = 0
+    redacted: int = 0
     partial: int = 0
     errors: int = 0
 
@@ -33,6 +34,7 @@ class Counters:
         # A repeated uninspectable segment of a raw stream carries no event: not a violation again.
         self.violations += verdict.violation and verdict.line is not None
         self.blocked += verdict.blocked
+        self.redacted += verdict.rewritten is not None
 
     def refused(self) -> None:
         """A connection refused before any payload (a refused destination)."""

@@ -398,6 +398,7 @@ class StatsCounts(TypedDict):
     with_identifiers: int
     violations: int
     blocked: int
+    redacted: int
     partial: int
     errors: int
 
@@ -416,5 +417,8 @@ class StatsRecord(_EventModel):
     with_identifiers: int
     violations: int
     blocked: int
+    redacted: int = PydField(
+        default=0, description="requests forwarded with their identifiers replaced by fakes (action redact)"
+    )
     partial: int = PydField(description="requests only partially inspected (limits, decode errors)")
     errors: int = PydField(description="internal errors handled by --on-error")

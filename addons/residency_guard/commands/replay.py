@@ -102,7 +102,9 @@ def replay(
     from ..pipeline import STREAM_BLOCKED, stream_payload_recorded, utc_now
 
     events: list[Event] = []
-    counters = StatsCounts(flows=0, inspected=0, with_identifiers=0, violations=0, blocked=0, partial=0, errors=0)
+    counters = StatsCounts(
+        flows=0, inspected=0, with_identifiers=0, violations=0, blocked=0, redacted=0, partial=0, errors=0
+    )
     checked: dict[str, bool] = {}  # connection id → refused
 
     def check_connection(item: CapturedRequest) -> bool:
@@ -135,6 +137,7 @@ def replay(
             writer.append(result.event)
             events.append(result.event)
         counters["blocked"] += result.judgement.blocked
+        counters["redacted"] += result.rewritten is not None
         return result.judgement.blocked
 
     streams: dict[str, dict[str, object]] = {}  # raw TCP/UDP connection id → what it remembers between payloads
@@ -188,7 +191,8 @@ def run(args: argparse.Namespace) -> int:
         writer.close()
     note(
         NAME,
-        f"{stats.flows} requests, {len(events)} events, {stats.violations} violations, {stats.blocked} blocked "
+        f"{stats.flows} requests, {len(events)} events, {stats.violations} violations, {stats.blocked} blocked, "
+        f"{stats.redacted} redacted "
         f"→ {args.events}",
     )
     return report_gate(NAME, evaluate_gate(events, args.fail_on, baseline), args.fail_on)

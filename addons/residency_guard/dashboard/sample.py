@@ -216,7 +216,9 @@ def write_demo_session(path: Path, *, events: int = 60, start: datetime | None =
     writer = EventWriter(path)
     try:
         writer.append(session_record(start).model_dump(mode="json"))
-        counts = StatsCounts(flows=0, inspected=0, with_identifiers=0, violations=0, blocked=0, partial=0, errors=0)
+        counts = StatsCounts(
+            flows=0, inspected=0, with_identifiers=0, violations=0, blocked=0, redacted=0, partial=0, errors=0
+        )
         for n in range(1, events + 1):
             host, ip, country, types, violation, blocked = demo_traffic(n)
             at = start + timedelta(seconds=n * interval)
