@@ -147,9 +147,7 @@ class Detector:
                 for hit in self._field_hits(f, roles[f.key], objects, field_spans.get(i)):
                     best.add(hit)
         self._structure_hits(fields, roles, objects, best)
-        look_alikes = look_alike_values(
-            (f for f in fields if not in_standard_http_field(f.where)), lambda key: roles[key].ctx
-        )
+        look_alikes = look_alike_values(fields, lambda key: roles[key].ctx)
         hits = [
             self._attribute(h, objects, client_device)
             for h in best.hits.values()
@@ -166,7 +164,7 @@ class Detector:
                 Hit(t, v, f.where, f.chain, method, float(conf), key) for t, v, conf, method, key in bcd_imeis(f.value)
             ]
         ctx = roles.ctx
-        if in_standard_http_field(f.where):
+        if ctx.negative and in_standard_http_field(f.where):
             ctx = ctx.without_look_alike()
         parent = parent_of(f)
         if not ctx.positive and roles.value_of_pair:

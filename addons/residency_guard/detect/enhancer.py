@@ -26,6 +26,7 @@ from .context import (
     PLACE_SIBLINGS,
     PREFIXED_COORDINATE,
     KeyContext,
+    in_standard_http_field,
     key_context,
     merge,
     names_a_place,
@@ -106,10 +107,11 @@ _LOOK_ALIKE_VALUE_MAX = 40
 def look_alike_values(fields: Iterable[Field], context_of: Callable[[str | None], KeyContext]) -> dict[str, set[str]]:
     """Values that a key in this request names as a look-alike (``invoiceNumber=6420…``), with where they
     are: the same value elsewhere in the request (a path segment, another parameter) is that look-alike
-    too, not an identifier found by its format (``elsewhere_a_look_alike``)."""
+    too, not an identifier found by its format (``elsewhere_a_look_alike``). A standard HTTP field's
+    words name no look-alike (``context.STANDARD_HTTP_FIELDS``)."""
     out: dict[str, set[str]] = {}
     for f in fields:
-        if len(f.value) <= _LOOK_ALIKE_VALUE_MAX and context_of(f.key).negative:
+        if len(f.value) <= _LOOK_ALIKE_VALUE_MAX and context_of(f.key).negative and not in_standard_http_field(f.where):
             out.setdefault(f.value.strip(), set()).add(f.location)
     return out
 
