@@ -67,6 +67,35 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
+def hook_options(tmp_path: Path, policy: str, networks: dict[str, str]) -> dict[str, object]:
+    """The options of an in-process guard (``hook_guard``): ``policy`` (a path or a shipped name),
+    an overlay of ``networks``, no geo database, events and key under ``tmp_path``."""
+    (tmp_path / "geodb").mkdir(exist_ok=True)
+    return {
+        "guard_policy": policy,
+        "guard_geo_overlay": str(write_overlay(tmp_path / "overlay.yaml", networks)),
+        "guard_geodb": [str(tmp_path / "geodb")],
+        "guard_events": str(tmp_path / "events.jsonl"),
+        "guard_fingerprint_key": str(tmp_path / "fingerprint.key"),
+    }
+
+
+@contextmanager
+def hook_guard(options: dict[str, object]) -> Iterator:
+    """The real addon in ``taddons.context``, as mitmproxy's own addon tests run theirs: no proxy, the
+    hooks called by the test. The context is yielded with the addon as ``.guard``."""
+    from mitmproxy.test import taddons
+
+    from residency_guard.addon import ResidencyGuard
+
+    guard = ResidencyGuard()
+    with taddons.context(guard) as tctx:
+        tctx.configure(guard, **options)
+        tctx.guard = guard
+        yield tctx
+        guard.done()
+
+
 @dataclass
 class Origin:
     """An HTTP origin that records every request it receives."""

@@ -11,10 +11,9 @@ import orjson
 import pytest
 from mitmproxy import exceptions, http, tcp, udp, websocket
 from mitmproxy.proxy import server_hooks
-from mitmproxy.test import taddons, tflow
+from mitmproxy.test import tflow
 
-from guard_harness import REPO, ZZHC_FIELDS, mqtt_connect, write_overlay, zzhc_body
-from residency_guard.addon import ResidencyGuard
+from guard_harness import REPO, ZZHC_FIELDS, hook_guard, hook_options, mqtt_connect, zzhc_body
 from residency_guard.eventlog import EventLogError
 from residency_guard.pipeline import STREAM_BLOCKED
 
@@ -24,24 +23,13 @@ IMEI = ZZHC_FIELDS["IMEI1"]
 
 @pytest.fixture
 def options(tmp_path: Path) -> dict[str, object]:
-    (tmp_path / "geodb").mkdir()
-    return {
-        "guard_policy": str(REPO / "policies" / "gdpr-eea.yaml"),
-        "guard_geo_overlay": str(write_overlay(tmp_path / "overlay.yaml", {f"{CN}/32": "CN", f"{DE}/32": "DE"})),
-        "guard_geodb": [str(tmp_path / "geodb")],
-        "guard_events": str(tmp_path / "events.jsonl"),
-        "guard_fingerprint_key": str(tmp_path / "fingerprint.key"),
-    }
+    return hook_options(tmp_path, str(REPO / "policies" / "gdpr-eea.yaml"), {f"{CN}/32": "CN", f"{DE}/32": "DE"})
 
 
 @pytest.fixture
 def tctx(options: dict[str, object]):
-    guard = ResidencyGuard()
-    with taddons.context(guard) as tctx:
-        tctx.configure(guard, **options)
-        tctx.guard = guard
+    with hook_guard(options) as tctx:
         yield tctx
-        guard.done()
 
 
 def _records(tctx, kind: str | None = None) -> list[dict]:
@@ -159,9 +147,8 @@ async def test_an_event_that_cannot_be_written(tctx, monkeypatch, on_error: str,
 
 
 async def test_a_refused_destination_is_refused_at_connect_with_its_event(options, tmp_path) -> None:
-    guard = ResidencyGuard()
-    with taddons.context(guard) as tctx:
-        tctx.configure(guard, **(options | {"guard_policy": "lab-strict"}))
+    with hook_guard(options | {"guard_policy": "lab-strict"}) as tctx:
+        guard = tctx.guard
         server = tflow.tserver_conn()
         server.address, server.sni = ("198.51.100.7", 443), None
         data = server_hooks.ServerConnectionHookData(server=server, client=tflow.tclient_conn())
@@ -171,7 +158,6 @@ async def test_a_refused_destination_is_refused_at_connect_with_its_event(option
         assert event["action"] == "blocked"
         c = guard.counters
         assert (c.flows, c.violations, c.blocked, c.inspected) == (1, 1, 1, 0)
-        guard.done()
 
 
 async def test_an_allowed_destination_is_connected_to(tctx) -> None:
@@ -243,12 +229,8 @@ def strict_tctx(options: dict[str, object], tmp_path: Path):
     policy = tmp_path / "fail-closed.yaml"
     text = (REPO / "policies" / "gdpr-eea.yaml").read_text().replace("name: gdpr-eea\n", "name: fail-closed\n", 1)
     policy.write_text(text + "uninspected:\n  action: block\n")
-    guard = ResidencyGuard()
-    with taddons.context(guard) as tctx:
-        tctx.configure(guard, **(options | {"guard_policy": str(policy), "guard_max_body_bytes": 1024}))
-        tctx.guard = guard
+    with hook_guard(options | {"guard_policy": str(policy), "guard_max_body_bytes": 1024}) as tctx:
         yield tctx
-        guard.done()
 
 
 def _padded(identifier: str = IMEI) -> bytes:

@@ -14,10 +14,9 @@ from mitmproxy import dns
 from mitmproxy.net.dns import response_codes
 from mitmproxy.net.dns import types as dns_types
 from mitmproxy.proxy import mode_specs, server_hooks
-from mitmproxy.test import taddons, tflow
+from mitmproxy.test import tflow
 
-from guard_harness import REPO, write_overlay
-from residency_guard.addon import ResidencyGuard
+from guard_harness import REPO, hook_guard, hook_options
 from residency_guard.dnsnames import ResolvedName, ResolvedNames
 from residency_guard.extract.base32 import base32_bytes
 from residency_guard.extract.dnsname import MAX_NAME_LENGTH, extract_dns_query, mask_query_name
@@ -233,20 +232,8 @@ def test_the_memory_is_bounded_and_forgets_the_oldest_answers_first() -> None:
 
 @pytest.fixture
 def tctx(tmp_path: Path):
-    (tmp_path / "geodb").mkdir()
-    guard = ResidencyGuard()
-    with taddons.context(guard) as tctx:
-        tctx.configure(
-            guard,
-            guard_policy=str(REPO / "policies" / "lab-strict.yaml"),
-            guard_geo_overlay=str(write_overlay(tmp_path / "overlay.yaml", {f"{CN}/32": "NO"})),
-            guard_geodb=[str(tmp_path / "geodb")],
-            guard_events=str(tmp_path / "events.jsonl"),
-            guard_fingerprint_key=str(tmp_path / "fingerprint.key"),
-        )
-        tctx.guard = guard
+    with hook_guard(hook_options(tmp_path, str(REPO / "policies" / "lab-strict.yaml"), {f"{CN}/32": "NO"})) as tctx:
         yield tctx
-        guard.done()
 
 
 def _events(tctx) -> list[dict]:

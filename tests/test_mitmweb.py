@@ -14,7 +14,7 @@ import httpx
 import orjson
 import pytest
 from mitmproxy import flowfilter, http, io, tcp, websocket
-from mitmproxy.test import taddons, tflow
+from mitmproxy.test import tflow
 
 from guard_harness import (
     CN_HOST,
@@ -23,12 +23,12 @@ from guard_harness import (
     REPO,
     ZZHC_FIELDS,
     ZZHC_HEADERS,
+    hook_guard,
+    hook_options,
     mqtt_connect,
     running_script_guard,
-    write_overlay,
     zzhc_body,
 )
-from residency_guard.addon import ResidencyGuard
 from residency_guard.flowmarks import BLOCKED_MARK, COMMENT_PREFIX, METADATA_KEY, VIOLATION_MARK, annotate
 from residency_guard.pipeline import EventSummary
 
@@ -39,20 +39,8 @@ SECRETS = [ZZHC_FIELDS[k] for k in ("IMEI1", "IMEI2", "MEID", "SIM1LTEIMSI", "SI
 
 @pytest.fixture
 def tctx(tmp_path: Path):
-    (tmp_path / "geodb").mkdir()
-    guard = ResidencyGuard()
-    with taddons.context(guard) as tctx:
-        tctx.configure(
-            guard,
-            guard_policy=str(REPO / "policies" / "gdpr-eea.yaml"),
-            guard_geo_overlay=str(write_overlay(tmp_path / "overlay.yaml", LAB_OVERLAY)),
-            guard_geodb=[str(tmp_path / "geodb")],
-            guard_events=str(tmp_path / "events.jsonl"),
-            guard_fingerprint_key=str(tmp_path / "fingerprint.key"),
-        )
-        tctx.guard = guard
+    with hook_guard(hook_options(tmp_path, str(REPO / "policies" / "gdpr-eea.yaml"), LAB_OVERLAY)) as tctx:
         yield tctx
-        guard.done()
 
 
 def _post(ip: str, body: bytes, scheme: str = "http") -> http.HTTPFlow:

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, Protocol, runtime_checkable
+from typing import Annotated, Literal, Protocol, runtime_checkable
 
 import geoip2.database
 import geoip2.errors
 import geoip2.models
 import maxminddb
 import tldextract
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from .errors import ConfigError
 from .model import UNKNOWN_COUNTRY, Destination
@@ -309,13 +309,24 @@ def load_default_resolver(
 # ---------------------------------------------------------------------------------------------- overlay
 
 
+def _country_code(value: object) -> str:
+    code = value.strip() if isinstance(value, str) else ""
+    if len(code) != 2 or not (code.isascii() and code.isalpha()):
+        raise ValueError("must be a two-letter ISO 3166-1 alpha-2 country code, e.g. NO or CN")
+    return code.upper()
+
+
+CountryCode = Annotated[str, BeforeValidator(_country_code)]
+"""An ISO 3166-1 alpha-2 code as an overlay entry gives it, upper-cased."""
+
+
 class OverlayEntry(BaseModel):
     """One lab network: every address in ``network`` is treated as being in ``country``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     network: ipaddress.IPv4Network | ipaddress.IPv6Network
-    country: str
+    country: CountryCode
     org: str | None = None
     asn: int | None = Field(default=None, ge=0, le=0xFFFF_FFFF)
 
@@ -334,18 +345,6 @@ class OverlayEntry(BaseModel):
             raise ValueError("IPv4-mapped IPv6 network; write it as an IPv4 network")
         return net
 
-    @field_validator("country", mode="before")
-    @classmethod
-    def _parse_country(cls, value: object) -> str:
-        return _country_code(value)
-
-
-def _country_code(value: object) -> str:
-    code = value.strip() if isinstance(value, str) else ""
-    if len(code) != 2 or not (code.isascii() and code.isalpha()):
-        raise ValueError("must be a two-letter ISO 3166-1 alpha-2 country code, e.g. NO or CN")
-    return code.upper()
-
 
 class OverlayDomain(BaseModel):
     """One name the lab knows the country of, for destinations known by name alone (a DNS query's
@@ -354,7 +353,7 @@ class OverlayDomain(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     domain: str
-    country: str
+    country: CountryCode
     org: str | None = None
 
     @field_validator("domain", mode="before")
@@ -367,11 +366,6 @@ class OverlayDomain(BaseModel):
         if _try_parse_ip(name) is not None:
             raise ValueError("is an address; list it under networks as a /32 or /128")
         return name
-
-    @field_validator("country", mode="before")
-    @classmethod
-    def _parse_country(cls, value: object) -> str:
-        return _country_code(value)
 
 
 _DNS_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
